@@ -1,1 +1,33 @@
-export { where } from './probe.js'
+export { Actor, isActorClass } from './actor/actor.js'
+export type { ActorContext } from './actor/context.js'
+export { actorType } from './actor/actor-type.js'
+export type { ActorClass, ActorTypeRef } from './actor/actor-type.js'
+export type {
+  Ask,
+  AskMethods,
+  MessageMethodName,
+  MessageOf,
+  ReplyOf,
+  Tell,
+  TellMethods,
+} from './actor/message-types.js'
+export type { ActorRef, AskOptions } from './ref/actor-ref.js'
+export type { Placement } from './placement/placement.js'
+export type { SpawnOptions } from './options/spawn-options.js'
+export type { ActorSystemOptions } from './options/system-options.js'
+export type { DeadLetterReason } from './protocol/frames.js'
+export {
+  ActorNameTakenError,
+  ActorNotAllowedError,
+  ActorNotFoundError,
+  ActorStoppedError,
+  AskTimeoutError,
+  InvalidOptionError,
+  MessageEncodeError,
+  MessageTooLargeError,
+  SpawnError,
+  SystemShutdownError,
+  TroupeError,
+  UnknownMessageError,
+  WorkerCrashedError,
+} from './errors/errors.js'

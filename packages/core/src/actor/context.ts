@@ -1,0 +1,29 @@
+import type { ActorRef } from '../ref/actor-ref.js'
+import type { SpawnOptions } from '../options/spawn-options.js'
+import type { ActorClass, ActorTypeRef } from './actor-type.js'
+
+/** What an actor can do besides handling its message: available as `this.ctx` and to `receive`. */
+export interface ActorContext<Self = unknown> {
+  /** A ref to this actor. Safe to send inside messages. */
+  readonly self: ActorRef<Self>
+  /** The actor that sent the message being processed, when it was sent from inside an actor. */
+  readonly sender: ActorRef | undefined
+  /** The parent that spawned this actor; `undefined` for top-level actors. */
+  readonly parent: ActorRef | undefined
+  /** The actor's registered name, if it has one. */
+  readonly name: string | undefined
+  /** Index of the thread hosting this actor: 0 is the main thread, 1..N are workers. */
+  readonly thread: number
+  /**
+   * Spawns a child. It is placed on any thread per `placement`, and stopped before this actor.
+   * Resolves once the child's constructor and `onStart` have completed.
+   */
+  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, options?: SpawnOptions<ConstructorParameters<C>>): Promise<ActorRef<InstanceType<C>>>
+  /**
+   * Stops an actor (this actor when called without an argument) after the messages already
+   * in its mailbox. Does not wait: awaiting one's own stop from a handler would deadlock.
+   */
+  stop(ref?: ActorRef): void
+  /** Finds a live actor by name. */
+  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined>
+}

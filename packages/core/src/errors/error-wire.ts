@@ -1,0 +1,84 @@
+import {
+  ActorNameTakenError,
+  ActorNotAllowedError,
+  ActorNotFoundError,
+  ActorStoppedError,
+  AskTimeoutError,
+  InvalidOptionError,
+  MessageEncodeError,
+  MessageTooLargeError,
+  SpawnError,
+  SystemShutdownError,
+  UnknownMessageError,
+  WorkerCrashedError,
+} from './errors.js'
+
+/** How an error travels between threads: plain data, reconstructed on the other side. */
+export interface WireError {
+  name: string
+  message: string
+  stack: string | undefined
+  code: string | undefined
+  cause: WireError | undefined
+  /** Own enumerable primitive fields (e.g. `module`, `thread`), so typed errors keep their data. */
+  data: Record<string, string | number | boolean | null> | undefined
+}
+
+type ErrorClass = abstract new (...args: never[]) => Error
+const CLASSES_BY_CODE = new Map<string, ErrorClass>([
+  ['ERR_ASK_TIMEOUT', AskTimeoutError],
+  ['ERR_ACTOR_NOT_FOUND', ActorNotFoundError],
+  ['ERR_ACTOR_STOPPED', ActorStoppedError],
+  ['ERR_ACTOR_NAME_TAKEN', ActorNameTakenError],
+  ['ERR_SPAWN', SpawnError],
+  ['ERR_ACTOR_NOT_ALLOWED', ActorNotAllowedError],
+  ['ERR_MESSAGE_ENCODE', MessageEncodeError],
+  ['ERR_MESSAGE_TOO_LARGE', MessageTooLargeError],
+  ['ERR_UNKNOWN_MESSAGE', UnknownMessageError],
+  ['ERR_WORKER_CRASHED', WorkerCrashedError],
+  ['ERR_SYSTEM_SHUTDOWN', SystemShutdownError],
+  ['ERR_INVALID_OPTION', InvalidOptionError],
+])
+
+const MAX_CAUSE_DEPTH = 8
+const RESERVED = new Set(['name', 'message', 'stack', 'code', 'cause'])
+
+export function toWireError(error: unknown, depth = 0): WireError {
+  if (!(error instanceof Error)) {
+    return { name: 'Error', message: String(error), stack: undefined, code: undefined, cause: undefined, data: undefined }
+  }
+  const code = (error as { code?: unknown }).code
+  let data: WireError['data']
+  for (const key of Object.keys(error)) {
+    if (RESERVED.has(key)) continue
+    const value = (error as unknown as Record<string, unknown>)[key]
+    if (value === null || ['string', 'number', 'boolean'].includes(typeof value)) {
+      ;(data ??= {})[key] = value as string | number | boolean | null
+    }
+  }
+  return {
+    name: error.name,
+    message: error.message,
+    stack: error.stack,
+    code: typeof code === 'string' ? code : undefined,
+    cause: error.cause !== undefined && depth < MAX_CAUSE_DEPTH ? toWireError(error.cause, depth + 1) : undefined,
+    data,
+  }
+}
+
+/**
+ * Rebuilds an error on the receiving thread. A troupe error comes back as its own class, so
+ * `instanceof` and `code` work; any other error comes back as an `Error` with the original
+ * name, message, stack, code and cause.
+ */
+export function fromWireError(wire: WireError): Error {
+  const cls = wire.code === undefined ? undefined : CLASSES_BY_CODE.get(wire.code)
+  const error: Error = cls ? (Object.create(cls.prototype) as Error) : new Error(wire.message)
+  Object.defineProperty(error, 'message', { value: wire.message, writable: true, configurable: true })
+  Object.defineProperty(error, 'name', { value: wire.name, writable: true, configurable: true })
+  Object.defineProperty(error, 'stack', { value: wire.stack ?? `${wire.name}: ${wire.message}`, writable: true, configurable: true })
+  if (wire.code !== undefined) Object.defineProperty(error, 'code', { value: wire.code, enumerable: true, configurable: true })
+  if (wire.cause !== undefined) Object.defineProperty(error, 'cause', { value: fromWireError(wire.cause), configurable: true, writable: true })
+  if (wire.data) Object.assign(error, wire.data)
+  return error
+}

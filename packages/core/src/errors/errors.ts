@@ -1,0 +1,145 @@
+/**
+ * Every error troupe raises is a `TroupeError` with a stable `code`, so callers can branch on
+ * `err.code` (or `instanceof`) even after the error has crossed a thread boundary.
+ */
+export abstract class TroupeError extends Error {
+  abstract readonly code: string
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = new.target.name
+  }
+}
+
+/** An `ask` got no reply within its deadline. The actor may still process the message later. */
+export class AskTimeoutError extends TroupeError {
+  readonly code = 'ERR_ASK_TIMEOUT'
+  constructor(
+    readonly actor: string,
+    readonly selector: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`ask ${selector} to ${actor} timed out after ${timeoutMs} ms`)
+  }
+}
+
+/** No actor with this id or name exists (it never existed, or its record is gone). */
+export class ActorNotFoundError extends TroupeError {
+  readonly code = 'ERR_ACTOR_NOT_FOUND'
+  constructor(readonly actor: string) {
+    super(`actor ${actor} does not exist`)
+  }
+}
+
+/** The actor stopped before it could process the message. */
+export class ActorStoppedError extends TroupeError {
+  readonly code = 'ERR_ACTOR_STOPPED'
+  constructor(readonly actor: string) {
+    super(`actor ${actor} is stopped`)
+  }
+}
+
+/** Another live actor already has this name. */
+export class ActorNameTakenError extends TroupeError {
+  readonly code = 'ERR_ACTOR_NAME_TAKEN'
+  constructor(readonly actorName: string) {
+    super(`an actor named "${actorName}" already exists`)
+  }
+}
+
+/** The actor could not be created: its module, export, constructor or `onStart` failed. */
+export class SpawnError extends TroupeError {
+  readonly code: string = 'ERR_SPAWN'
+  constructor(
+    readonly module: string,
+    readonly exportName: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`cannot spawn ${exportName} from ${module}: ${reason}`, options)
+  }
+}
+
+/** The module is not on the system's allow-list of actor modules. Enforced by every host thread. */
+export class ActorNotAllowedError extends SpawnError {
+  override readonly code = 'ERR_ACTOR_NOT_ALLOWED'
+  constructor(module: string, exportName: string) {
+    super(module, exportName, 'the module is not in the `actors` allow-list of this system')
+  }
+}
+
+/** A message (or reply) holds a value that cannot cross a thread: a function, symbol, cycle... */
+export class MessageEncodeError extends TroupeError {
+  readonly code = 'ERR_MESSAGE_ENCODE'
+  constructor(
+    readonly path: string,
+    reason: string,
+  ) {
+    super(`message cannot be encoded at ${path}: ${reason}`)
+  }
+}
+
+/** The encoded message is larger than the system's `maxMessageBytes`. It was not sent. */
+export class MessageTooLargeError extends TroupeError {
+  readonly code = 'ERR_MESSAGE_TOO_LARGE'
+  constructor(
+    readonly size: number,
+    readonly limit: number,
+  ) {
+    super(`message of ${size} bytes exceeds maxMessageBytes (${limit})`)
+  }
+}
+
+/** The actor has no message handler with this name. */
+export class UnknownMessageError extends TroupeError {
+  readonly code = 'ERR_UNKNOWN_MESSAGE'
+  constructor(
+    readonly actor: string,
+    readonly selector: string,
+  ) {
+    super(`actor ${actor} has no message handler "${selector}"`)
+  }
+}
+
+/** The worker thread hosting the actor died (crash, exit, OOM, or terminated because it hung). */
+export class WorkerCrashedError extends TroupeError {
+  readonly code = 'ERR_WORKER_CRASHED'
+  constructor(
+    readonly thread: number,
+    reason: string,
+  ) {
+    super(`worker ${thread} died: ${reason}`)
+  }
+}
+
+/** The system is shutting down or has shut down. */
+export class SystemShutdownError extends TroupeError {
+  readonly code = 'ERR_SYSTEM_SHUTDOWN'
+  constructor(what: string) {
+    super(`${what}: the actor system is shut down`)
+  }
+}
+
+/** An option has an invalid value. The message names the option and what is accepted. */
+export class InvalidOptionError extends TroupeError {
+  readonly code = 'ERR_INVALID_OPTION'
+  constructor(
+    readonly option: string,
+    expected: string,
+    received: unknown,
+  ) {
+    super(`option "${option}" must be ${expected}; received ${describeValue(received)}`)
+  }
+}
+
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value === 'function') return 'a function'
+  if (typeof value === 'symbol' || typeof value === 'bigint') return String(value)
+  if (value === null || typeof value !== 'object') return String(value)
+  try {
+    return JSON.stringify(value)
+  } catch {
+    return Object.prototype.toString.call(value)
+  }
+}

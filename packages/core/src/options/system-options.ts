@@ -1,0 +1,87 @@
+import { availableParallelism } from 'node:os'
+import { InvalidOptionError } from '../errors/errors.js'
+
+export interface ActorSystemOptions {
+  /**
+   * The allow-list of actor modules: module URLs (a file) or directory URLs ending in `/`
+   * (every module below it). Only classes exported by these modules can be spawned; every host
+   * thread enforces it, the main thread included.
+   */
+  readonly actors: ReadonlyArray<string | URL>
+  /** Number of worker threads, or `'auto'` for `os.availableParallelism()`. Default `'auto'`. */
+  readonly workers?: number | 'auto'
+  /** Default deadline of an `ask`, in ms. Default 10 000. */
+  readonly askTimeoutMs?: number
+  /** Largest encoded message accepted by `tell`/`ask`, in bytes. Default 16 MiB. */
+  readonly maxMessageBytes?: number
+  /** Messages an actor may process before the dispatcher moves to the next ready actor. Default 64. */
+  readonly throughput?: number
+  /** How long `stop` waits for an actor to drain its mailbox and run `onStop`, in ms. Default 60 000. */
+  readonly stopTimeoutMs?: number
+  /** How often workers report load for `'least-loaded'` placement and `stats()`, in ms. Default 200. */
+  readonly loadReportIntervalMs?: number
+  /**
+   * Load TypeScript actor modules in workers through tsx (an optional peer dependency).
+   * Default `'auto'`: on when any actor module, or troupe itself, is a `.ts` file.
+   */
+  readonly typescript?: boolean | 'auto'
+}
+
+export interface ResolvedSystemOptions {
+  actors: string[]
+  workers: number
+  askTimeoutMs: number
+  stopTimeoutMs: number
+  maxMessageBytes: number
+  throughput: number
+  loadReportIntervalMs: number
+  typescript: boolean | 'auto'
+}
+
+const MAX_WORKERS = 1024
+const MAX_TIMEOUT_MS = 2 ** 31 - 1
+
+function positiveInteger(option: string, value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= max) return value
+  throw new InvalidOptionError(option, `an integer from 1 to ${max}`, value)
+}
+
+function toModuleHref(entry: unknown, index: number): string {
+  const option = `actors[${index}]`
+  if (entry instanceof URL) return entry.href
+  if (typeof entry === 'string') {
+    try {
+      return new URL(entry).href
+    } catch {
+      throw new InvalidOptionError(option, 'an absolute module URL (e.g. new URL("./my-actor.js", import.meta.url))', entry)
+    }
+  }
+  throw new InvalidOptionError(option, 'a URL or an absolute URL string', entry)
+}
+
+export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
+  if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
+  if (!Array.isArray(options.actors)) throw new InvalidOptionError('actors', 'an array of actor module URLs', options.actors)
+  const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers
+  if (!(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS)) {
+    throw new InvalidOptionError('workers', `'auto' or an integer from 1 to ${MAX_WORKERS}`, options.workers)
+  }
+  const typescript = options.typescript ?? 'auto'
+  if (typescript !== 'auto' && typeof typescript !== 'boolean') throw new InvalidOptionError('typescript', "true, false or 'auto'", typescript)
+  return {
+    actors: options.actors.map(toModuleHref),
+    workers,
+    askTimeoutMs: positiveInteger('askTimeoutMs', options.askTimeoutMs, 10_000, MAX_TIMEOUT_MS),
+    stopTimeoutMs: positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS),
+    maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024, 2 ** 30),
+    throughput: positiveInteger('throughput', options.throughput, 64, 1_000_000),
+    loadReportIntervalMs: positiveInteger('loadReportIntervalMs', options.loadReportIntervalMs, 200, MAX_TIMEOUT_MS),
+    typescript,
+  }
+}
+
+/** True when `href` is allowed by the allow-list (an exact module, or below a directory entry). */
+export function isModuleAllowed(allowList: readonly string[], href: string): boolean {
+  return allowList.some((entry) => (entry.endsWith('/') ? href.startsWith(entry) : href === entry))
+}

@@ -1,0 +1,63 @@
+import { InvalidOptionError } from '../errors/errors.js'
+import { ActorRefImpl, type ActorRef } from '../ref/actor-ref.js'
+
+/**
+ * Where a new actor goes.
+ * - `'round-robin'`: the next worker in turn (the default).
+ * - `'least-loaded'`: the worker with the lowest load (event-loop utilisation, then mailbox depth, then actor count).
+ * - `'main'`: the main thread, for actors that own sockets, the terminal or other main-only resources.
+ * - `{ worker: i }`: pinned to worker `i` (0-based among workers).
+ * - `{ colocateWith: ref }`: the thread of another actor, so chatty pairs skip the cross-thread hop.
+ * - `{ hash: key }`: a worker chosen by a stable hash of `key`.
+ */
+export type Placement =
+  | 'round-robin'
+  | 'least-loaded'
+  | 'main'
+  | { readonly worker: number }
+  | { readonly colocateWith: ActorRef }
+  | { readonly hash: string | number }
+
+/** Placement after validation, in the form the scheduler consumes. */
+export type ResolvedPlacement =
+  | { kind: 'round-robin' }
+  | { kind: 'least-loaded' }
+  | { kind: 'main' }
+  | { kind: 'worker'; worker: number }
+  | { kind: 'colocate'; actorId: number; thread: number }
+  | { kind: 'hash'; key: string }
+
+export function resolvePlacement(placement: unknown, workerCount: number): ResolvedPlacement {
+  const expected = `'round-robin', 'least-loaded', 'main', { worker: 0..${workerCount - 1} }, { colocateWith: ref } or { hash: key }`
+  if (placement === undefined || placement === 'round-robin') return { kind: 'round-robin' }
+  if (placement === 'least-loaded') return { kind: 'least-loaded' }
+  if (placement === 'main') return { kind: 'main' }
+  if (typeof placement === 'object' && placement !== null) {
+    if ('worker' in placement) {
+      const worker = (placement as { worker: unknown }).worker
+      if (typeof worker === 'number' && Number.isInteger(worker) && worker >= 0 && worker < workerCount) return { kind: 'worker', worker }
+      throw new InvalidOptionError('placement.worker', `an integer from 0 to ${workerCount - 1}`, worker)
+    }
+    if ('colocateWith' in placement) {
+      const ref = (placement as { colocateWith: unknown }).colocateWith
+      if (ref instanceof ActorRefImpl) return { kind: 'colocate', actorId: ref.id, thread: ref.home }
+      throw new InvalidOptionError('placement.colocateWith', 'an ActorRef', ref)
+    }
+    if ('hash' in placement) {
+      const key = (placement as { hash: unknown }).hash
+      if (typeof key === 'string' || (typeof key === 'number' && Number.isFinite(key))) return { kind: 'hash', key: String(key) }
+      throw new InvalidOptionError('placement.hash', 'a string or finite number', key)
+    }
+  }
+  throw new InvalidOptionError('placement', expected, placement)
+}
+
+/** FNV-1a: stable across processes and Node versions, unlike anything seeded. */
+export function stableHash(key: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i)
+    hash = Math.imul(hash, 0x01000193)
+  }
+  return hash >>> 0
+}

@@ -1,0 +1,175 @@
+import { UnknownMessageError, type Actor } from '@troupe/core'
+import { RECEIVE, STOP, UnboundedMailbox, describeRef, type ActorRefImpl } from '@troupe/core/internal'
+import type { ActorContext } from '@troupe/core'
+import type { Dispatcher, Runnable } from './dispatcher.js'
+import type { Envelope } from './envelope.js'
+import type { DeadLetterReason } from '@troupe/core'
+
+/** What a cell needs from its host thread. */
+export interface CellHost {
+  readonly dispatcher: Dispatcher
+  /** Sends the result of an ask back to the asker. */
+  replyOk(envelope: Envelope, value: unknown): void
+  replyError(envelope: Envelope, error: unknown): void
+  /** A message the actor will never process: rejects its ask, or records a dead letter. */
+  undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
+  actorFailed(cell: ActorCell, error: unknown): void
+  cellStopped(cell: ActorCell): void
+}
+
+type MessageTarget = Actor & {
+  receive?: (message: unknown, ctx: ActorContext) => unknown
+  onStop?: () => unknown
+} & Record<string, unknown>
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
+}
+
+/**
+ * One actor on this thread: its instance, mailbox and processing state. It processes one
+ * envelope at a time; while an async handler is pending the cell is `busy` and is not
+ * scheduled, which is what keeps state consistent across `await`.
+ */
+export class ActorCell implements Runnable {
+  scheduled = false
+  /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
+  current: Envelope | undefined
+  readonly mailbox = new UnboundedMailbox<Envelope>()
+  #instance: MessageTarget | undefined
+  #context: ActorContext | undefined
+  #busy = true // until `started()`: messages queue while the constructor and onStart run
+  #stopped = false
+
+  constructor(
+    readonly self: ActorRefImpl,
+    readonly parent: ActorRefImpl | undefined,
+    readonly handlers: ReadonlySet<string>,
+    readonly host: CellHost,
+  ) {}
+
+  get id(): number {
+    return this.self.id
+  }
+
+  get runnable(): boolean {
+    return !this.#busy && this.mailbox.length > 0
+  }
+
+  /** Attaches the constructed instance; `started()` then lets messages flow. */
+  attach(instance: Actor, context: ActorContext): void {
+    this.#instance = instance as MessageTarget
+    this.#context = context
+  }
+
+  started(): void {
+    this.#busy = false
+    if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
+  }
+
+  enqueue(envelope: Envelope): void {
+    if (this.#stopped) {
+      this.host.undeliverable(this.self, envelope, 'stopped')
+      return
+    }
+    this.mailbox.enqueue(envelope)
+    if (!this.#busy) this.host.dispatcher.schedule(this)
+  }
+
+  run(budget: number): number {
+    const dispatcher = this.host.dispatcher
+    dispatcher.current = this
+    let done = 0
+    while (done < budget && !this.#busy) {
+      const envelope = this.mailbox.dequeue()
+      if (envelope === undefined) break
+      done++
+      this.#process(envelope)
+    }
+    dispatcher.current = undefined
+    return done
+  }
+
+  #process(envelope: Envelope): void {
+    if (envelope.selector === STOP) {
+      this.#stop(envelope)
+      return
+    }
+    const instance = this.#instance!
+    const { selector } = envelope
+    let handler: ((...args: unknown[]) => unknown) | undefined
+    if (selector === RECEIVE) {
+      handler = typeof instance.receive === 'function' ? (instance.receive as (...args: unknown[]) => unknown) : undefined
+    } else if (this.handlers.has(selector)) {
+      handler = instance[selector] as (...args: unknown[]) => unknown
+    }
+    if (handler === undefined) {
+      const name = selector === RECEIVE ? 'receive' : String(selector)
+      this.host.undeliverable(this.self, envelope, 'unknown-message', new UnknownMessageError(describeRef(this.self), name))
+      return
+    }
+    this.current = envelope
+    let result: unknown
+    try {
+      result =
+        selector === RECEIVE
+          ? handler.call(instance, envelope.body, this.#context)
+          : handler.apply(instance, Array.isArray(envelope.body) ? envelope.body : [envelope.body])
+    } catch (error) {
+      this.current = undefined
+      this.#failed(envelope, error)
+      return
+    }
+    if (isThenable(result)) {
+      this.#busy = true
+      result.then(
+        (value) => this.#resume(envelope, value, undefined, false),
+        (error: unknown) => this.#resume(envelope, undefined, error, true),
+      )
+      return
+    }
+    this.current = undefined
+    if (envelope.correlation !== 0) this.host.replyOk(envelope, result)
+  }
+
+  #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {
+    this.current = undefined
+    this.#busy = false
+    if (failed) this.#failed(envelope, error)
+    else if (envelope.correlation !== 0) this.host.replyOk(envelope, value)
+    if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
+  }
+
+  #failed(envelope: Envelope, error: unknown): void {
+    if (envelope.correlation !== 0) this.host.replyError(envelope, error)
+    this.host.actorFailed(this, error)
+  }
+
+  /**
+   * The stop message: it arrives after everything the stopper sent before it. Runs `onStop`,
+   * then hands whatever is still queued to dead letters (or fails its asks), then confirms.
+   */
+  #stop(envelope: Envelope): void {
+    this.#stopped = true
+    this.#busy = true
+    const finish = (): void => {
+      for (const left of this.mailbox.drain()) this.host.undeliverable(this.self, left, 'stopped')
+      this.host.cellStopped(this)
+      this.host.replyOk(envelope, undefined)
+    }
+    let result: unknown
+    try {
+      result = this.#instance?.onStop?.()
+    } catch (error) {
+      this.host.actorFailed(this, error)
+    }
+    if (isThenable(result)) {
+      result.then(finish, (error: unknown) => {
+        this.host.actorFailed(this, error)
+        finish()
+      })
+    } else {
+      finish()
+    }
+  }
+}

@@ -1,0 +1,47 @@
+import type { ActorContext, ActorRef } from '@troupe/core'
+import type { ActorCell } from './actor-cell.js'
+import type { Host } from './host.js'
+
+/** `this.ctx` of an actor hosted on this thread. */
+export class HostedActorContext implements ActorContext {
+  readonly #cell: ActorCell
+  readonly #host: Host
+
+  constructor(cell: ActorCell, host: Host) {
+    this.#cell = cell
+    this.#host = host
+  }
+
+  get self(): ActorRef {
+    return this.#cell.self
+  }
+
+  get parent(): ActorRef | undefined {
+    return this.#cell.parent
+  }
+
+  get name(): string | undefined {
+    return this.#cell.self.name
+  }
+
+  get thread(): number {
+    return this.#host.thread
+  }
+
+  get sender(): ActorRef | undefined {
+    const envelope = this.#cell.current
+    if (envelope === undefined || envelope.sender === 0) return undefined
+    return this.#host.refTo(envelope.sender, envelope.senderThread)
+  }
+
+  spawn: ActorContext['spawn'] = (type, options) => this.#host.spawnFrom(this.#cell.id, type, options)
+
+  stop(ref: ActorRef = this.#cell.self): void {
+    // Fire and forget by design; a failure here means the actor is already gone.
+    this.#host.requestStop(ref.id).catch(() => undefined)
+  }
+
+  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
+    return this.#host.lookup<A>(name)
+  }
+}

@@ -1,0 +1,86 @@
+import { Deque } from '@troupe/core/internal'
+
+/** What the dispatcher needs from an actor cell. */
+export interface Runnable {
+  /** True while the cell sits in the run-queue. Owned by the dispatcher. */
+  scheduled: boolean
+  /** Processes up to `budget` messages; returns how many it took. */
+  run(budget: number): number
+  /** Whether the cell has messages it could process now. */
+  readonly runnable: boolean
+}
+
+/** Messages processed before the dispatcher yields to the event loop (I/O, timers, incoming batches). */
+const TURN_BUDGET = 4096
+
+/**
+ * The per-thread run-queue. Ready actors take turns: each processes at most `throughput`
+ * messages, then goes to the back of the queue (Akka's `throughput`), so a hot actor cannot
+ * starve its neighbours. A turn ends when the queue is empty or `TURN_BUDGET` messages ran.
+ * Sends made during a turn are flushed by a microtask queued behind it, so one turn's messages to
+ * a thread leave as one batch.
+ */
+export class Dispatcher {
+  readonly #queue = new Deque<Runnable>(64)
+  readonly #throughput: number
+  #pending = false
+  #sinceYield = 0
+  /** Total messages processed on this thread. */
+  processed = 0
+  /** The actor whose handler is running synchronously right now: the implicit sender of its sends. */
+  current: { readonly id: number } | undefined
+
+  constructor(throughput: number) {
+    this.#throughput = throughput
+  }
+
+  schedule(cell: Runnable): void {
+    if (cell.scheduled) return
+    cell.scheduled = true
+    this.#queue.push(cell)
+    if (!this.#pending) {
+      this.#pending = true
+      this.#kick()
+    }
+  }
+
+  /**
+   * Starts the next turn: in a microtask while the thread has recently yielded, otherwise after
+   * `setImmediate`. Counting across turns matters: a chain of async handlers resolving each other
+   * schedules one small turn after another and would otherwise never let I/O in.
+   */
+  #kick(): void {
+    if (this.#sinceYield >= TURN_BUDGET) setImmediate(this.#turnAfterYield)
+    else queueMicrotask(this.#turn)
+  }
+
+  readonly #turnAfterYield = (): void => {
+    this.#sinceYield = 0
+    this.#turn()
+  }
+
+  readonly #turn = (): void => {
+    this.#pending = false
+    let done = 0
+    while (done < TURN_BUDGET) {
+      const cell = this.#queue.shift()
+      if (cell === undefined) break
+      cell.scheduled = false
+      done += cell.run(this.#throughput)
+      if (cell.runnable) {
+        cell.scheduled = true
+        this.#queue.push(cell)
+      }
+    }
+    this.processed += done
+    this.#sinceYield += done
+    if (this.#queue.length > 0) {
+      this.#pending = true
+      this.#kick()
+    }
+  }
+
+  get queued(): number {
+    return this.#queue.length
+  }
+}

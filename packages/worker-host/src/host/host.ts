@@ -1,0 +1,389 @@
+import {
+  ActorNotFoundError,
+  ActorStoppedError,
+  SpawnError,
+  SystemShutdownError,
+  type ActorRef,
+  type AskOptions,
+  type DeadLetterReason,
+  InvalidOptionError,
+} from '@troupe/core'
+import {
+  ActorRefImpl,
+  DEAD_LETTER,
+  DELIVER_SLOTS,
+  DEAD_LETTER_SLOTS,
+  REPLY,
+  REPLY_ERROR,
+  REPLY_OK,
+  REPLY_SLOTS,
+  RECEIVE,
+  STOP,
+  checkMessage,
+  constructWithContext,
+  decodeValue,
+  decodeWith,
+  describeRef,
+  encodeValue,
+  toWireError,
+  type RefRuntime,
+  type Selector,
+  type WireError,
+} from '@troupe/core/internal'
+import type { MessagePort } from 'node:worker_threads'
+import { performance } from 'node:perf_hooks'
+import type { HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
+import { ActorCell, type CellHost } from './actor-cell.js'
+import { HostedActorContext } from './actor-context.js'
+import { Dispatcher } from './dispatcher.js'
+import type { Envelope } from './envelope.js'
+import { messageHandlersOf } from './message-handlers.js'
+import { ModuleRegistry } from './module-registry.js'
+import { PendingAsks } from './pending-asks.js'
+import { buildSpawnRequest, refFromInfo } from './spawn-request.js'
+
+/** How a host reaches the system (in-process on the main thread, comlink from a worker). */
+export interface SystemPort {
+  spawn(parent: number, request: SpawnRequest): Promise<RefInfo>
+  stop(id: number): Promise<void>
+  lookup(name: string): Promise<RefInfo | undefined>
+  connect(from: number, to: number): void
+  actorFailed(id: number, error: WireError): void
+}
+
+/** A message no actor will process, as reported to the system's dead-letter office. */
+export interface DeadLetterRecord {
+  recipient: number
+  sender: { id: number; thread: number } | undefined
+  reason: DeadLetterReason
+  selector: Selector
+  body: unknown
+}
+
+export interface HostOptions {
+  thread: number
+  workerCount: number
+  allowList: readonly string[]
+  askTimeoutMs: number
+  maxMessageBytes: number
+  throughput: number
+  system: SystemPort
+  /** Main thread only: where dead letters end up. Workers forward theirs to the main thread. */
+  deadLetters?: (record: DeadLetterRecord) => void
+}
+
+const selectorName = (selector: Selector): string => (selector === RECEIVE ? 'receive' : selector === STOP ? 'stop' : selector)
+
+/**
+ * The actor runtime of one thread (a worker, or the main thread): its actors, its dispatcher,
+ * its channels to other threads, and the asks it waits on. Refs used on this thread send
+ * through it.
+ */
+export class Host implements RefRuntime, LinkOwner, CellHost {
+  readonly thread: number
+  readonly dispatcher: Dispatcher
+  readonly registry: ModuleRegistry
+  readonly asks = new PendingAsks()
+  readonly #options: HostOptions
+  readonly #cells = new Map<number, ActorCell>()
+  /** Ids of actors that lived here and stopped, so late messages get "stopped", not "not found". */
+  readonly #stopped = new Set<number>()
+  readonly #links = new Map<number, PeerLink>()
+  #dirty: PeerLink[] = []
+  #flushQueued = false
+  #closed = false
+  #lastUtilization = performance.eventLoopUtilization()
+
+  constructor(options: HostOptions) {
+    this.#options = options
+    this.thread = options.thread
+    this.dispatcher = new Dispatcher(options.throughput)
+    this.registry = new ModuleRegistry(options.allowList)
+  }
+
+  // ---- RefRuntime: the send side -------------------------------------------------------------
+
+  tell(ref: ActorRefImpl, selector: Selector, body: unknown): void {
+    checkMessage(body, this.#options.maxMessageBytes)
+    this.#send(ref, this.dispatcher.current?.id ?? 0, 0, selector, body)
+  }
+
+  ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: AskOptions | undefined): Promise<unknown> {
+    const timeoutMs = options?.timeoutMs ?? this.#options.askTimeoutMs
+    try {
+      if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
+        throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)
+      }
+      checkMessage(body, this.#options.maxMessageBytes)
+      if (this.#closed) throw new SystemShutdownError(`ask ${selectorName(selector)} to ${describeRef(ref)}`)
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    const { correlation, promise } = this.asks.create(ref.home, timeoutMs, () => ({ actor: describeRef(ref), selector: selectorName(selector) }))
+    this.#send(ref, this.dispatcher.current?.id ?? 0, correlation, selector, body)
+    return promise
+  }
+
+  #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown): void {
+    if (ref.home === this.thread) {
+      this.#deliverLocal(ref.id, { sender, senderThread: this.thread, correlation, selector, body })
+    } else if (this.#closed) {
+      this.undeliverable(ref.id, { sender, senderThread: this.thread, correlation, selector, body }, 'shutdown')
+    } else {
+      this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body)
+    }
+  }
+
+  #deliverLocal(target: number, envelope: Envelope): void {
+    const cell = this.#cells.get(target)
+    if (cell !== undefined) cell.enqueue(envelope)
+    else this.undeliverable(target, envelope, this.#stopped.has(target) ? 'stopped' : 'not-found')
+  }
+
+  // ---- CellHost: replies, failures, dead letters ---------------------------------------------
+
+  replyOk(envelope: Envelope, value: unknown): void {
+    try {
+      checkMessage(value, this.#options.maxMessageBytes)
+    } catch (error) {
+      this.replyError(envelope, error)
+      return
+    }
+    if (envelope.senderThread === this.thread) this.asks.settle(envelope.correlation, REPLY_OK, value)
+    else this.#link(envelope.senderThread).reply(envelope.correlation, REPLY_OK, value)
+  }
+
+  replyError(envelope: Envelope, error: unknown): void {
+    if (envelope.senderThread === this.thread) {
+      this.asks.fail(envelope.correlation, error instanceof Error ? error : new Error(String(error)))
+    } else {
+      this.#link(envelope.senderThread).reply(envelope.correlation, REPLY_ERROR, toWireError(error))
+    }
+  }
+
+  undeliverable(recipient: ActorRefImpl | number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void {
+    const id = typeof recipient === 'number' ? recipient : recipient.id
+    if (envelope.correlation !== 0) {
+      this.replyError(envelope, error ?? this.#undeliverableError(id, reason))
+      return
+    }
+    this.#deadLetter({
+      recipient: id,
+      sender: envelope.sender === 0 ? undefined : { id: envelope.sender, thread: envelope.senderThread },
+      reason,
+      selector: envelope.selector,
+      body: envelope.body,
+    })
+  }
+
+  #undeliverableError(id: number, reason: DeadLetterReason): Error {
+    const actor = `actor#${id}`
+    if (reason === 'stopped') return new ActorStoppedError(actor)
+    if (reason === 'shutdown') return new SystemShutdownError(`message to ${actor}`)
+    return new ActorNotFoundError(actor)
+  }
+
+  #deadLetter(record: DeadLetterRecord): void {
+    if (this.#options.deadLetters) this.#options.deadLetters(record)
+    else if (!this.#closed) this.#link(0).deadLetter(record.recipient, record.sender?.id ?? 0, record.reason, record.selector, record.body)
+  }
+
+  actorFailed(cell: ActorCell, error: unknown): void {
+    this.#options.system.actorFailed(cell.id, toWireError(error))
+  }
+
+  cellStopped(cell: ActorCell): void {
+    this.#cells.delete(cell.id)
+    this.#stopped.add(cell.id)
+  }
+
+  // ---- LinkOwner: channels -------------------------------------------------------------------
+
+  /** Attaches the port of a channel to `thread` (set up by the system). */
+  attachLink(thread: number, port: MessagePort): void {
+    let link = this.#links.get(thread)
+    if (!link) {
+      link = new PeerLink(thread, this)
+      this.#links.set(thread, link)
+    }
+    link.attach(port)
+  }
+
+  #link(thread: number): PeerLink {
+    let link = this.#links.get(thread)
+    if (!link) {
+      link = new PeerLink(thread, this)
+      this.#links.set(thread, link)
+      // Frames wait in the link until the system hands both ends their port.
+      this.#options.system.connect(this.thread, thread)
+    }
+    return link
+  }
+
+  linkTouched(link: PeerLink): void {
+    this.#dirty.push(link)
+    if (!this.#flushQueued) {
+      this.#flushQueued = true
+      queueMicrotask(this.#flush)
+    }
+  }
+
+  readonly #flush = (): void => {
+    this.#flushQueued = false
+    const dirty = this.#dirty
+    this.#dirty = []
+    for (const link of dirty) link.flush()
+  }
+
+  batchArrived(link: PeerLink, bytes: Uint8Array): void {
+    const frames = decodeWith<unknown[]>(link.decoder, bytes, this)
+    const from = link.thread
+    const asks = this.asks
+    for (let i = 0; i < frames.length; ) {
+      const head = frames[i] as number
+      if (head > 0) {
+        this.#deliverLocal(head, {
+          sender: frames[i + 1] as number,
+          senderThread: from,
+          correlation: frames[i + 2] as number,
+          selector: frames[i + 3] as Selector,
+          body: frames[i + 4],
+        })
+        i += DELIVER_SLOTS
+      } else if (head === REPLY) {
+        asks.settle(frames[i + 1] as number, frames[i + 2] as number, frames[i + 3])
+        i += REPLY_SLOTS
+      } else if (head === DEAD_LETTER) {
+        const sender = frames[i + 2] as number
+        this.#deadLetter({
+          recipient: frames[i + 1] as number,
+          sender: sender === 0 ? undefined : { id: sender, thread: from },
+          reason: frames[i + 3] as DeadLetterReason,
+          selector: frames[i + 4] as Selector,
+          body: frames[i + 5],
+        })
+        i += DEAD_LETTER_SLOTS
+      } else {
+        throw new Error(`protocol error: unknown frame kind ${String(head)} from thread ${from}`)
+      }
+    }
+  }
+
+  /**
+   * A batch failed to encode although each message passed validation (a value changed after it
+   * was sent, or a getter threw). Re-sends the frames that encode on their own; the others fail
+   * their asks or become dead letters, so nothing vanishes.
+   */
+  batchUnencodable(link: PeerLink, frames: unknown[], error: unknown): void {
+    for (let i = 0; i < frames.length; ) {
+      const head = frames[i] as number
+      const slots = head > 0 ? DELIVER_SLOTS : head === REPLY ? REPLY_SLOTS : DEAD_LETTER_SLOTS
+      const frame = frames.slice(i, i + slots)
+      i += slots
+      try {
+        encodeValue(frame)
+      } catch {
+        if (head > 0) {
+          const correlation = frame[2] as number
+          if (correlation !== 0) this.asks.fail(correlation, error instanceof Error ? error : new Error(String(error)))
+          else this.#deadLetter({ recipient: head, sender: undefined, reason: 'encode-failed', selector: frame[3] as Selector, body: undefined })
+        } else if (head === REPLY) {
+          link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
+        }
+        continue
+      }
+      if (head > 0) link.deliver(head, frame[1] as number, frame[2] as number, frame[3] as Selector, frame[4])
+      else if (head === REPLY) link.reply(frame[1] as number, frame[2] as number, frame[3])
+      else link.deadLetter(frame[1] as number, frame[2] as number, frame[3] as DeadLetterReason, frame[4] as Selector, frame[5])
+    }
+  }
+
+  // ---- Lifecycle of actors on this thread ---------------------------------------------------
+
+  /** Creates an actor here, as ordered by the system. Resolves once `onStart` has completed. */
+  async spawnHere(order: SpawnOrder): Promise<void> {
+    if (this.#closed) throw new SystemShutdownError(`spawn ${order.export}`)
+    const actorClass = await this.registry.load(order.module, order.export)
+    const args = order.args ? decodeValue(order.args, this) : []
+    if (!Array.isArray(args)) throw new SpawnError(order.module, order.export, 'constructor arguments must be an array')
+    const self = new ActorRefImpl(order.id, this.thread, order.name, this)
+    const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
+    const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this)
+    const context = new HostedActorContext(cell, this)
+    let instance
+    try {
+      instance = constructWithContext(context, () => new actorClass(...args))
+    } catch (error) {
+      throw new SpawnError(order.module, order.export, `the constructor threw: ${errorMessage(error)}`, { cause: error })
+    }
+    cell.attach(instance, context)
+    this.#cells.set(order.id, cell)
+    try {
+      await instance.onStart?.()
+    } catch (error) {
+      this.cellStopped(cell)
+      for (const envelope of cell.mailbox.drain()) this.undeliverable(self, envelope, 'stopped')
+      throw new SpawnError(order.module, order.export, `onStart failed: ${errorMessage(error)}`, { cause: error })
+    }
+    cell.started()
+  }
+
+  /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
+  async spawnFrom<A>(parent: number, type: unknown, options: { name?: unknown; placement?: unknown; args?: unknown } | undefined): Promise<ActorRef<A>> {
+    const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
+    return refFromInfo<A>(await this.#options.system.spawn(parent, request), this)
+  }
+
+  /** Stops an actor anywhere (children first); used by `ctx.stop`. */
+  requestStop(id: number): Promise<void> {
+    return this.#options.system.stop(id)
+  }
+
+  async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
+    const info = await this.#options.system.lookup(name)
+    return info && refFromInfo<A>(info, this)
+  }
+
+  /** A ref to an actor that lives on `thread`, usable from this thread. */
+  refTo<A>(id: number, thread: number, name?: string): ActorRefImpl<A> {
+    return new ActorRefImpl<A>(id, thread, name, this)
+  }
+
+  stats(): HostStats {
+    let mailboxDepth = 0
+    for (const cell of this.#cells.values()) mailboxDepth += cell.mailbox.length
+    const now = performance.eventLoopUtilization()
+    const utilization = performance.eventLoopUtilization(now, this.#lastUtilization).utilization
+    this.#lastUtilization = now
+    return {
+      thread: this.thread,
+      actors: this.#cells.size,
+      mailboxDepth,
+      processed: this.dispatcher.processed,
+      utilization,
+      pendingAsks: this.asks.size,
+    }
+  }
+
+  /** Flushes what is queued for other threads and closes every channel. Pending asks fail. */
+  close(): void {
+    if (this.#closed) return
+    this.#flush()
+    this.#closed = true
+    for (const link of this.#links.values()) link.close()
+    this.#links.clear()
+    this.asks.failAll(() => new SystemShutdownError('ask'))
+  }
+
+  /** The worker at `thread` died: fail the asks waiting on it and drop the channel. */
+  threadDied(thread: number, reason: string): void {
+    this.asks.failThread(thread, reason)
+    this.#links.get(thread)?.close()
+    this.#links.delete(thread)
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}

@@ -1,0 +1,76 @@
+import { ActorNotAllowedError, isActorClass, SpawnError, type Actor } from '@troupe/core'
+import { isModuleAllowed } from '@troupe/core/internal'
+
+export type LoadedActorClass = new (...args: unknown[]) => Actor
+
+/** Where a class comes from, in the form a worker can import. */
+export interface ActorTypeLocation {
+  readonly module: string
+  readonly export: string
+}
+
+/**
+ * Imports actor modules for one thread, enforcing the allow-list. Every host (workers and the
+ * main thread) spawns through this, so there is one enforcement point and it cannot be skipped
+ * by talking to a worker directly.
+ */
+export class ModuleRegistry {
+  readonly #allowList: readonly string[]
+  readonly #modules = new Map<string, Promise<Record<string, unknown>>>()
+  #index: Promise<Map<unknown, ActorTypeLocation>> | undefined
+
+  constructor(allowList: readonly string[]) {
+    this.#allowList = allowList
+  }
+
+  async load(module: string, exportName: string): Promise<LoadedActorClass> {
+    let href: string
+    try {
+      href = new URL(module).href
+    } catch {
+      throw new SpawnError(module, exportName, 'the module is not an absolute URL')
+    }
+    if (!isModuleAllowed(this.#allowList, href)) throw new ActorNotAllowedError(href, exportName)
+    let namespace: Record<string, unknown>
+    try {
+      namespace = await this.#import(href)
+    } catch (error) {
+      throw new SpawnError(href, exportName, `the module cannot be imported (${error instanceof Error ? error.message : String(error)})`, { cause: error })
+    }
+    if (!(exportName in namespace)) throw new SpawnError(href, exportName, `the module has no export named "${exportName}"`)
+    const exported = namespace[exportName]
+    if (!isActorClass(exported)) throw new SpawnError(href, exportName, 'the export is not a class extending Actor')
+    return exported as unknown as LoadedActorClass
+  }
+
+  /**
+   * Finds the module and export name of a class, among the allow-listed module files (directory
+   * entries cannot be enumerated). Imports them on first use.
+   */
+  async locate(actorClass: unknown): Promise<ActorTypeLocation | undefined> {
+    this.#index ??= this.#buildIndex()
+    return (await this.#index).get(actorClass)
+  }
+
+  async #buildIndex(): Promise<Map<unknown, ActorTypeLocation>> {
+    const index = new Map<unknown, ActorTypeLocation>()
+    const files = this.#allowList.filter((entry) => !entry.endsWith('/'))
+    const namespaces = await Promise.all(files.map((href) => this.#import(href).catch(() => ({}))))
+    namespaces.forEach((namespace, i) => {
+      for (const [name, value] of Object.entries(namespace)) {
+        if (isActorClass(value) && !index.has(value)) index.set(value, { module: files[i]!, export: name })
+      }
+    })
+    return index
+  }
+
+  #import(href: string): Promise<Record<string, unknown>> {
+    let namespace = this.#modules.get(href)
+    if (!namespace) {
+      namespace = import(href) as Promise<Record<string, unknown>>
+      this.#modules.set(href, namespace)
+      namespace.catch(() => this.#modules.delete(href))
+    }
+    return namespace
+  }
+}

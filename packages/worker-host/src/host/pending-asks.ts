@@ -1,0 +1,146 @@
+import { AskTimeoutError, WorkerCrashedError } from '@troupe/core'
+import { Deque, fromWireError, REPLY_OK, type WireError } from '@troupe/core/internal'
+
+interface PendingAsk {
+  readonly correlation: number
+  readonly thread: number
+  readonly deadline: number
+  readonly bucket: DeadlineBucket
+  readonly describe: () => { actor: string; selector: string }
+  resolve: ((value: unknown) => void) | undefined
+  reject: ((error: Error) => void) | undefined
+}
+
+/** Asks with one timeout value: deadlines are then in insertion order, so a FIFO suffices. */
+interface DeadlineBucket {
+  readonly timeoutMs: number
+  readonly queue: Deque<PendingAsk>
+  live: number
+}
+
+/** Past this length, a bucket mostly made of settled asks is compacted. */
+const COMPACT_AT = 1024
+
+/**
+ * The asks this thread is waiting on, keyed by correlation id, each with a deadline.
+ *
+ * One timer serves every ask: asks are grouped by timeout value, so within a group deadlines
+ * arrive in order and the timer only needs the earliest head. A per-ask `setTimeout` would cost
+ * more than the rest of an ask on the pipelined path.
+ */
+export class PendingAsks {
+  #nextCorrelation = 1
+  readonly #byCorrelation = new Map<number, PendingAsk>()
+  readonly #buckets = new Map<number, DeadlineBucket>()
+  #timer: NodeJS.Timeout | undefined
+  #timerAt = Infinity
+
+  get size(): number {
+    return this.#byCorrelation.size
+  }
+
+  /** Registers an ask; returns its correlation id and the promise its reply settles. */
+  create(thread: number, timeoutMs: number, describe: PendingAsk['describe']): { correlation: number; promise: Promise<unknown> } {
+    const correlation = this.#nextCorrelation++
+    const bucket = this.#bucket(timeoutMs)
+    let ask!: PendingAsk
+    const promise = new Promise<unknown>((resolve, reject) => {
+      ask = { correlation, thread, deadline: performance.now() + timeoutMs, bucket, describe, resolve, reject }
+    })
+    this.#byCorrelation.set(correlation, ask)
+    bucket.queue.push(ask)
+    bucket.live++
+    this.#prune(bucket)
+    if (ask.deadline < this.#timerAt) this.#arm(ask.deadline)
+    return { correlation, promise }
+  }
+
+  /** Settles an ask from a reply frame. Replies to unknown ids (already timed out) are ignored. */
+  settle(correlation: number, status: number, value: unknown): void {
+    const ask = this.#take(correlation)
+    if (!ask) return
+    if (status === REPLY_OK) ask.resolve?.(value)
+    else ask.reject?.(fromWireError(value as WireError))
+    ask.resolve = ask.reject = undefined
+  }
+
+  /** Rejects one ask with a local error (e.g. its message turned out undeliverable). */
+  fail(correlation: number, error: Error): void {
+    const ask = this.#take(correlation)
+    ask?.reject?.(error)
+    if (ask) ask.resolve = ask.reject = undefined
+  }
+
+  /** Rejects every ask waiting on `thread`, at once: its worker died, no reply can come. */
+  failThread(thread: number, reason: string): void {
+    for (const ask of [...this.#byCorrelation.values()]) {
+      if (ask.thread === thread) this.fail(ask.correlation, new WorkerCrashedError(thread, reason))
+    }
+  }
+
+  failAll(error: () => Error): void {
+    for (const ask of [...this.#byCorrelation.values()]) this.fail(ask.correlation, error())
+    clearTimeout(this.#timer)
+    this.#timer = undefined
+    this.#timerAt = Infinity
+  }
+
+  #take(correlation: number): PendingAsk | undefined {
+    const ask = this.#byCorrelation.get(correlation)
+    if (!ask) return undefined
+    this.#byCorrelation.delete(correlation)
+    ask.bucket.live--
+    return ask
+  }
+
+  #bucket(timeoutMs: number): DeadlineBucket {
+    let bucket = this.#buckets.get(timeoutMs)
+    if (!bucket) {
+      bucket = { timeoutMs, queue: new Deque<PendingAsk>(), live: 0 }
+      this.#buckets.set(timeoutMs, bucket)
+    }
+    return bucket
+  }
+
+  /** Drops settled asks from the head, and compacts a bucket that is mostly settled. */
+  #prune(bucket: DeadlineBucket): void {
+    const { queue } = bucket
+    while (queue.length > 0 && !this.#byCorrelation.has(queue.peek()!.correlation)) queue.shift()
+    if (queue.length > COMPACT_AT && queue.length > 2 * bucket.live) {
+      const live = queue.drain().filter((ask) => this.#byCorrelation.has(ask.correlation))
+      for (const ask of live) queue.push(ask)
+    }
+  }
+
+  #arm(at: number): void {
+    clearTimeout(this.#timer)
+    this.#timerAt = at
+    this.#timer = setTimeout(this.#expire, Math.max(0, Math.ceil(at - performance.now())))
+    this.#timer.unref()
+  }
+
+  readonly #expire = (): void => {
+    this.#timer = undefined
+    this.#timerAt = Infinity
+    const now = performance.now()
+    let next = Infinity
+    for (const bucket of this.#buckets.values()) {
+      const { queue } = bucket
+      for (let ask = queue.peek(); ask !== undefined; ask = queue.peek()) {
+        if (!this.#byCorrelation.has(ask.correlation)) {
+          queue.shift()
+          continue
+        }
+        if (ask.deadline > now) {
+          next = Math.min(next, ask.deadline)
+          break
+        }
+        queue.shift()
+        const { actor, selector } = ask.describe()
+        this.fail(ask.correlation, new AskTimeoutError(actor, selector, bucket.timeoutMs))
+      }
+      if (queue.length === 0) this.#buckets.delete(bucket.timeoutMs)
+    }
+    if (next !== Infinity) this.#arm(next)
+  }
+}

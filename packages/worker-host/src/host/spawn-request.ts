@@ -1,0 +1,64 @@
+import { InvalidOptionError, SpawnError, isActorClass, type ActorRef } from '@troupe/core'
+import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolvePlacement } from '@troupe/core/internal'
+import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
+import type { ModuleRegistry } from './module-registry.js'
+
+interface SpawnInput {
+  name?: unknown
+  placement?: unknown
+  args?: unknown
+}
+
+/**
+ * Validates `spawn` arguments on the calling thread, so a bad option fails where it was written,
+ * and turns them into a request the system can act on from any thread.
+ */
+export async function buildSpawnRequest(
+  registry: ModuleRegistry,
+  type: unknown,
+  options: SpawnInput | undefined,
+  workerCount: number,
+  maxMessageBytes: number,
+): Promise<SpawnRequest> {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
+  const { name, placement, args } = options ?? {}
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
+  if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
+  const wirePlacement = toWirePlacement(placement, workerCount)
+
+  let location: { module: string; export: string } | undefined
+  if (isActorTypeRef(type)) location = { module: type.module, export: type.export }
+  else if (isActorClass(type)) {
+    location = await registry.locate(type)
+    if (!location) throw new SpawnError('(unregistered)', type.name, "the class is not exported by any module file in the system's `actors` list")
+  } else {
+    throw new InvalidOptionError('type', 'an Actor subclass or actorType(moduleUrl, exportName)', type)
+  }
+
+  let encodedArgs: Uint8Array | undefined
+  if (args !== undefined && args.length > 0) {
+    checkMessage(args, maxMessageBytes)
+    encodedArgs = encodeValue(args)
+  }
+  return { module: location.module, export: location.export, name, placement: wirePlacement, args: encodedArgs }
+}
+
+function toWirePlacement(placement: unknown, workerCount: number): WirePlacement | undefined {
+  const resolved = resolvePlacement(placement, workerCount)
+  switch (resolved.kind) {
+    case 'round-robin':
+    case 'least-loaded':
+    case 'main':
+      return resolved.kind
+    case 'worker':
+      return { worker: resolved.worker }
+    case 'colocate':
+      return { colocateWith: { id: resolved.actorId, thread: resolved.thread } }
+    case 'hash':
+      return { hash: resolved.key }
+  }
+}
+
+export function refFromInfo<A>(info: { id: number; thread: number; name: string | undefined }, runtime: ActorRefImpl['runtime']): ActorRef<A> {
+  return new ActorRefImpl<A>(info.id, info.thread, info.name, runtime)
+}

@@ -1,0 +1,77 @@
+/**
+ * The control plane: spawn, stop, lookup, stats and channel set-up between the main thread's
+ * system and the hosts on worker threads, carried by comlink over dedicated ports. It is never
+ * on the message hot path. Plain types only.
+ */
+import type { MessagePort } from 'node:worker_threads'
+import type { WireError } from '@troupe/core/internal'
+
+/** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
+export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
+
+/** Where an actor lives. */
+export interface RefInfo {
+  id: number
+  thread: number
+  name: string | undefined
+}
+
+/** Placement as it crosses threads (refs flattened to id and thread). */
+export type WirePlacement =
+  | 'round-robin'
+  | 'least-loaded'
+  | 'main'
+  | { worker: number }
+  | { colocateWith: { id: number; thread: number } }
+  | { hash: string | number }
+
+/** A request to spawn an actor, from a host to the system. */
+export interface SpawnRequest {
+  module: string
+  export: string
+  name: string | undefined
+  placement: WirePlacement | undefined
+  /** Constructor arguments, msgpack-encoded so refs inside survive. */
+  args: Uint8Array | undefined
+}
+
+/** The system's order to a host: create this actor here. */
+export interface SpawnOrder {
+  id: number
+  name: string | undefined
+  parent: RefInfo | undefined
+  module: string
+  export: string
+  args: Uint8Array | undefined
+}
+
+export interface HostStats {
+  thread: number
+  actors: number
+  mailboxDepth: number
+  processed: number
+  /** Event-loop utilisation since the previous report, 0..1. */
+  utilization: number
+  pendingAsks: number
+}
+
+/** What a worker's host offers the system. */
+export interface HostControlApi {
+  spawn(order: SpawnOrder): Promise<ControlResult<void>>
+  attachPeer(thread: number, port: MessagePort): void
+  stats(): HostStats
+  /** Flushes outgoing batches and closes every channel; the worker can then be terminated. */
+  close(): void
+  /** Another worker died: fail the asks waiting on it and drop the channel. */
+  peerDied(thread: number, reason: string): void
+}
+
+/** What the system offers each worker's host. */
+export interface SystemControlApi {
+  spawn(parent: number, request: SpawnRequest): Promise<ControlResult<RefInfo>>
+  stop(id: number): Promise<ControlResult<void>>
+  lookup(name: string): RefInfo | undefined
+  connect(from: number, to: number): void
+  actorFailed(id: number, error: WireError): void
+  reportLoad(stats: HostStats): void
+}

@@ -1,0 +1,132 @@
+import type { ActorClass, ActorRef, ActorSystemOptions, ActorTypeRef, SpawnOptions } from '@troupe/core'
+import { InvalidOptionError } from '@troupe/core'
+import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
+import type { HostStats } from '../protocol/control.js'
+import type { Subscribable } from '../util/topic.js'
+import type { DeadLetters } from './dead-letters.js'
+import type { SystemEvent } from './system-events.js'
+import { SystemRuntime } from './system-runtime.js'
+import type { WorkerLaunch } from './worker-handle.js'
+
+/** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
+export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
+  ? [options?: SpawnOptions<ConstructorParameters<C>>]
+  : [options: SpawnOptions<ConstructorParameters<C>>]
+
+export interface ThreadStats extends HostStats {
+  readonly kind: 'main' | 'worker'
+}
+
+export interface SystemStats {
+  /** Thread 0 is the main thread; 1..N are the workers. */
+  readonly threads: readonly ThreadStats[]
+}
+
+/**
+ * A running actor system: a set of worker threads (plus the main thread) hosting actors.
+ *
+ * ```ts
+ * await using system = await ActorSystem.start({ actors: [new URL('./counter.js', import.meta.url)] })
+ * const counter = await system.spawn(Counter)
+ * counter.tell.inc(5)
+ * const n = await counter.ask.get()
+ * ```
+ */
+export class ActorSystem implements AsyncDisposable {
+  readonly #runtime: SystemRuntime
+
+  private constructor(runtime: SystemRuntime) {
+    this.#runtime = runtime
+  }
+
+  /** Starts the workers and resolves once every one of them is ready. */
+  static async start(options: ActorSystemOptions): Promise<ActorSystem> {
+    const resolved = resolveSystemOptions(options)
+    const runtime = new SystemRuntime(resolved)
+    await runtime.startWorkers(workerLaunch(resolved))
+    return new ActorSystem(runtime)
+  }
+
+  /** Number of worker threads. */
+  get workers(): number {
+    return this.#runtime.options.workers
+  }
+
+  /** Every undeliverable message, counted and observable. */
+  get deadLetters(): DeadLetters {
+    return this.#runtime.deadLetters
+  }
+
+  /** Actor failures and worker crashes, for logs and metrics. */
+  get events(): Subscribable<SystemEvent> {
+    return this.#runtime.events
+  }
+
+  /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
+  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
+    return this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
+  }
+
+  /** Finds a live actor by name. */
+  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
+    if (typeof name !== 'string') return Promise.reject(new InvalidOptionError('name', 'a string', name))
+    return this.#runtime.mainHost.lookup<A>(name)
+  }
+
+  /**
+   * Stops an actor after the messages already in its mailbox, its children first. Resolves
+   * when it has stopped. Later messages to it become dead letters; asks reject with
+   * `ActorStoppedError`.
+   */
+  stop(ref: ActorRef): Promise<void> {
+    if (!(ref instanceof ActorRefImpl)) return Promise.reject(new InvalidOptionError('ref', 'an ActorRef', ref))
+    return this.#runtime.stop(ref.id)
+  }
+
+  /**
+   * Stops every actor (top-level actors in reverse start order, each after its children and
+   * after draining its mailbox), then the workers. Resolves when no worker thread is left.
+   */
+  shutdown(): Promise<void> {
+    return this.#runtime.shutdown()
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.shutdown()
+  }
+
+  /** Load and counters of every thread. */
+  async stats(): Promise<SystemStats> {
+    const main: ThreadStats = { ...this.#runtime.mainHost.stats(), kind: 'main' }
+    const workers = await Promise.all(
+      this.#runtime.workers.map(async (worker): Promise<ThreadStats> => ({ ...(await worker.call((control) => control.stats())), kind: 'worker' })),
+    )
+    return { threads: [main, ...workers] }
+  }
+}
+
+const TYPESCRIPT_MODULE = /\.[cm]?tsx?$/
+
+/** How workers start, depending on whether troupe itself runs from compiled JS or TS sources. */
+function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerLaunch {
+  const fromSource = import.meta.url.endsWith('.ts')
+  const useTsx =
+    options.typescript === 'auto'
+      ? fromSource || options.actors.some((href) => TYPESCRIPT_MODULE.test(new URL(href).pathname))
+      : options.typescript
+  return {
+    bootstrap: new URL('../worker/bootstrap.mjs', import.meta.url),
+    // Running from sources, workers must resolve troupe's own packages to sources too.
+    execArgv: fromSource ? ['--conditions=development'] : [],
+    init: {
+      entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+      useTsx,
+      workerCount: options.workers,
+      allowList: options.actors,
+      askTimeoutMs: options.askTimeoutMs,
+      maxMessageBytes: options.maxMessageBytes,
+      throughput: options.throughput,
+      loadReportIntervalMs: options.loadReportIntervalMs,
+    },
+  }
+}

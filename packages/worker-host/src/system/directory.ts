@@ -1,0 +1,75 @@
+import { ActorNameTakenError } from '@troupe/core'
+
+export interface ActorRecord {
+  readonly id: number
+  readonly thread: number
+  readonly name: string | undefined
+  /** 0 for top-level actors (children of the system guardian). */
+  readonly parent: number
+  /** In start order: OTP stops children in reverse start order. */
+  readonly children: number[]
+  stopping: Promise<void> | undefined
+}
+
+/**
+ * The main thread's router: which thread hosts each actor, the names, and the parent/child
+ * tree. Ids are allocated here and never reused, so a stale ref can never reach a new actor.
+ */
+export class Directory {
+  #nextId = 1
+  readonly #records = new Map<number, ActorRecord>()
+  readonly #names = new Map<string, number>()
+  readonly #topLevel: number[] = []
+
+  allocateId(): number {
+    return this.#nextId++
+  }
+
+  /** Adds an actor before it starts, so it can spawn children from `onStart`. */
+  add(id: number, thread: number, name: string | undefined, parent: number): ActorRecord {
+    if (name !== undefined) {
+      if (this.#names.has(name)) throw new ActorNameTakenError(name)
+      this.#names.set(name, id)
+    }
+    const record: ActorRecord = { id, thread, name, parent, children: [], stopping: undefined }
+    this.#records.set(id, record)
+    this.#siblings(parent)?.push(id)
+    return record
+  }
+
+  remove(id: number): void {
+    const record = this.#records.get(id)
+    if (!record) return
+    this.#records.delete(id)
+    if (record.name !== undefined && this.#names.get(record.name) === id) this.#names.delete(record.name)
+    const siblings = this.#siblings(record.parent)
+    const index = siblings?.indexOf(id) ?? -1
+    if (index >= 0) siblings!.splice(index, 1)
+  }
+
+  get(id: number): ActorRecord | undefined {
+    return this.#records.get(id)
+  }
+
+  byName(name: string): ActorRecord | undefined {
+    const id = this.#names.get(name)
+    return id === undefined ? undefined : this.#records.get(id)
+  }
+
+  /** Top-level actors in start order. */
+  topLevel(): readonly number[] {
+    return this.#topLevel
+  }
+
+  onThread(thread: number): ActorRecord[] {
+    return [...this.#records.values()].filter((record) => record.thread === thread)
+  }
+
+  get size(): number {
+    return this.#records.size
+  }
+
+  #siblings(parent: number): number[] | undefined {
+    return parent === 0 ? this.#topLevel : this.#records.get(parent)?.children
+  }
+}

@@ -1,0 +1,61 @@
+import { ActorNotFoundError } from '@troupe/core'
+import { stableHash } from '@troupe/core/internal'
+import type { HostStats, WirePlacement } from '../protocol/control.js'
+import type { Directory } from './directory.js'
+
+/** Utilisation differences below this are noise; compare by mailbox depth and actor count instead. */
+const UTILIZATION_STEP = 0.1
+
+/** Chooses the thread for a new actor. Threads: 0 is main, 1..workerCount are workers. */
+export class Scheduler {
+  readonly #workerCount: number
+  readonly #directory: Directory
+  #nextRoundRobin = 0
+  /** Latest load report per worker, plus actors placed since that report. */
+  readonly #loads: { utilization: number; mailboxDepth: number; actors: number }[]
+
+  constructor(workerCount: number, directory: Directory) {
+    this.#workerCount = workerCount
+    this.#directory = directory
+    this.#loads = Array.from({ length: workerCount }, () => ({ utilization: 0, mailboxDepth: 0, actors: 0 }))
+  }
+
+  place(placement: WirePlacement | undefined): number {
+    if (placement === undefined || placement === 'round-robin') return 1 + (this.#nextRoundRobin++ % this.#workerCount)
+    if (placement === 'least-loaded') return this.#leastLoaded()
+    if (placement === 'main') return 0
+    if ('worker' in placement) return placement.worker + 1
+    if ('colocateWith' in placement) {
+      const record = this.#directory.get(placement.colocateWith.id)
+      if (!record) throw new ActorNotFoundError(`actor#${placement.colocateWith.id}`)
+      return record.thread
+    }
+    return 1 + (stableHash(String(placement.hash)) % this.#workerCount)
+  }
+
+  /** Counts an actor placed on `thread` until the next report, so bursts of spawns spread. */
+  placed(thread: number): void {
+    const load = this.#loads[thread - 1]
+    if (load) load.actors++
+  }
+
+  report(stats: HostStats): void {
+    const load = this.#loads[stats.thread - 1]
+    if (!load) return
+    load.utilization = stats.utilization
+    load.mailboxDepth = stats.mailboxDepth
+    load.actors = stats.actors
+  }
+
+  #leastLoaded(): number {
+    let best = 0
+    for (let i = 1; i < this.#workerCount; i++) if (compareLoad(this.#loads[i]!, this.#loads[best]!) < 0) best = i
+    return best + 1
+  }
+}
+
+function compareLoad(a: { utilization: number; mailboxDepth: number; actors: number }, b: typeof a): number {
+  const byUtilization = Math.floor(a.utilization / UTILIZATION_STEP) - Math.floor(b.utilization / UTILIZATION_STEP)
+  if (byUtilization !== 0) return byUtilization
+  return a.mailboxDepth - b.mailboxDepth || a.actors - b.actors
+}

@@ -1,0 +1,94 @@
+import { MessageChannel, Worker } from 'node:worker_threads'
+import * as Comlink from 'comlink'
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
+import { WorkerCrashedError } from '@troupe/core'
+import type { Host } from '../host/host.js'
+import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
+import type { WorkerInit } from '../worker/worker-init.js'
+
+/** How to start workers: the same for every worker of a system. */
+export interface WorkerLaunch {
+  bootstrap: URL
+  execArgv: string[]
+  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort'>
+}
+
+export interface WorkerExit {
+  code: number
+  error: Error | undefined
+  /** True when the system itself terminated the worker (shutdown). */
+  expected: boolean
+}
+
+/**
+ * One worker thread as the main thread sees it: its control channel (comlink), its data channel
+ * (attached to the main host), and its exit. Control calls never hang on a dead worker: they
+ * race the worker's exit.
+ */
+export class WorkerHandle {
+  readonly thread: number
+  readonly exited: Promise<WorkerExit>
+  readonly #worker: Worker
+  readonly #control: Comlink.Remote<HostControlApi>
+  #exit: WorkerExit | undefined
+  #terminating = false
+
+  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host) {
+    this.thread = thread
+    const data = new MessageChannel()
+    const hostChannel = new MessageChannel()
+    const systemChannel = new MessageChannel()
+    const init: WorkerInit = { ...launch.init, thread, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
+    this.#worker = new Worker(launch.bootstrap, {
+      workerData: { troupe: init },
+      transferList: [data.port2, hostChannel.port2, systemChannel.port2],
+      execArgv: launch.execArgv,
+      name: `troupe-worker-${thread}`,
+    })
+    Comlink.expose(systemApi, nodeEndpoint(systemChannel.port1))
+    this.#control = Comlink.wrap<HostControlApi>(nodeEndpoint(hostChannel.port1))
+    mainHost.attachLink(thread, data.port1)
+    this.exited = new Promise((resolve) => {
+      let error: Error | undefined
+      this.#worker.on('error', (e: Error) => (error = e))
+      this.#worker.on('exit', (code) => {
+        this.#exit = { code, error, expected: this.#terminating }
+        systemChannel.port1.close()
+        hostChannel.port1.close()
+        resolve(this.#exit)
+      })
+    })
+  }
+
+  get alive(): boolean {
+    return this.#exit === undefined
+  }
+
+  get exitReason(): string {
+    const exit = this.#exit
+    if (!exit) return 'running'
+    return exit.error ? `${exit.error.name}: ${exit.error.message}` : `exited with code ${exit.code}`
+  }
+
+  /** A control call that rejects with `WorkerCrashedError` if the worker dies before answering. */
+  call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T> {
+    if (!this.alive) return Promise.reject(new WorkerCrashedError(this.thread, this.exitReason))
+    return Promise.race([
+      invoke(this.#control),
+      this.exited.then((): never => {
+        throw new WorkerCrashedError(this.thread, this.exitReason)
+      }),
+    ])
+  }
+
+  /** Resolves once the worker's host answers, or rejects with why it could not start. */
+  async ready(): Promise<void> {
+    await this.call((control) => control.stats())
+  }
+
+  async terminate(): Promise<void> {
+    this.#terminating = true
+    await this.#worker.terminate()
+    await this.exited
+  }
+}

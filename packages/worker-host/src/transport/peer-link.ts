@@ -1,0 +1,102 @@
+import type { MessagePort } from 'node:worker_threads'
+import {
+  createDecoder,
+  createEncoder,
+  DEAD_LETTER,
+  REPLY,
+  type DeadLetterReason,
+  type Selector,
+} from '@troupe/core/internal'
+
+/** Flush a batch early once it holds this many frame slots (about 1000 messages). */
+const MAX_BATCH_SLOTS = 5000
+
+export interface LinkOwner {
+  /** Called once per outgoing link that got its first frame since the last flush. */
+  linkTouched(link: PeerLink): void
+  /** Called with every batch that arrives on the link. */
+  batchArrived(link: PeerLink, bytes: Uint8Array): void
+  /** Called when a batch cannot be encoded even though its messages passed validation. */
+  batchUnencodable(link: PeerLink, frames: unknown[], error: unknown): void
+}
+
+/**
+ * One direct channel between this thread and another: a MessagePort carrying msgpack batches.
+ * Frames are appended as they are sent and packed into one buffer per flush, whose ArrayBuffer
+ * is transferred rather than copied. Until the port is attached (the channel is still being
+ * set up through the main thread), frames wait here, in order.
+ */
+export class PeerLink {
+  readonly decoder = createDecoder()
+  readonly #encoder = createEncoder()
+  readonly #owner: LinkOwner
+  #frames: unknown[] = []
+  #port: MessagePort | undefined
+  #touched = false
+  /** Batches and frames sent, for stats. */
+  batchesSent = 0
+
+  constructor(
+    readonly thread: number,
+    owner: LinkOwner,
+  ) {
+    this.#owner = owner
+  }
+
+  get connected(): boolean {
+    return this.#port !== undefined
+  }
+
+  attach(port: MessagePort): void {
+    this.#port = port
+    port.on('message', (bytes: Uint8Array) => this.#owner.batchArrived(this, bytes))
+    this.flush()
+  }
+
+  deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown): void {
+    this.#frames.push(target, sender, correlation, selector, body)
+    this.#touch()
+  }
+
+  reply(correlation: number, status: number, value: unknown): void {
+    this.#frames.push(REPLY, correlation, status, value)
+    this.#touch()
+  }
+
+  deadLetter(recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void {
+    this.#frames.push(DEAD_LETTER, recipient, sender, reason, selector, body)
+    this.#touch()
+  }
+
+  flush(): void {
+    this.#touched = false
+    const port = this.#port
+    if (port === undefined || this.#frames.length === 0) return
+    const frames = this.#frames
+    this.#frames = []
+    let bytes: Uint8Array
+    try {
+      // msgpackr returns a view of its reusable buffer: copy out before transferring.
+      bytes = new Uint8Array(this.#encoder.pack(frames))
+    } catch (error) {
+      this.#owner.batchUnencodable(this, frames, error)
+      return
+    }
+    port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
+    this.batchesSent++
+  }
+
+  close(): void {
+    this.flush()
+    this.#port?.close()
+    this.#port = undefined
+  }
+
+  #touch(): void {
+    if (!this.#touched) {
+      this.#touched = true
+      this.#owner.linkTouched(this)
+    }
+    if (this.#frames.length >= MAX_BATCH_SLOTS) this.flush()
+  }
+}

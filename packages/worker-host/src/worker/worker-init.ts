@@ -1,0 +1,20 @@
+import type { MessagePort } from 'node:worker_threads'
+
+/** What the system hands a new worker in `workerData.troupe`. */
+export interface WorkerInit {
+  entry: string
+  useTsx: boolean
+  thread: number
+  workerCount: number
+  allowList: string[]
+  askTimeoutMs: number
+  maxMessageBytes: number
+  throughput: number
+  loadReportIntervalMs: number
+  /** Data-plane channel to the main thread. */
+  dataPort: MessagePort
+  /** The worker exposes its HostControlApi here. */
+  hostPort: MessagePort
+  /** The system's SystemControlApi for this worker. */
+  systemPort: MessagePort
+}
