@@ -1,0 +1,13 @@
+// The baseline registry: hand-written transports that troupe's figures are divided by.
+import type { BenchmarkDefinition } from '../harness.js'
+import { comlinkPipelined } from './comlink-ask.js'
+import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
+import { portBatched, portPerMessage } from './port-stream.js'
+
+export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
+  portPerMessage,
+  portBatched,
+  portAskPipelined,
+  portAskLatencyP50,
+  comlinkPipelined,
+]

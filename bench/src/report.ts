@@ -1,0 +1,47 @@
+// Turns results and ratio outcomes into the tables shown on stdout and stored in latest.md.
+import { formatFigure, withSiPrefix } from './format.js'
+import type { BenchmarkResult } from './harness.js'
+import type { RatioDefinition, RatioOutcome } from './ratios.js'
+import type { Table } from './table.js'
+
+export function resultsTable(results: readonly BenchmarkResult[]): Table {
+  return {
+    headers: ['id', 'unit', 'median', 'min', 'max', 'runs'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right'],
+    rows: results.map((r) => [
+      r.id,
+      r.unit,
+      formatFigure(r.median, r.unit),
+      formatFigure(r.min, r.unit),
+      formatFigure(r.max, r.unit),
+      String(r.runs),
+    ]),
+  }
+}
+
+function expression(definition: RatioDefinition | undefined): string {
+  if (definition === undefined) return '?'
+  return definition.denominator === undefined
+    ? definition.numerator
+    : `${definition.numerator} / ${definition.denominator}`
+}
+
+function status(outcome: RatioOutcome): string {
+  if (outcome.value === null) return 'missing'
+  return outcome.meets ? 'met' : 'NOT met'
+}
+
+export function ratiosTable(outcomes: readonly RatioOutcome[], definitions: readonly RatioDefinition[]): Table {
+  const byId = new Map(definitions.map((d) => [d.id, d]))
+  return {
+    headers: ['ratio', 'of', 'value', 'goal', 'status'],
+    align: ['left', 'left', 'right', 'left', 'left'],
+    rows: outcomes.map((o) => [
+      o.id,
+      expression(byId.get(o.id)),
+      o.value === null ? 'missing' : withSiPrefix(o.value),
+      `${o.goal.op} ${withSiPrefix(o.goal.value)}`,
+      status(o),
+    ]),
+  }
+}
