@@ -25,7 +25,7 @@ export function constructWithContext<T>(context: ActorContext, construct: () => 
  * `receive(message, ctx)` to take a discriminated union via `ref.tell(msg)` / `ref.ask(msg)`.
  *
  * An actor processes one message at a time, including across `await` in a handler: the next
- * message is taken only once the handler's promise settles.
+ * message is taken only once the handler's promise settles. Lifecycle hooks: `ActorLifecycle`.
  */
 export abstract class Actor {
   static readonly [ACTOR_BRAND] = true
@@ -40,7 +40,13 @@ export abstract class Actor {
     if (!this.#context) throw new Error(`${this.constructor.name} was not created by an actor system, so it has no context`)
     return this.#context as ActorContext<this>
   }
+}
 
+/**
+ * Lifecycle hooks an actor may define (`class A extends Actor implements ActorLifecycle`).
+ * They are not declared on `Actor` itself, so defining them needs no `override` keyword.
+ */
+export interface ActorLifecycle {
   /** Runs after construction, before the first message. May be async; messages wait for it. */
   onStart?(): void | Promise<void>
   /** Runs when the actor stops, after its children have stopped. May be async. */

@@ -26,4 +26,18 @@ export interface ActorContext<Self = unknown> {
   stop(ref?: ActorRef): void
   /** Finds a live actor by name. */
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined>
+  /**
+   * Answers the current message later. The handler returns at once (the actor takes its next
+   * message) and its return value is ignored; the ask resolves when `resolve` or `reject` is
+   * called, typically while handling a later message. This is how an actor waits for something
+   * without blocking its mailbox (Akka: keep `sender()` and reply later). For a tell, the
+   * handle does nothing.
+   */
+  deferReply<T = unknown>(): DeferredReply<T>
+}
+
+/** The pending answer to an ask, from `ctx.deferReply()`. Only the first call counts. */
+export interface DeferredReply<T> {
+  resolve(value: T): void
+  reject(error: unknown): void
 }

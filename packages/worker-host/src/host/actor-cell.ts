@@ -1,6 +1,6 @@
 import { UnknownMessageError, type Actor } from '@troupe/core'
 import { RECEIVE, STOP, UnboundedMailbox, describeRef, type ActorRefImpl } from '@troupe/core/internal'
-import type { ActorContext } from '@troupe/core'
+import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
 import type { Envelope } from './envelope.js'
 import type { DeadLetterReason } from '@troupe/core'
@@ -40,6 +40,8 @@ export class ActorCell implements Runnable {
   #context: ActorContext | undefined
   #busy = true // until `started()`: messages queue while the constructor and onStart run
   #stopped = false
+  /** The envelope whose reply the handler deferred with `ctx.deferReply()`. */
+  #deferred: Envelope | undefined
 
   constructor(
     readonly self: ActorRefImpl,
@@ -120,6 +122,11 @@ export class ActorCell implements Runnable {
       this.#failed(envelope, error)
       return
     }
+    if (this.#deferred === envelope) {
+      this.#deferred = undefined
+      this.current = undefined
+      return
+    }
     if (isThenable(result)) {
       this.#busy = true
       result.then(
@@ -132,11 +139,33 @@ export class ActorCell implements Runnable {
     if (envelope.correlation !== 0) this.host.replyOk(envelope, result)
   }
 
+  /** Detaches the reply of the message being processed; see `ActorContext.deferReply`. */
+  deferReply<T>(): DeferredReply<T> {
+    const envelope = this.current
+    if (envelope === undefined) throw new Error('deferReply() can only be called while handling a message')
+    this.#deferred = envelope
+    let settled = envelope.correlation === 0
+    return {
+      resolve: (value: T) => {
+        if (settled) return
+        settled = true
+        this.host.replyOk(envelope, value)
+      },
+      reject: (error: unknown) => {
+        if (settled) return
+        settled = true
+        this.host.replyError(envelope, error)
+      },
+    }
+  }
+
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {
     this.current = undefined
     this.#busy = false
+    const deferred = this.#deferred === envelope
+    if (deferred) this.#deferred = undefined
     if (failed) this.#failed(envelope, error)
-    else if (envelope.correlation !== 0) this.host.replyOk(envelope, value)
+    else if (envelope.correlation !== 0 && !deferred) this.host.replyOk(envelope, value)
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 

@@ -1,4 +1,4 @@
-import type { ActorContext, ActorRef } from '@troupe/core'
+import type { ActorContext, ActorRef, DeferredReply } from '@troupe/core'
 import type { ActorCell } from './actor-cell.js'
 import type { Host } from './host.js'
 
@@ -43,5 +43,9 @@ export class HostedActorContext implements ActorContext {
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
     return this.#host.lookup<A>(name)
+  }
+
+  deferReply<T = unknown>(): DeferredReply<T> {
+    return this.#cell.deferReply<T>()
   }
 }

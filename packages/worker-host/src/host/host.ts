@@ -3,6 +3,8 @@ import {
   ActorStoppedError,
   SpawnError,
   SystemShutdownError,
+  type Actor,
+  type ActorLifecycle,
   type ActorRef,
   type AskOptions,
   type DeadLetterReason,
@@ -311,7 +313,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
     const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this)
     const context = new HostedActorContext(cell, this)
-    let instance
+    let instance: Actor & ActorLifecycle
     try {
       instance = constructWithContext(context, () => new actorClass(...args))
     } catch (error) {

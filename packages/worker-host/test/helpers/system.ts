@@ -1,0 +1,28 @@
+import { readdirSync } from 'node:fs'
+import { afterEach } from 'vitest'
+import { ActorSystem, type ActorSystemOptions } from '../../src/index.js'
+
+/** Module URLs of the test fixtures. */
+export const fixture = (name: string): URL => new URL(`../fixtures/${name}`, import.meta.url)
+export const FIXTURES_DIR = new URL('../fixtures/', import.meta.url)
+
+/** The allow-list most tests use: the fixture files (for class spawns) and the fixture folder. */
+export const FIXTURE_ACTORS = [fixture('counter.ts'), fixture('actors.ts'), FIXTURES_DIR]
+
+const cleanups: (() => Promise<unknown>)[] = []
+
+/** Every system a test starts is shut down after it, pass or fail, so no test leaks a worker. */
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined)
+})
+
+export async function startSystem(options: Partial<ActorSystemOptions> = {}): Promise<ActorSystem> {
+  const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, ...options })
+  cleanups.push(() => system.shutdown())
+  return system
+}
+
+/** OS threads of this process: each worker thread is one. */
+export function osThreadCount(): number {
+  return readdirSync('/proc/self/task').length
+}

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  resolve: { conditions: ['development'] },
+  ssr: { resolve: { conditions: ['development'], externalConditions: ['development'] } },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    // Each test file starts real worker threads; two files at a time keeps a 2-core machine honest.
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    typecheck: { enabled: true, include: ['packages/*/test/**/*.types.test.ts'], tsconfig: './tsconfig.json' },
+  },
+})
