@@ -40,6 +40,17 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_INVALID_OPTION', InvalidOptionError],
 ])
 
+/** Built-in error classes are rebuilt by name, as structured clone does. */
+const BUILT_IN_BY_NAME = new Map<string, ErrorClass>([
+  ['Error', Error],
+  ['TypeError', TypeError],
+  ['RangeError', RangeError],
+  ['SyntaxError', SyntaxError],
+  ['ReferenceError', ReferenceError],
+  ['EvalError', EvalError],
+  ['URIError', URIError],
+])
+
 const MAX_CAUSE_DEPTH = 8
 const RESERVED = new Set(['name', 'message', 'stack', 'code', 'cause'])
 
@@ -67,13 +78,13 @@ export function toWireError(error: unknown, depth = 0): WireError {
 }
 
 /**
- * Rebuilds an error on the receiving thread. A troupe error comes back as its own class, so
- * `instanceof` and `code` work; any other error comes back as an `Error` with the original
- * name, message, stack, code and cause.
+ * Rebuilds an error on the receiving thread. A troupe error comes back as its own class and a
+ * built-in error (`RangeError`...) as its built-in class, so `instanceof` and `code` work; any
+ * other error comes back as an `Error` with the original name, message, stack, code and cause.
  */
 export function fromWireError(wire: WireError): Error {
-  const cls = wire.code === undefined ? undefined : CLASSES_BY_CODE.get(wire.code)
-  const error: Error = cls ? (Object.create(cls.prototype) as Error) : new Error(wire.message)
+  const cls = (wire.code === undefined ? undefined : CLASSES_BY_CODE.get(wire.code)) ?? BUILT_IN_BY_NAME.get(wire.name) ?? Error
+  const error = Object.create(cls.prototype) as Error
   Object.defineProperty(error, 'message', { value: wire.message, writable: true, configurable: true })
   Object.defineProperty(error, 'name', { value: wire.name, writable: true, configurable: true })
   Object.defineProperty(error, 'stack', { value: wire.stack ?? `${wire.name}: ${wire.message}`, writable: true, configurable: true })

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest'
+import { ActorSystem, InvalidOptionError, type ActorSystemOptions } from '../src/index.js'
+import { FIXTURE_ACTORS } from './helpers/system.js'
+
+const cases: [string, Partial<ActorSystemOptions> | undefined, RegExp][] = [
+  ['no options', undefined, /option "options" must be an object/],
+  ['actors missing', { actors: undefined as never }, /option "actors" must be an array/],
+  ['actors entry not a URL', { actors: ['./relative.js'] }, /option "actors\[0\]" must be an absolute module URL/],
+  ['actors entry of wrong type', { actors: [42 as never] }, /option "actors\[0\]"/],
+  ['workers zero', { workers: 0 }, /option "workers" must be 'auto' or an integer from 1 to 1024; received 0/],
+  ['workers fractional', { workers: 1.5 }, /option "workers"/],
+  ['workers string', { workers: 'many' as never }, /option "workers".*received "many"/],
+  ['askTimeoutMs negative', { askTimeoutMs: -5 }, /option "askTimeoutMs"/],
+  ['stopTimeoutMs zero', { stopTimeoutMs: 0 }, /option "stopTimeoutMs"/],
+  ['maxMessageBytes huge', { maxMessageBytes: 2 ** 40 }, /option "maxMessageBytes"/],
+  ['throughput NaN', { throughput: Number.NaN }, /option "throughput"/],
+  ['loadReportIntervalMs string', { loadReportIntervalMs: '100' as never }, /option "loadReportIntervalMs"/],
+  ['typescript invalid', { typescript: 'yes' as never }, /option "typescript"/],
+]
+
+describe('ActorSystem.start option validation', () => {
+  it.each(cases)('%s', async (_name, overrides, message) => {
+    const options = overrides === undefined ? undefined : { actors: FIXTURE_ACTORS, ...overrides }
+    const error = await ActorSystem.start(options as ActorSystemOptions).catch((e: unknown) => e)
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect((error as Error).message).toMatch(message)
+    expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION' })
+  })
+})
