@@ -5,6 +5,8 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['development'], externalConditions: ['development'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'bench/src/**/*.test.ts'],
+    // Type tests are checked by the typecheck pass below, not executed.
+    exclude: ['**/node_modules/**', '**/*.types.test.ts'],
     // Each test file starts real worker threads; two files at a time keeps a 2-core machine honest.
     pool: 'forks',
     maxWorkers: 2,

@@ -12,17 +12,14 @@ import {
 import { ActorRefImpl } from '@troupe/core/internal'
 import { Echo, Forwarder } from './fixtures/actors.js'
 import { Counter } from './fixtures/counter.js'
-import { startSystem } from './helpers/system.js'
+import { errorOf, startSystem } from './helpers/system.js'
 
 describe('ask deadlines', () => {
   it('rejects with AskTimeoutError when no reply comes in time, and the actor stays usable', async () => {
     const system = await startSystem()
     const counter = await system.spawn(Counter)
     const started = performance.now()
-    const error = await counter
-      .with({ timeoutMs: 50 })
-      .ask.slowGet(1_000)
-      .catch((e: unknown) => e)
+    const error = await errorOf(counter.with({ timeoutMs: 50 }).ask.slowGet(1_000))
     expect(error).toBeInstanceOf(AskTimeoutError)
     expect(error).toMatchObject({ code: 'ERR_ASK_TIMEOUT', timeoutMs: 50, selector: 'slowGet' })
     expect(performance.now() - started).toBeLessThan(900)

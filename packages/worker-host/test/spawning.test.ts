@@ -3,7 +3,7 @@ import { ActorNameTakenError, ActorNotAllowedError, InvalidOptionError, SpawnErr
 import { Echo, EventLog, Fragile, Parent } from './fixtures/actors.js'
 import { Counter } from './fixtures/counter.js'
 import type { Forbidden } from './forbidden/forbidden.js'
-import { fixture, startSystem } from './helpers/system.js'
+import { errorOf, fixture, startSystem } from './helpers/system.js'
 
 describe('names', () => {
   it('a second live actor with the same name is refused with ActorNameTakenError; the name frees on stop', async () => {
@@ -22,13 +22,13 @@ describe('actor modules', () => {
   it('a module that cannot be imported fails with SpawnError naming the module and export', async () => {
     const system = await startSystem()
     const missing = actorType<typeof Counter>(fixture('does-not-exist.ts'), 'Missing')
-    const error = await system.spawn(missing).catch((e: unknown) => e as SpawnError)
+    const error = await errorOf<SpawnError>(system.spawn(missing))
     expect(error).toBeInstanceOf(SpawnError)
     expect(error).toMatchObject({ code: 'ERR_SPAWN', exportName: 'Missing', module: fixture('does-not-exist.ts').href })
     expect(error.message).toMatch(/does-not-exist\.ts/)
     expect(error.message).toMatch(/cannot be imported/)
 
-    const broken = await system.spawn(actorType<typeof Counter>(fixture('broken.ts'), 'Anything')).catch((e: unknown) => e as SpawnError)
+    const broken = await errorOf<SpawnError>(system.spawn(actorType<typeof Counter>(fixture('broken.ts'), 'Anything')))
     expect(broken.message).toMatch(/broken on purpose/)
   })
 
@@ -43,7 +43,7 @@ describe('actor modules', () => {
     const system = await startSystem()
     const forbidden = actorType<typeof Forbidden>(new URL('./forbidden/forbidden.ts', import.meta.url), 'Forbidden')
     // Placement on a worker: the main thread does not pre-check, so this is the worker's refusal.
-    const error = await system.spawn(forbidden, { placement: { worker: 1 } }).catch((e: unknown) => e)
+    const error = await errorOf(system.spawn(forbidden, { placement: { worker: 1 } }))
     expect(error).toBeInstanceOf(ActorNotAllowedError)
     expect(error).toBeInstanceOf(SpawnError)
     expect(error).toMatchObject({ code: 'ERR_ACTOR_NOT_ALLOWED', exportName: 'Forbidden' })
@@ -61,11 +61,11 @@ describe('actor modules', () => {
   it('constructor and onStart failures are SpawnErrors with the cause attached; the name is released', async () => {
     const system = await startSystem()
     for (const placement of [{ worker: 0 }, 'main'] as const) {
-      const inConstructor = await system.spawn(Fragile, { args: ['throw-in-constructor'], name: 'fragile', placement }).catch((e: unknown) => e as SpawnError)
+      const inConstructor = await errorOf<SpawnError>(system.spawn(Fragile, { args: ['throw-in-constructor'], name: 'fragile', placement }))
       expect(inConstructor).toBeInstanceOf(SpawnError)
       expect(inConstructor.message).toMatch(/constructor threw: constructor refused/)
       expect((inConstructor.cause as Error).message).toBe('constructor refused')
-      const onStart = await system.spawn(Fragile, { args: ['fail-on-start'], name: 'fragile', placement }).catch((e: unknown) => e as SpawnError)
+      const onStart = await errorOf<SpawnError>(system.spawn(Fragile, { args: ['fail-on-start'], name: 'fragile', placement }))
       expect(onStart.message).toMatch(/onStart failed: start refused/)
       const healthy = await system.spawn(Fragile, { args: ['ok'], name: 'fragile', placement })
       expect(await healthy.ask.ping()).toBe('pong')

@@ -26,3 +26,14 @@ export async function startSystem(options: Partial<ActorSystemOptions> = {}): Pr
 export function osThreadCount(): number {
   return readdirSync('/proc/self/task').length
 }
+
+/** The error a promise rejects with; fails the test if it resolves instead. */
+export async function errorOf<E extends Error = Error>(promise: Promise<unknown>): Promise<E> {
+  let value: unknown
+  try {
+    value = await promise
+  } catch (error) {
+    return error as E
+  }
+  throw new Error(`expected a rejection, got ${String(value)}`)
+}
