@@ -1,4 +1,12 @@
-// troupe's own benchmarks (tell.*, ask.*), registered by the runtime work; ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
+import { askLatencyP50, askPipelined } from './ask.js'
+import { tellCrossThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
-export const troupeBenchmarks: BenchmarkDefinition[] = []
+export const troupeBenchmarks: BenchmarkDefinition[] = [
+  tellCrossThread,
+  tellSameThread,
+  askPipelined,
+  askLatencyP50,
+  ...tellThroughputScaling(),
+]

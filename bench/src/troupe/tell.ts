@@ -1,0 +1,105 @@
+// tell.*: streams of small tells from a Sender actor to a Receiver actor, timed from the main thread.
+import { availableParallelism } from 'node:os'
+import type { ActorRef, ActorSystem } from 'troupe'
+import type { BenchmarkDefinition } from '../harness.js'
+import { Receiver, Sender } from './actors.js'
+import { check, withSystem } from './system.js'
+
+interface Pair {
+  readonly sender: ActorRef<Sender>
+  readonly receiver: ActorRef<Receiver>
+}
+
+/** Tells per `burst` message: the sender tells itself to go on after each chunk. */
+const chunk = 1000
+
+/** Sum of n over hit(0) .. hit(count - 1). */
+const expectedSum = (count: number): number => (count * (count - 1)) / 2
+
+/**
+ * Spawns a pair: the sender pinned to worker `worker`, the receiver on worker `receiverWorker`
+ * or, when that is undefined, colocated with the sender. Checks where they landed.
+ */
+async function spawnPair(system: ActorSystem, worker: number, receiverWorker: number | undefined): Promise<Pair> {
+  const sender = await system.spawn(Sender, { placement: { worker } })
+  const receiver = await system.spawn(Receiver, {
+    placement: receiverWorker === undefined ? { colocateWith: sender } : { worker: receiverWorker },
+  })
+  // ctx.thread counts the main thread as 0, so worker i is thread i + 1.
+  check('sender thread', await sender.ask.thread(), worker + 1)
+  check('receiver thread', await receiver.ask.thread(), (receiverWorker ?? worker) + 1)
+  return { sender, receiver }
+}
+
+/**
+ * One pass: arm every receiver, then start every sender at once, and time from the start
+ * commands until the last receiver has processed all `count` of its hits. Returns total msg/s.
+ */
+async function streamPass(pairs: readonly Pair[], count: number): Promise<number> {
+  await Promise.all(pairs.map((pair) => pair.receiver.ask.arm(count)))
+  const started = performance.now()
+  const done = pairs.map((pair) => pair.receiver.ask.done())
+  for (const pair of pairs) pair.sender.tell.burst(pair.receiver, 0, count, chunk)
+  const tallies = await Promise.all(done)
+  const seconds = (performance.now() - started) / 1000
+  for (const tally of tallies) {
+    check('hits received', tally?.count, count)
+    check('sum of hits', tally?.sum, expectedSum(count))
+  }
+  if (!(seconds > 0)) throw new Error(`non-positive duration ${seconds}s`)
+  return (pairs.length * count) / seconds
+}
+
+interface StreamShape {
+  readonly workers: number
+  /** One entry per pair: [sender worker, receiver worker or undefined to colocate]. */
+  readonly pairs: readonly (readonly [number, number | undefined])[]
+  /** Tells per pair in the timed pass. */
+  readonly count: { readonly full: number; readonly quick: number }
+}
+
+function streamRun(id: string, shape: StreamShape, quick: boolean): Promise<number> {
+  const count = quick ? shape.count.quick : shape.count.full
+  return withSystem(shape.workers, id, async (system) => {
+    const pairs: Pair[] = []
+    for (const [worker, receiverWorker] of shape.pairs) pairs.push(await spawnPair(system, worker, receiverWorker))
+    // Untimed pass: sets up the worker-to-worker channel and lets fresh workers optimise the path.
+    await streamPass(pairs, Math.ceil(count / 4))
+    return streamPass(pairs, count)
+  })
+}
+
+function streamBenchmark(id: string, shape: StreamShape): BenchmarkDefinition {
+  return { id, unit: 'msg/s', run: (quick) => streamRun(id, shape, quick) }
+}
+
+export const tellCrossThread = streamBenchmark('tell.cross-thread', {
+  workers: 2,
+  pairs: [[0, 1]],
+  count: { full: 1_000_000, quick: 200_000 },
+})
+
+export const tellSameThread = streamBenchmark('tell.same-thread', {
+  workers: 2,
+  pairs: [[0, undefined]],
+  count: { full: 1_000_000, quick: 200_000 },
+})
+
+/**
+ * tell.throughput.w1 .. wN (N = os.availableParallelism()): a system with k workers and k
+ * independent colocated sender->receiver pairs, one per worker; total msg/s over all pairs.
+ * Each pair moves the same count whatever k, so perfect scaling keeps the wall time constant.
+ */
+export function tellThroughputScaling(maxWorkers = availableParallelism()): BenchmarkDefinition[] {
+  const definitions: BenchmarkDefinition[] = []
+  for (let k = 1; k <= maxWorkers; k++) {
+    definitions.push(
+      streamBenchmark(`tell.throughput.w${k}`, {
+        workers: k,
+        pairs: Array.from({ length: k }, (_, worker) => [worker, undefined] as const),
+        count: { full: 1_000_000, quick: 200_000 },
+      }),
+    )
+  }
+  return definitions
+}
