@@ -16,6 +16,7 @@ const cases: [string, Partial<ActorSystemOptions> | undefined, RegExp][] = [
   ['throughput NaN', { throughput: Number.NaN }, /option "throughput"/],
   ['loadReportIntervalMs string', { loadReportIntervalMs: '100' as never }, /option "loadReportIntervalMs"/],
   ['typescript invalid', { typescript: 'yes' as never }, /option "typescript"/],
+  ['execArgv not strings', { execArgv: [1] as never }, /option "execArgv" must be an array of strings/],
 ]
 
 describe('ActorSystem.start option validation', () => {

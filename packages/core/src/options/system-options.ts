@@ -25,6 +25,8 @@ export interface ActorSystemOptions {
    * Default `'auto'`: on when any actor module, or troupe itself, is a `.ts` file.
    */
   readonly typescript?: boolean | 'auto'
+  /** Extra Node.js flags for worker threads, e.g. `['--cpu-prof']` to profile every worker. Default none. */
+  readonly execArgv?: readonly string[]
 }
 
 export interface ResolvedSystemOptions {
@@ -36,6 +38,7 @@ export interface ResolvedSystemOptions {
   throughput: number
   loadReportIntervalMs: number
   typescript: boolean | 'auto'
+  execArgv: string[]
 }
 
 const MAX_WORKERS = 1024
@@ -78,7 +81,14 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     throughput: positiveInteger('throughput', options.throughput, 64, 1_000_000),
     loadReportIntervalMs: positiveInteger('loadReportIntervalMs', options.loadReportIntervalMs, 200, MAX_TIMEOUT_MS),
     typescript,
+    execArgv: stringArray('execArgv', options.execArgv),
   }
+}
+
+function stringArray(option: string, value: unknown): string[] {
+  if (value === undefined) return []
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return [...(value as string[])]
+  throw new InvalidOptionError(option, 'an array of strings', value)
 }
 
 /** True when `href` is allowed by the allow-list (an exact module, or below a directory entry). */

@@ -56,20 +56,31 @@ function isMessageKey(key: string | symbol): key is string {
   return typeof key === 'string' && key !== 'then' && key !== 'toJSON' && key !== 'constructor'
 }
 
-function messageProxy<T>(call: (selector: Selector, body: unknown) => unknown): T {
-  const methods = new Map<string, (...args: unknown[]) => unknown>()
-  const receive = (message: unknown): unknown => call(RECEIVE, message)
-  return new Proxy(receive, {
-    get(_target, key) {
-      if (!isMessageKey(key)) return undefined
-      let method = methods.get(key)
-      if (!method) {
-        method = (...args: unknown[]) => call(key, args)
-        methods.set(key, method)
-      }
-      return method
-    },
-  }) as T
+type Send = (selector: Selector, body: unknown) => unknown
+const SEND: unique symbol = Symbol('troupe.send')
+type MessageFunction = ((message: unknown) => unknown) & { [SEND]: Send }
+
+/**
+ * The prototype of every `ref.tell` / `ref.ask` function. Its `get` trap runs only the first
+ * time a ref sees a method name: it installs a sender for that name as an own property, so
+ * later `ref.tell.inc(...)` calls are ordinary property loads instead of Proxy traps, which
+ * cost more than the rest of a same-thread send.
+ */
+const methodInstaller = new Proxy(Object.create(Function.prototype) as object, {
+  get(target, key, receiver: MessageFunction) {
+    if (!isMessageKey(key)) return Reflect.get(target, key, receiver) as unknown
+    const send = receiver[SEND]
+    const method = (...args: unknown[]): unknown => send(key, args)
+    Object.defineProperty(receiver, key, { value: method, configurable: true })
+    return method
+  },
+})
+
+function messageFunction<T>(send: Send): T {
+  const receive = ((message: unknown) => send(RECEIVE, message)) as MessageFunction
+  Object.defineProperty(receive, SEND, { value: send })
+  Object.setPrototypeOf(receive, methodInstaller)
+  return receive as unknown as T
 }
 
 /** @internal The one ActorRef implementation. `home` is the index of the thread hosting it. */
@@ -86,11 +97,11 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   ) {}
 
   get tell(): Tell<A> {
-    return (this.#tell ??= messageProxy<Tell<A>>((selector, body) => this.runtime.tell(this, selector, body)))
+    return (this.#tell ??= messageFunction<Tell<A>>((selector, body) => this.runtime.tell(this, selector, body)))
   }
 
   get ask(): Ask<A> {
-    return (this.#ask ??= messageProxy<Ask<A>>((selector, body) => this.runtime.ask(this, selector, body, this.askOptions)))
+    return (this.#ask ??= messageFunction<Ask<A>>((selector, body) => this.runtime.ask(this, selector, body, this.askOptions)))
   }
 
   with(options: AskOptions): ActorRef<A> {

@@ -42,6 +42,13 @@ export class ActorCell implements Runnable {
   #stopped = false
   /** The envelope whose reply the handler deferred with `ctx.deferReply()`. */
   #deferred: Envelope | undefined
+  /**
+   * The last method looked up. Actors mostly receive runs of the same message, and selectors
+   * decoded from a batch are fresh strings: a keyed load and a Set lookup on them cost more
+   * than comparing three characters.
+   */
+  #lastSelector: string | undefined
+  #lastHandler: ((...args: unknown[]) => unknown) | undefined
 
   constructor(
     readonly self: ActorRefImpl,
@@ -100,10 +107,14 @@ export class ActorCell implements Runnable {
     const instance = this.#instance!
     const { selector } = envelope
     let handler: ((...args: unknown[]) => unknown) | undefined
-    if (selector === RECEIVE) {
+    if (selector === this.#lastSelector) {
+      handler = this.#lastHandler
+    } else if (selector === RECEIVE) {
       handler = typeof instance.receive === 'function' ? (instance.receive as (...args: unknown[]) => unknown) : undefined
     } else if (this.handlers.has(selector)) {
       handler = instance[selector] as (...args: unknown[]) => unknown
+      this.#lastSelector = selector
+      this.#lastHandler = handler
     }
     if (handler === undefined) {
       const name = selector === RECEIVE ? 'receive' : String(selector)

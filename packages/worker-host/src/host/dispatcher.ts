@@ -54,6 +54,15 @@ export class Dispatcher {
     else queueMicrotask(this.#turn)
   }
 
+  /**
+   * The thread just served I/O (a batch arrived). Yielding exists to let I/O in, so the count
+   * restarts: otherwise a busy receiver would process one budget per event-loop iteration while
+   * the port delivers every queued batch in that iteration, and fall ever further behind.
+   */
+  ioServed(): void {
+    this.#sinceYield = 0
+  }
+
   readonly #turnAfterYield = (): void => {
     this.#sinceYield = 0
     this.#turn()

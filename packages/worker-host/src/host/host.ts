@@ -239,6 +239,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   }
 
   batchArrived(link: PeerLink, bytes: Uint8Array): void {
+    this.dispatcher.ioServed()
     const frames = decodeWith<unknown[]>(link.decoder, bytes, this)
     const from = link.thread
     const asks = this.asks

@@ -117,7 +117,7 @@ function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerL
   return {
     bootstrap: new URL('../worker/bootstrap.mjs', import.meta.url),
     // Running from sources, workers must resolve troupe's own packages to sources too.
-    execArgv: fromSource ? ['--conditions=development'] : [],
+    execArgv: [...(fromSource ? ['--conditions=development'] : []), ...options.execArgv],
     init: {
       entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
       useTsx,
