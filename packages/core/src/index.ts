@@ -9,6 +9,7 @@ export type {
   MessageMethodName,
   MessageOf,
   ReplyOf,
+  ReplyValue,
   Tell,
   TellMethods,
 } from './actor/message-types.js'

@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, it } from 'vitest'
-import { Actor, type ActorRef, type Ask, type MessageMethodName, type SpawnOptions, type Tell } from '../src/index.js'
+import { Actor, type ActorRef, type Ask, type DeferredReply, type MessageMethodName, type SpawnOptions, type Tell } from '../src/index.js'
 
 class Counter extends Actor {
   #n = 0
@@ -13,6 +13,9 @@ class Counter extends Actor {
     return { key: fresh ? key : '', n: this.#n }
   }
   onStart(): void {}
+  whenReady(): DeferredReply<string> {
+    return this.ctx.deferReply<string>()
+  }
   private secret(): number {
     return 1
   }
@@ -34,11 +37,13 @@ class NeedsArgs extends Actor {
 describe('typed refs', () => {
   it('method messages are typed: names, arguments and results', () => {
     const ref = {} as ActorRef<Counter>
-    expectTypeOf<MessageMethodName<Counter>>().toEqualTypeOf<'inc' | 'get' | 'load'>()
+    expectTypeOf<MessageMethodName<Counter>>().toEqualTypeOf<'inc' | 'get' | 'load' | 'whenReady'>()
     expectTypeOf(ref.tell.inc).parameters.toEqualTypeOf<[by?: number]>()
     expectTypeOf(ref.tell.inc).returns.toEqualTypeOf<void>()
     expectTypeOf(ref.ask.get).returns.toEqualTypeOf<Promise<number>>()
     expectTypeOf(ref.ask.load).returns.toEqualTypeOf<Promise<{ key: string; n: number }>>()
+    // A handler that defers its reply is typed by what it will answer.
+    expectTypeOf(ref.ask.whenReady).returns.toEqualTypeOf<Promise<string>>()
 
     // @ts-expect-error: misspelled method
     ref.tell.incc(1)

@@ -32,6 +32,9 @@ export interface ActorContext<Self = unknown> {
    * called, typically while handling a later message. This is how an actor waits for something
    * without blocking its mailbox (Akka: keep `sender()` and reply later). For a tell, the
    * handle does nothing.
+   *
+   * Return the handle from the handler (`return this.ctx.deferReply<number>()`) and the ask is
+   * typed `Promise<number>`.
    */
   deferReply<T = unknown>(): DeferredReply<T>
 }
@@ -40,4 +43,6 @@ export interface ActorContext<Self = unknown> {
 export interface DeferredReply<T> {
   resolve(value: T): void
   reject(error: unknown): void
+  /** Phantom brand: lets `ReplyValue` recognise a deferred reply. Never set at run time. */
+  readonly __deferred?: T
 }

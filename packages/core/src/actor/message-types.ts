@@ -6,7 +6,15 @@
 /** Names an actor class declares that are never messages. */
 export type ReservedMember = 'onStart' | 'onStop' | 'onRestart' | 'receive' | 'then' | 'constructor'
 
+import type { DeferredReply } from './context.js'
+
 type AnyFunction = (...args: never[]) => unknown
+
+/**
+ * What an ask resolves to for a handler returning `R`: its awaited value, or `T` when the
+ * handler returns the `DeferredReply<T>` it got from `ctx.deferReply()`.
+ */
+export type ReplyValue<R> = R extends DeferredReply<infer T> ? T : Awaited<R>
 
 /** The public method names of `A` that refs can call. */
 export type MessageMethodName<A> = {
@@ -17,7 +25,7 @@ export type MessageMethodName<A> = {
 export type MessageOf<A> = A extends { receive: (message: infer M, ...rest: infer _Rest) => unknown } ? M : never
 
 /** What `ask(msg)` resolves to for a message-style actor. */
-export type ReplyOf<A> = A extends { receive: (...args: infer _Args) => infer R } ? Awaited<R> : never
+export type ReplyOf<A> = A extends { receive: (...args: infer _Args) => infer R } ? ReplyValue<R> : never
 
 /** `ref.tell.method(...args)`: fire-and-forget calls, one per message method. */
 export type TellMethods<A> = {
@@ -27,7 +35,7 @@ export type TellMethods<A> = {
 /** `await ref.ask.method(...args)`: request-reply calls resolving to the method's awaited result. */
 export type AskMethods<A> = {
   readonly [K in MessageMethodName<A>]: A[K] extends (...args: infer P) => infer R
-    ? (...args: P) => Promise<Awaited<R>>
+    ? (...args: P) => Promise<ReplyValue<R>>
     : never
 }
 

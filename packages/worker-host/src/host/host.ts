@@ -95,7 +95,6 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
-  #lastUtilization = performance.eventLoopUtilization()
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -356,16 +355,15 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   stats(): HostStats {
     let mailboxDepth = 0
     for (const cell of this.#cells.values()) mailboxDepth += cell.mailbox.length
-    const now = performance.eventLoopUtilization()
-    const utilization = performance.eventLoopUtilization(now, this.#lastUtilization).utilization
-    this.#lastUtilization = now
+    const { active, idle } = performance.eventLoopUtilization()
     return {
       thread: this.thread,
       actors: this.#cells.size,
       mailboxDepth,
       processed: this.dispatcher.processed,
-      utilization,
       pendingAsks: this.asks.size,
+      eventLoop: { active, idle },
+      sampledAt: performance.timeOrigin + performance.now(),
     }
   }
 

@@ -48,11 +48,18 @@ export interface SpawnOrder {
 export interface HostStats {
   thread: number
   actors: number
+  /** Messages waiting in all mailboxes of the thread. */
   mailboxDepth: number
+  /** Messages processed since the thread started. */
   processed: number
-  /** Event-loop utilisation since the previous report, 0..1. */
-  utilization: number
   pendingAsks: number
+  /**
+   * Event-loop time since the thread started, in ms. Cumulative, so every consumer measures
+   * utilisation over its own window without resetting anyone else's.
+   */
+  eventLoop: { active: number; idle: number }
+  /** When the sample was taken: ms since the Unix epoch. */
+  sampledAt: number
 }
 
 /** What a worker's host offers the system. */

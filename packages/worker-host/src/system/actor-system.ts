@@ -5,6 +5,7 @@ import type { HostStats } from '../protocol/control.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
+import { utilizationBetween } from './scheduler.js'
 import { SystemRuntime } from './system-runtime.js'
 import type { WorkerLaunch } from './worker-handle.js'
 
@@ -15,6 +16,8 @@ export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParamet
 
 export interface ThreadStats extends HostStats {
   readonly kind: 'main' | 'worker'
+  /** Event-loop utilisation (0..1) since this system's previous `stats()` call (or thread start). */
+  readonly utilization: number
 }
 
 export interface SystemStats {
@@ -34,6 +37,8 @@ export interface SystemStats {
  */
 export class ActorSystem implements AsyncDisposable {
   readonly #runtime: SystemRuntime
+  /** Event-loop samples of the previous `stats()` call, per thread: the window for `utilization`. */
+  readonly #previousEventLoop = new Map<number, HostStats['eventLoop']>()
 
   private constructor(runtime: SystemRuntime) {
     this.#runtime = runtime
@@ -95,13 +100,18 @@ export class ActorSystem implements AsyncDisposable {
     return this.shutdown()
   }
 
-  /** Load and counters of every thread. */
+  /** Load and counters of every thread. Workers that died are left out. */
   async stats(): Promise<SystemStats> {
-    const main: ThreadStats = { ...this.#runtime.mainHost.stats(), kind: 'main' }
-    const workers = await Promise.all(
-      this.#runtime.workers.map(async (worker): Promise<ThreadStats> => ({ ...(await worker.call((control) => control.stats())), kind: 'worker' })),
-    )
-    return { threads: [main, ...workers] }
+    const samples = await Promise.all([
+      this.#runtime.mainHost.stats(),
+      ...this.#runtime.workers.filter((worker) => worker.alive).map((worker) => worker.call((control) => control.stats())),
+    ])
+    const threads = samples.map((sample): ThreadStats => {
+      const before = this.#previousEventLoop.get(sample.thread) ?? { active: 0, idle: 0 }
+      this.#previousEventLoop.set(sample.thread, sample.eventLoop)
+      return { ...sample, kind: sample.thread === 0 ? 'main' : 'worker', utilization: utilizationBetween(before, sample.eventLoop) }
+    })
+    return { threads }
   }
 }
 

@@ -12,12 +12,12 @@ export class Scheduler {
   readonly #directory: Directory
   #nextRoundRobin = 0
   /** Latest load report per worker, plus actors placed since that report. */
-  readonly #loads: { utilization: number; mailboxDepth: number; actors: number }[]
+  readonly #loads: { utilization: number; mailboxDepth: number; actors: number; eventLoop: HostStats['eventLoop'] }[]
 
   constructor(workerCount: number, directory: Directory) {
     this.#workerCount = workerCount
     this.#directory = directory
-    this.#loads = Array.from({ length: workerCount }, () => ({ utilization: 0, mailboxDepth: 0, actors: 0 }))
+    this.#loads = Array.from({ length: workerCount }, () => ({ utilization: 0, mailboxDepth: 0, actors: 0, eventLoop: { active: 0, idle: 0 } }))
   }
 
   place(placement: WirePlacement | undefined): number {
@@ -42,7 +42,8 @@ export class Scheduler {
   report(stats: HostStats): void {
     const load = this.#loads[stats.thread - 1]
     if (!load) return
-    load.utilization = stats.utilization
+    load.utilization = utilizationBetween(load.eventLoop, stats.eventLoop)
+    load.eventLoop = stats.eventLoop
     load.mailboxDepth = stats.mailboxDepth
     load.actors = stats.actors
   }
@@ -52,6 +53,13 @@ export class Scheduler {
     for (let i = 1; i < this.#workerCount; i++) if (compareLoad(this.#loads[i]!, this.#loads[best]!) < 0) best = i
     return best + 1
   }
+}
+
+/** Share of the time between two cumulative samples that the event loop was busy, 0..1. */
+export function utilizationBetween(before: HostStats['eventLoop'], after: HostStats['eventLoop']): number {
+  const active = after.active - before.active
+  const total = active + (after.idle - before.idle)
+  return total > 0 ? active / total : 0
 }
 
 function compareLoad(a: { utilization: number; mailboxDepth: number; actors: number }, b: typeof a): number {
