@@ -35,6 +35,11 @@ export class Receiver extends Actor {
     return undefined
   }
 
+  /** Sent by a CreditSender after each chunk: reaching it means the chunk was processed, so grant more. */
+  credit(sender: ActorRef<CreditSender>): void {
+    sender.tell.more()
+  }
+
   #finish(): void {
     const waiter = this.#waiter
     this.#waiter = undefined
@@ -62,6 +67,39 @@ export class Sender extends Actor {
     // `this.ctx.self` is typed ActorRef<this>, whose message methods TypeScript cannot resolve
     // inside the class (polymorphic `this`), so the self-ref is narrowed to the class by hand.
     if (end < to) (this.ctx.self as unknown as ActorRef<Sender>).tell.burst(target, end, to, chunk)
+  }
+
+  thread(): number {
+    return this.ctx.thread
+  }
+}
+
+/**
+ * A Sender with flow control: at most `window` chunks are outstanding. Each chunk ends with a
+ * `credit` tell to the receiver, which answers with `more()` once it has processed the chunk.
+ * The receiver's mailbox thus stays under about `window * chunk` messages.
+ */
+export class CreditSender extends Actor {
+  #target: ActorRef<Receiver> | undefined
+  #next = 0
+  #to = 0
+  #chunk = 1
+
+  start(target: ActorRef<Receiver>, count: number, chunk: number, window: number): void {
+    this.#target = target
+    this.#next = 0
+    this.#to = count
+    this.#chunk = chunk
+    for (let i = 0; i < window; i++) this.more()
+  }
+
+  more(): void {
+    const target = this.#target
+    if (target === undefined || this.#next >= this.#to) return
+    const end = Math.min(this.#next + this.#chunk, this.#to)
+    for (let n = this.#next; n < end; n++) target.tell.hit(n)
+    this.#next = end
+    target.tell.credit(this.ctx.self as unknown as ActorRef<CreditSender>)
   }
 
   thread(): number {

@@ -1,16 +1,21 @@
-// tell.*: streams of small tells from a Sender actor to a Receiver actor, timed from the main thread.
+// tell.*: streams of small tells from a sender actor to a Receiver actor, timed from the main thread.
 import { availableParallelism } from 'node:os'
 import type { ActorRef, ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
-import { Receiver, Sender } from './actors.js'
+import { CreditSender, Receiver, Sender } from './actors.js'
 import { check, withSystem } from './system.js'
 
+/** How the sender paces itself: `undefined` for none, else the number of outstanding chunks. */
+type Window = number | undefined
+
 interface Pair {
-  readonly sender: ActorRef<Sender>
+  readonly sender: ActorRef<Sender> | ActorRef<CreditSender>
   readonly receiver: ActorRef<Receiver>
+  /** Sends the start command for a stream of `count` hits. */
+  start(count: number): void
 }
 
-/** Tells per `burst` message: the sender tells itself to go on after each chunk. */
+/** Tells per chunk: per `burst` message (Sender), or per credit (CreditSender). */
 const chunk = 1000
 
 /** Sum of n over hit(0) .. hit(count - 1). */
@@ -20,15 +25,22 @@ const expectedSum = (count: number): number => (count * (count - 1)) / 2
  * Spawns a pair: the sender pinned to worker `worker`, the receiver on worker `receiverWorker`
  * or, when that is undefined, colocated with the sender. Checks where they landed.
  */
-async function spawnPair(system: ActorSystem, worker: number, receiverWorker: number | undefined): Promise<Pair> {
-  const sender = await system.spawn(Sender, { placement: { worker } })
-  const receiver = await system.spawn(Receiver, {
-    placement: receiverWorker === undefined ? { colocateWith: sender } : { worker: receiverWorker },
-  })
+async function spawnPair(system: ActorSystem, worker: number, receiverWorker: number | undefined, window: Window): Promise<Pair> {
+  const placement = (sender: ActorRef) => (receiverWorker === undefined ? { colocateWith: sender } : { worker: receiverWorker })
+  let pair: Pair
+  if (window === undefined) {
+    const sender = await system.spawn(Sender, { placement: { worker } })
+    const receiver = await system.spawn(Receiver, { placement: placement(sender) })
+    pair = { sender, receiver, start: (count) => sender.tell.burst(receiver, 0, count, chunk) }
+  } else {
+    const sender = await system.spawn(CreditSender, { placement: { worker } })
+    const receiver = await system.spawn(Receiver, { placement: placement(sender) })
+    pair = { sender, receiver, start: (count) => sender.tell.start(receiver, count, chunk, window) }
+  }
   // ctx.thread counts the main thread as 0, so worker i is thread i + 1.
-  check('sender thread', await sender.ask.thread(), worker + 1)
-  check('receiver thread', await receiver.ask.thread(), (receiverWorker ?? worker) + 1)
-  return { sender, receiver }
+  check('sender thread', await pair.sender.ask.thread(), worker + 1)
+  check('receiver thread', await pair.receiver.ask.thread(), (receiverWorker ?? worker) + 1)
+  return pair
 }
 
 /**
@@ -39,7 +51,7 @@ async function streamPass(pairs: readonly Pair[], count: number): Promise<number
   await Promise.all(pairs.map((pair) => pair.receiver.ask.arm(count)))
   const started = performance.now()
   const done = pairs.map((pair) => pair.receiver.ask.done())
-  for (const pair of pairs) pair.sender.tell.burst(pair.receiver, 0, count, chunk)
+  for (const pair of pairs) pair.start(count)
   const tallies = await Promise.all(done)
   const seconds = (performance.now() - started) / 1000
   for (const tally of tallies) {
@@ -56,13 +68,14 @@ interface StreamShape {
   readonly pairs: readonly (readonly [number, number | undefined])[]
   /** Tells per pair in the timed pass. */
   readonly count: { readonly full: number; readonly quick: number }
+  readonly window?: Window
 }
 
 function streamRun(id: string, shape: StreamShape, quick: boolean): Promise<number> {
   const count = quick ? shape.count.quick : shape.count.full
   return withSystem(shape.workers, id, async (system) => {
     const pairs: Pair[] = []
-    for (const [worker, receiverWorker] of shape.pairs) pairs.push(await spawnPair(system, worker, receiverWorker))
+    for (const [worker, receiverWorker] of shape.pairs) pairs.push(await spawnPair(system, worker, receiverWorker, shape.window))
     // Untimed pass: sets up the worker-to-worker channel and lets fresh workers optimise the path.
     await streamPass(pairs, Math.ceil(count / 4))
     return streamPass(pairs, count)
@@ -73,22 +86,34 @@ function streamBenchmark(id: string, shape: StreamShape): BenchmarkDefinition {
   return { id, unit: 'msg/s', run: (quick) => streamRun(id, shape, quick) }
 }
 
-export const tellCrossThread = streamBenchmark('tell.cross-thread', {
+const streamCount = { full: 1_000_000, quick: 200_000 }
+
+export const tellCrossThread = streamBenchmark('tell.cross-thread', { workers: 2, pairs: [[0, 1]], count: streamCount })
+
+export const tellSameThread = streamBenchmark('tell.same-thread', { workers: 2, pairs: [[0, undefined]], count: streamCount })
+
+/**
+ * The same two streams with credit-based flow control (CreditSender): the receiver's backlog stays
+ * under `window` chunks, so these isolate the per-message cost from the cost of a deep mailbox.
+ */
+export const tellCreditCrossThread = streamBenchmark('tell.credit.cross-thread', {
   workers: 2,
   pairs: [[0, 1]],
-  count: { full: 1_000_000, quick: 200_000 },
+  count: streamCount,
+  window: 8,
 })
 
-export const tellSameThread = streamBenchmark('tell.same-thread', {
+export const tellCreditSameThread = streamBenchmark('tell.credit.same-thread', {
   workers: 2,
   pairs: [[0, undefined]],
-  count: { full: 1_000_000, quick: 200_000 },
+  count: streamCount,
+  window: 2,
 })
 
 /**
  * tell.throughput.w1 .. wN (N = os.availableParallelism()): a system with k workers and k
  * independent colocated sender->receiver pairs, one per worker; total msg/s over all pairs.
- * Each pair moves the same count whatever k, so perfect scaling keeps the wall time constant.
+ * Each pair moves the same count whatever k, so perfect scaling multiplies the figure by k.
  */
 export function tellThroughputScaling(maxWorkers = availableParallelism()): BenchmarkDefinition[] {
   const definitions: BenchmarkDefinition[] = []
@@ -97,7 +122,7 @@ export function tellThroughputScaling(maxWorkers = availableParallelism()): Benc
       streamBenchmark(`tell.throughput.w${k}`, {
         workers: k,
         pairs: Array.from({ length: k }, (_, worker) => [worker, undefined] as const),
-        count: { full: 1_000_000, quick: 200_000 },
+        count: streamCount,
       }),
     )
   }
