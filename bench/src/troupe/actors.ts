@@ -28,11 +28,11 @@ export class Receiver extends Actor {
   }
 
   /** Answers with the tally once the armed number of hits has arrived (at once if it already has). */
-  done(): Tally | undefined {
+  done(): Tally | DeferredReply<Tally> {
     if (this.#count >= this.#expected) return this.#tally()
     // A latch: the reply waits while this actor keeps taking hits.
     this.#waiter = this.ctx.deferReply<Tally>()
-    return undefined
+    return this.#waiter
   }
 
   /** Sent by a CreditSender after each chunk: reaching it means the chunk was processed, so grant more. */

@@ -55,8 +55,8 @@ async function streamPass(pairs: readonly Pair[], count: number): Promise<number
   const tallies = await Promise.all(done)
   const seconds = (performance.now() - started) / 1000
   for (const tally of tallies) {
-    check('hits received', tally?.count, count)
-    check('sum of hits', tally?.sum, expectedSum(count))
+    check('hits received', tally.count, count)
+    check('sum of hits', tally.sum, expectedSum(count))
   }
   if (!(seconds > 0)) throw new Error(`non-positive duration ${seconds}s`)
   return (pairs.length * count) / seconds
