@@ -1,6 +1,44 @@
-// troupe: the package applications import. It re-exports the whole public API of @troupe/core
+// troupe: the package applications import. It re-exports the public API of @troupe/core
 // (actors, refs, errors, types) and adds the system that runs actors on worker threads.
-export * from '@troupe/core'
+export {
+  Actor,
+  ActorNameTakenError,
+  ActorNotAllowedError,
+  ActorNotFoundError,
+  ActorStoppedError,
+  AskTimeoutError,
+  InvalidOptionError,
+  MessageEncodeError,
+  MessageTooLargeError,
+  SpawnError,
+  SystemShutdownError,
+  TroupeError,
+  UnknownMessageError,
+  WorkerCrashedError,
+  actorType,
+  isActorClass,
+} from '@troupe/core'
+export type {
+  ActorClass,
+  ActorContext,
+  ActorLifecycle,
+  ActorRef,
+  ActorSystemOptions,
+  ActorTypeRef,
+  Ask,
+  AskMethods,
+  AskOptions,
+  DeadLetterReason,
+  DeferredReply,
+  MessageMethodName,
+  MessageOf,
+  Placement,
+  ReplyOf,
+  ReplyValue,
+  SpawnOptions,
+  Tell,
+  TellMethods,
+} from '@troupe/core'
 export { ActorSystem } from './system/actor-system.js'
 export type { SpawnArguments, SystemStats, ThreadStats } from './system/actor-system.js'
 export type { DeadLetter, DeadLetters } from './system/dead-letters.js'
