@@ -60,13 +60,11 @@ export class Receiver extends Actor {
  * after each chunk it tells itself to go on, so the stream is an actor-to-actor stream and the
  * sender's thread stays responsive between chunks.
  */
-export class Sender extends Actor {
+export class Sender extends Actor<Sender> {
   burst(target: ActorRef<Receiver>, from: number, to: number, chunk: number): void {
     const end = Math.min(from + chunk, to)
     for (let n = from; n < end; n++) target.tell.hit(n)
-    // `this.ctx.self` is typed ActorRef<this>, whose message methods TypeScript cannot resolve
-    // inside the class (polymorphic `this`), so the self-ref is narrowed to the class by hand.
-    if (end < to) (this.ctx.self as unknown as ActorRef<Sender>).tell.burst(target, end, to, chunk)
+    if (end < to) this.ctx.self.tell.burst(target, end, to, chunk)
   }
 
   thread(): number {
@@ -79,7 +77,7 @@ export class Sender extends Actor {
  * `credit` tell to the receiver, which answers with `more()` once it has processed the chunk.
  * The receiver's mailbox thus stays under about `window * chunk` messages.
  */
-export class CreditSender extends Actor {
+export class CreditSender extends Actor<CreditSender> {
   #target: ActorRef<Receiver> | undefined
   #next = 0
   #to = 0
@@ -99,7 +97,7 @@ export class CreditSender extends Actor {
     const end = Math.min(this.#next + this.#chunk, this.#to)
     for (let n = this.#next; n < end; n++) target.tell.hit(n)
     this.#next = end
-    target.tell.credit(this.ctx.self as unknown as ActorRef<CreditSender>)
+    target.tell.credit(this.ctx.self)
   }
 
   thread(): number {

@@ -81,3 +81,20 @@ describe('typed refs', () => {
     expectTypeOf<{ args: [number] }>().not.toMatchTypeOf<SpawnOptions<ConstructorParameters<typeof NeedsArgs>>>()
   })
 })
+
+class Looper extends Actor<Looper> {
+  step(n: number): void {
+    if (n > 0) this.ctx.self.tell.step(n - 1)
+  }
+  me(): ActorRef<Looper> {
+    return this.ctx.self
+  }
+}
+
+describe('self-typed actors', () => {
+  it('extends Actor<Self> types ctx.self, so an actor can message itself by method name', () => {
+    const ref = {} as ActorRef<Looper>
+    expectTypeOf(ref.ask.me).returns.toEqualTypeOf<Promise<ActorRef<Looper>>>()
+    expectTypeOf<MessageMethodName<Looper>>().toEqualTypeOf<'step' | 'me'>()
+  })
+})

@@ -9,8 +9,13 @@ describe('checkMessage', () => {
   it('accepts any JSON-like value, and such values survive an encode/decode round trip', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
+        if (JSON.stringify(value).includes('"__proto__"')) {
+          expect(() => checkMessage(value, LIMIT)).toThrow(/__proto__/)
+          return
+        }
         checkMessage(value, LIMIT)
-        expect(decodeValue(encodeValue(value), DETACHED_RUNTIME)).toEqual(value)
+        // JSON's own round trip is the expectation: msgpack, like JSON, has no negative zero.
+        expect(decodeValue(encodeValue(value), DETACHED_RUNTIME)).toEqual(JSON.parse(JSON.stringify(value)))
       }),
     )
   })
@@ -18,6 +23,7 @@ describe('checkMessage', () => {
   it('its size bound is never below the real encoded size', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
+        if (JSON.stringify(value).includes('"__proto__"')) return
         const size = encodeValue(value).byteLength
         // A limit one byte under the real size must be caught; the real size must pass.
         if (size > 1) expect(() => checkMessage(value, size - 1)).toThrow(MessageTooLargeError)
@@ -32,6 +38,7 @@ describe('checkMessage', () => {
     ['a promise', { p: Promise.resolve() }, 'message.p: a Promise instance cannot be sent'],
     ['a WeakMap', new Map([['k', new WeakMap()]]), 'message.get(k): a WeakMap instance cannot be sent'],
     ['a too-big bigint', { n: 2n ** 64n }, 'message.n: bigint does not fit in 64 bits'],
+    ['a __proto__ key', { a: JSON.parse('{"__proto__": 1}') as unknown }, 'message.a: the key "__proto__" cannot be sent'],
   ])('rejects %s, naming the path', (_name, value, message) => {
     expect(() => checkMessage(value, LIMIT)).toThrow(MessageEncodeError)
     expect(() => checkMessage(value, LIMIT)).toThrow(message)

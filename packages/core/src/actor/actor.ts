@@ -26,8 +26,11 @@ export function constructWithContext<T>(context: ActorContext, construct: () => 
  *
  * An actor processes one message at a time, including across `await` in a handler: the next
  * message is taken only once the handler's promise settles. Lifecycle hooks: `ActorLifecycle`.
+ *
+ * `Self` is the subclass itself (`class Counter extends Actor<Counter>`), when the actor needs a
+ * typed `this.ctx.self`. It can be left out otherwise.
  */
-export abstract class Actor {
+export abstract class Actor<Self = unknown> {
   static readonly [ACTOR_BRAND] = true
   readonly #context: ActorContext | undefined
 
@@ -35,10 +38,14 @@ export abstract class Actor {
     this.#context = constructingContext
   }
 
-  /** The actor's context. Throws if this instance was constructed outside an actor system. */
-  protected get ctx(): ActorContext<this> {
+  /**
+   * The actor's context. Throws if this instance was constructed outside an actor system.
+   * Declare the class as `class Worker extends Actor<Worker>` to type `this.ctx.self` as
+   * `ActorRef<Worker>`, so an actor can message itself by method name.
+   */
+  protected get ctx(): ActorContext<unknown extends Self ? this : Self> {
     if (!this.#context) throw new Error(`${this.constructor.name} was not created by an actor system, so it has no context`)
-    return this.#context as ActorContext<this>
+    return this.#context as ActorContext<unknown extends Self ? this : Self>
   }
 }
 

@@ -8,6 +8,8 @@ import { encodeValue } from './codec.js'
  * `MessageEncodeError` synchronously instead of failing on another thread. msgpackr alone would
  * not do: it silently turns functions into `undefined` and promises into `{}`.
  *
+ * It also refuses an own `__proto__` key, which the decoder would rename.
+ *
  * The walk also computes an upper bound of the encoded size; only messages whose bound exceeds
  * the limit pay for an exact encode.
  */
@@ -55,7 +57,10 @@ function sizeBound(value: unknown, depth: number): number {
       const proto: unknown = Object.getPrototypeOf(value)
       if (proto === Object.prototype || proto === null) {
         let size = 5
-        for (const key of Object.keys(value)) size += key.length * 3 + 5 + sizeBound((value as Record<string, unknown>)[key], depth + 1)
+        for (const key of Object.keys(value)) {
+          if (key === '__proto__') throw new Unencodable()
+          size += key.length * 3 + 5 + sizeBound((value as Record<string, unknown>)[key], depth + 1)
+        }
         return size
       }
       return builtInSizeBound(value, depth)
@@ -105,6 +110,8 @@ function describeFailure(root: unknown): MessageEncodeError {
       const proto: unknown = Object.getPrototypeOf(value)
       if (proto === Object.prototype || proto === null) {
         for (const [key, child] of Object.entries(value)) {
+          // The decoder renames this key (a prototype-pollution guard): refuse rather than alter.
+          if (key === '__proto__') return new MessageEncodeError(path, 'the key "__proto__" cannot be sent')
           const found = visit(child, `${path}.${key}`, depth + 1)
           if (found) return found
         }

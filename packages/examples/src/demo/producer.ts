@@ -19,7 +19,7 @@ export interface ProducerTotals {
  * Streams sequence numbers 0, 1, 2, … to its consumer in chunks, keeping at most `window`
  * chunks unacknowledged so that a fast producer cannot flood a slower consumer's mailbox.
  */
-export class Producer extends Actor {
+export class Producer extends Actor<Producer> {
   #nextSeq = 0
   #sum = 0
   #inFlight = 0
@@ -65,17 +65,7 @@ export class Producer extends Actor {
     this.#nextSeq = end
     this.#sum = sum
     this.#inFlight++
-    consumer.tell.endOfChunk(this.#self())
-  }
-
-  /**
-   * `this.ctx.self` is typed `ActorRef<this>`, which TypeScript will not accept where an
-   * `ActorRef<Producer>` is expected; reading `ctx` through a `Producer`-typed view gives the
-   * concrete type without a cast.
-   */
-  #self(): ActorRef<Producer> {
-    const producer: Producer = this
-    return producer.ctx.self
+    consumer.tell.endOfChunk(this.ctx.self)
   }
 
   #totals(): ProducerTotals {

@@ -25,6 +25,8 @@ export class Dispatcher {
   readonly #throughput: number
   #pending = false
   #sinceYield = 0
+  /** The cell inside `run()` right now. */
+  #running: Runnable | undefined
   /** Total messages processed on this thread. */
   processed = 0
   /** The actor whose handler is running synchronously right now: the implicit sender of its sends. */
@@ -35,7 +37,8 @@ export class Dispatcher {
   }
 
   schedule(cell: Runnable): void {
-    if (cell.scheduled) return
+    // The running cell is re-queued after its run if it still has messages (see #turn).
+    if (cell.scheduled || cell === this.#running) return
     cell.scheduled = true
     this.#queue.push(cell)
     if (!this.#pending) {
@@ -75,7 +78,9 @@ export class Dispatcher {
       const cell = this.#queue.shift()
       if (cell === undefined) break
       cell.scheduled = false
+      this.#running = cell
       done += cell.run(this.#throughput)
+      this.#running = undefined
       if (cell.runnable) {
         cell.scheduled = true
         this.#queue.push(cell)

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { Dispatcher, type Runnable } from '../src/host/dispatcher.js'
+
+/** A cell with `pending` messages; each one it processes sends it one more, up to `selfSends`. */
+class SelfSendingCell implements Runnable {
+  scheduled = false
+  runs = 0
+  processed = 0
+
+  constructor(
+    private readonly dispatcher: Dispatcher,
+    private pending: number,
+    private selfSends: number,
+  ) {}
+
+  get runnable(): boolean {
+    return this.pending > 0
+  }
+
+  run(budget: number): number {
+    this.runs++
+    let done = 0
+    while (done < budget && this.pending > 0) {
+      this.pending--
+      done++
+      if (this.selfSends > 0) {
+        this.selfSends--
+        this.pending++
+        this.dispatcher.schedule(this) // what ActorCell.enqueue does for a self-tell
+      }
+    }
+    this.processed += done
+    return done
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+describe('Dispatcher', () => {
+  it('a cell that messages itself while running is queued once, not twice', async () => {
+    const dispatcher = new Dispatcher(64)
+    const cell = new SelfSendingCell(dispatcher, 1, 99)
+    dispatcher.schedule(cell)
+    await settle()
+    expect(cell.processed).toBe(100)
+    expect(cell.runs).toBe(2) // 64 + 36
+    expect(dispatcher.processed).toBe(100)
+  })
+
+  it('ready cells take turns of at most `throughput` messages', async () => {
+    const dispatcher = new Dispatcher(10)
+    const order: string[] = []
+    const cell = (name: string, messages: number): Runnable => {
+      let left = messages
+      const runnable: Runnable = {
+        scheduled: false,
+        get runnable() {
+          return left > 0
+        },
+        run(budget) {
+          const done = Math.min(budget, left)
+          left -= done
+          order.push(`${name}:${done}`)
+          return done
+        },
+      }
+      return runnable
+    }
+    dispatcher.schedule(cell('a', 25))
+    dispatcher.schedule(cell('b', 12))
+    await settle()
+    expect(order).toEqual(['a:10', 'b:10', 'a:10', 'b:2', 'a:5'])
+  })
+})
