@@ -21,3 +21,15 @@ export async function pipelinedRate(calls: number, inFlight: number, call: (i: n
   const seconds = (performance.now() - started) / 1000
   return calls / seconds
 }
+
+/** Sequential `inc(i)` calls, one in flight; returns each round trip in µs. */
+export async function roundTripsUs(calls: number, inc: (n: number) => Promise<number>): Promise<number[]> {
+  const samples: number[] = []
+  for (let i = 0; i < calls; i++) {
+    const started = performance.now()
+    const result = await inc(i)
+    samples.push((performance.now() - started) * 1000)
+    checkInc(i, result)
+  }
+  return samples
+}

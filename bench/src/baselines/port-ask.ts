@@ -4,7 +4,7 @@ import type { BenchmarkDefinition } from '../harness.js'
 import { percentile } from '../stats.js'
 import { PortAskClient } from './port-ask-client.js'
 import type { AskWorkerData } from './port-ask-protocol.js'
-import { checkInc, pipelinedRate } from './pipeline.js'
+import { checkInc, pipelinedRate, roundTripsUs } from './pipeline.js'
 import { withWorkers } from './worker-group.js'
 import type { WorkerGroup } from './worker-group.js'
 
@@ -40,25 +40,13 @@ export const portAskPipelined: BenchmarkDefinition = {
     }),
 }
 
-/** Sequential calls, one in flight; returns each round trip in µs. */
-async function roundTripsUs(client: PortAskClient, calls: number): Promise<number[]> {
-  const samples: number[] = []
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now()
-    const result = await client.inc(i)
-    samples.push((performance.now() - started) * 1000)
-    checkInc(i, result)
-  }
-  return samples
-}
-
 export const portAskLatencyP50: BenchmarkDefinition = {
   id: 'baseline.port.ask.latency.p50',
   unit: 'us',
   run: (quick) =>
     withAskWorker(async (client, group) => {
       const calls = quick ? 1000 : 2000
-      await group.guard(roundTripsUs(client, calls / 2), 'warm-up pass')
-      return percentile(await group.guard(roundTripsUs(client, calls), 'timed pass'), 0.5)
+      await group.guard(roundTripsUs(calls / 2, (n) => client.inc(n)), 'warm-up pass')
+      return percentile(await group.guard(roundTripsUs(calls, (n) => client.inc(n)), 'timed pass'), 0.5)
     }),
 }

@@ -1,7 +1,7 @@
 // ask.*: request-reply from the main thread to an actor on a worker.
 import type { ActorRef } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
-import { checkInc, pipelinedRate } from '../baselines/pipeline.js'
+import { checkInc, pipelinedRate, roundTripsUs } from '../baselines/pipeline.js'
 import { percentile } from '../stats.js'
 import { Incrementer } from './actors.js'
 import { withSystem } from './system.js'
@@ -27,25 +27,13 @@ export const askPipelined: BenchmarkDefinition = {
     }),
 }
 
-/** Sequential asks, one in flight; returns each round trip in µs. */
-async function roundTripsUs(target: ActorRef<Incrementer>, calls: number): Promise<number[]> {
-  const samples: number[] = []
-  for (let i = 0; i < calls; i++) {
-    const started = performance.now()
-    const result = await target.ask.inc(i)
-    samples.push((performance.now() - started) * 1000)
-    checkInc(i, result)
-  }
-  return samples
-}
-
 export const askLatencyP50: BenchmarkDefinition = {
   id: 'ask.latency.p50',
   unit: 'us',
   run: (quick) =>
     withIncrementer('ask.latency.p50', async (target) => {
       const calls = quick ? 1000 : 2000
-      await roundTripsUs(target, calls / 2)
-      return percentile(await roundTripsUs(target, calls), 0.5)
+      await roundTripsUs(calls / 2, (n) => target.ask.inc(n))
+      return percentile(await roundTripsUs(calls, (n) => target.ask.inc(n)), 0.5)
     }),
 }
