@@ -21,7 +21,7 @@ export async function withSystem<T>(workers: number, what: string, body: (system
     timer = setTimeout(() => reject(new Error(`${what}: timed out after ${timeoutMs} ms`)), timeoutMs)
     unsubscribe = system.events.subscribe((event) => {
       if (event.type === 'actor-failed') reject(new Error(`${what}: actor#${event.actor} failed: ${event.error.message}`, { cause: event.error }))
-      else reject(new Error(`${what}: worker ${event.thread} crashed: ${event.reason}`))
+      else if (event.type === 'worker-crashed') reject(new Error(`${what}: worker ${event.thread} crashed: ${event.reason}`))
     })
   })
   failure.catch(() => undefined) // only meaningful while the body runs

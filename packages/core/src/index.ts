@@ -18,6 +18,7 @@ export type { Placement } from './placement/placement.js'
 export type { SpawnOptions } from './options/spawn-options.js'
 export type { ActorSystemOptions } from './options/system-options.js'
 export type { DeadLetterReason } from './protocol/frames.js'
+export type { BackoffOptions, Directive, RestartType, SupervisionOptions, SupervisionStrategy } from './supervision/supervision-options.js'
 export {
   ActorNameTakenError,
   ActorNotAllowedError,
@@ -28,6 +29,7 @@ export {
   MessageEncodeError,
   MessageTooLargeError,
   SpawnError,
+  SupervisionError,
   SystemShutdownError,
   TroupeError,
   UnknownMessageError,

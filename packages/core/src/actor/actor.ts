@@ -58,6 +58,11 @@ export interface ActorLifecycle {
   onStart?(): void | Promise<void>
   /** Runs when the actor stops, after its children have stopped. May be async. */
   onStop?(): void | Promise<void>
+  /**
+   * Runs on the fresh instance when a supervisor restarts the actor, before `onStart`, with the
+   * failure that caused the restart. The mailbox is kept. May be async.
+   */
+  onRestart?(cause: Error): void | Promise<void>
 }
 
 /** True for a class that extends `Actor` (from any copy of this package). */

@@ -8,6 +8,7 @@ import {
   MessageEncodeError,
   MessageTooLargeError,
   SpawnError,
+  SupervisionError,
   SystemShutdownError,
   UnknownMessageError,
   WorkerCrashedError,
@@ -38,6 +39,7 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_WORKER_CRASHED', WorkerCrashedError],
   ['ERR_SYSTEM_SHUTDOWN', SystemShutdownError],
   ['ERR_INVALID_OPTION', InvalidOptionError],
+  ['ERR_SUPERVISION', SupervisionError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

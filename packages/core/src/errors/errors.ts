@@ -143,3 +143,15 @@ function describeValue(value: unknown): string {
     return Object.prototype.toString.call(value)
   }
 }
+
+/** A supervisor gave up (restart intensity exceeded) or a failure escalated past the top. */
+export class SupervisionError extends TroupeError {
+  readonly code = 'ERR_SUPERVISION'
+  constructor(
+    readonly actor: string,
+    reason: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${actor}: ${reason}`, options)
+  }
+}

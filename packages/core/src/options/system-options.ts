@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { InvalidOptionError } from '../errors/errors.js'
+import { resolveSupervision, type ResolvedSupervision, type SupervisionOptions } from '../supervision/supervision-options.js'
 
 export interface ActorSystemOptions {
   /**
@@ -27,6 +28,17 @@ export interface ActorSystemOptions {
   readonly typescript?: boolean | 'auto'
   /** Extra Node.js flags for worker threads, e.g. `['--cpu-prof']` to profile every worker. Default none. */
   readonly execArgv?: readonly string[]
+  /**
+   * How the system guardian supervises top-level actors. When it gives up (restart intensity
+   * exceeded, or a failure escalated to it), the system shuts down with a `SupervisionError`.
+   */
+  readonly supervision?: SupervisionOptions
+  /** How often workers report that their event loop is alive, in ms. Default 100. */
+  readonly heartbeatIntervalMs?: number
+  /** A worker silent for this long is considered hung, terminated and recovered as a crash, in ms. Default 1000. */
+  readonly heartbeatTimeoutMs?: number
+  /** Memory limits of each worker (Node's `resourceLimits`); a worker that exceeds them dies and is replaced. */
+  readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number; readonly stackSizeMb?: number }
 }
 
 export interface ResolvedSystemOptions {
@@ -39,6 +51,10 @@ export interface ResolvedSystemOptions {
   loadReportIntervalMs: number
   typescript: boolean | 'auto'
   execArgv: string[]
+  supervision: ResolvedSupervision
+  heartbeatIntervalMs: number
+  heartbeatTimeoutMs: number
+  resourceLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number } | undefined
 }
 
 const MAX_WORKERS = 1024
@@ -82,7 +98,32 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     loadReportIntervalMs: positiveInteger('loadReportIntervalMs', options.loadReportIntervalMs, 200, MAX_TIMEOUT_MS),
     typescript,
     execArgv: stringArray('execArgv', options.execArgv),
+    supervision: resolveSupervision(options.supervision),
+    ...heartbeat(options),
+    resourceLimits: resolveResourceLimits(options.resourceLimits),
   }
+}
+
+function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; heartbeatTimeoutMs: number } {
+  const heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs, 100, MAX_TIMEOUT_MS)
+  const heartbeatTimeoutMs = positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs, Math.max(1000, 3 * heartbeatIntervalMs), MAX_TIMEOUT_MS)
+  if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
+    throw new InvalidOptionError('heartbeatTimeoutMs', `greater than heartbeatIntervalMs (${heartbeatIntervalMs})`, heartbeatTimeoutMs)
+  }
+  return { heartbeatIntervalMs, heartbeatTimeoutMs }
+}
+
+function resolveResourceLimits(value: unknown): ResolvedSystemOptions['resourceLimits'] {
+  if (value === undefined) return undefined
+  if (typeof value !== 'object' || value === null) throw new InvalidOptionError('resourceLimits', 'an object', value)
+  const limits: NonNullable<ResolvedSystemOptions['resourceLimits']> = {}
+  for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
+    const item = (value as Record<string, unknown>)[key]
+    if (item === undefined) continue
+    if (typeof item !== 'number' || !(item > 0)) throw new InvalidOptionError(`resourceLimits.${key}`, 'a positive number', item)
+    limits[key] = item
+  }
+  return limits
 }
 
 function stringArray(option: string, value: unknown): string[] {

@@ -47,8 +47,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     let actorFailures = 0
     system.events.subscribe((event) => {
-      if (event.type === 'actor-failed') actorFailures++
-      log(`event: ${event.type === 'actor-failed' ? `actor#${event.actor} failed: ${event.error.message}` : `worker ${event.thread} crashed: ${event.reason}`}`)
+      if (event.type === 'actor-failed') {
+        actorFailures++
+        log(`event: actor#${event.actor} failed: ${event.error.message} (${event.directive})`)
+      } else if (event.type === 'worker-crashed') {
+        log(`event: worker ${event.thread} crashed: ${event.reason}`)
+      }
     })
 
     const pipelinesPerWorker = options.pipelinesPerWorker ?? 2

@@ -19,7 +19,9 @@ export interface CellHost {
 
 type MessageTarget = Actor & {
   receive?: (message: unknown, ctx: ActorContext) => unknown
+  onStart?: () => unknown
   onStop?: () => unknown
+  onRestart?: (cause: Error) => unknown
 } & Record<string, unknown>
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -40,6 +42,12 @@ export class ActorCell implements Runnable {
   #context: ActorContext | undefined
   #busy = true // until `started()`: messages queue while the constructor and onStart run
   #stopped = false
+  /** Failed, waiting for its supervisor's directive: messages queue, only a stop gets through. */
+  #suspended = false
+  /** Builds a fresh instance (same class and constructor arguments), for restarts. */
+  #create: (() => Actor) | undefined
+  /** Work to run once the async handler in progress settles (a restart ordered meanwhile). */
+  #afterHandler: (() => void) | undefined
   /** The envelope whose reply the handler deferred with `ctx.deferReply()`. */
   #deferred: Envelope | undefined
   /**
@@ -66,9 +74,10 @@ export class ActorCell implements Runnable {
   }
 
   /** Attaches the constructed instance; `started()` then lets messages flow. */
-  attach(instance: Actor, context: ActorContext): void {
+  attach(instance: Actor, context: ActorContext, create: () => Actor): void {
     this.#instance = instance as MessageTarget
     this.#context = context
+    this.#create = create
   }
 
   started(): void {
@@ -79,6 +88,11 @@ export class ActorCell implements Runnable {
   enqueue(envelope: Envelope): void {
     if (this.#stopped) {
       this.host.undeliverable(this.self, envelope, 'stopped')
+      return
+    }
+    if (this.#suspended && envelope.selector === STOP) {
+      // Stopping a failed actor: it will not process what it holds (Akka sends that to dead letters).
+      this.#stop(envelope)
       return
     }
     this.mailbox.enqueue(envelope)
@@ -177,12 +191,72 @@ export class ActorCell implements Runnable {
     if (deferred) this.#deferred = undefined
     if (failed) this.#failed(envelope, error)
     else if (envelope.correlation !== 0 && !deferred) this.host.replyOk(envelope, value)
+    const after = this.#afterHandler
+    this.#afterHandler = undefined
+    if (after) after()
+    else if (!this.#busy && this.mailbox.length > 0) this.host.dispatcher.schedule(this)
+  }
+
+  /** A handler threw or rejected: answer its ask, stop taking messages, tell the supervisor. */
+  #failed(envelope: Envelope, error: unknown): void {
+    if (envelope.correlation !== 0) this.host.replyError(envelope, error)
+    this.#suspend(error)
+  }
+
+  #suspend(error: unknown): void {
+    this.#suspended = true
+    this.#busy = true
+    this.host.actorFailed(this, error)
+  }
+
+  /** Supervisor directive: carry on with the same instance and the next message. */
+  resume(): void {
+    if (!this.#suspended || this.#stopped) return
+    this.#suspended = false
+    this.#busy = false
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
-  #failed(envelope: Envelope, error: unknown): void {
-    if (envelope.correlation !== 0) this.host.replyError(envelope, error)
-    this.host.actorFailed(this, error)
+  /**
+   * Supervisor directive: replace the instance with a fresh one (same class and arguments),
+   * keeping the mailbox. The old instance gets `onStop`, the new one `onRestart(cause)` then
+   * `onStart`. A handler still running (a sibling restarted by one-for-all) finishes first.
+   * A failure while restarting is reported like any other.
+   */
+  restart(cause: Error): Promise<void> {
+    if (this.#stopped) return Promise.resolve()
+    if (this.#busy && !this.#suspended) {
+      return new Promise((resolve) => {
+        this.#afterHandler = () => void this.restart(cause).then(resolve)
+      })
+    }
+    this.#suspended = true
+    this.#busy = true
+    return this.#replaceInstance(cause)
+  }
+
+  async #replaceInstance(cause: Error): Promise<void> {
+    try {
+      await this.#instance?.onStop?.()
+    } catch {
+      // The old instance is being discarded because it failed; its cleanup error adds nothing.
+    }
+    let fresh: MessageTarget
+    try {
+      fresh = this.#create!() as MessageTarget
+      this.#instance = fresh
+      this.#lastSelector = undefined
+      this.#lastHandler = undefined
+      await fresh.onRestart?.(cause)
+      await fresh.onStart?.()
+    } catch (error) {
+      this.host.actorFailed(this, error)
+      return
+    }
+    if (this.#stopped) return
+    this.#suspended = false
+    this.#busy = false
+    if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
   /**
@@ -191,6 +265,7 @@ export class ActorCell implements Runnable {
    */
   #stop(envelope: Envelope): void {
     this.#stopped = true
+    this.#suspended = false
     this.#busy = true
     const finish = (): void => {
       for (const left of this.mailbox.drain()) this.host.undeliverable(this.self, left, 'stopped')

@@ -313,13 +313,18 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
     const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this)
     const context = new HostedActorContext(cell, this)
+    // Restarts build from the encoded arguments again, so no state leaks from the failed instance.
+    const create = (): Actor & ActorLifecycle => {
+      const fresh = order.args ? (decodeValue(order.args, this) as unknown[]) : []
+      return constructWithContext(context, () => new actorClass(...fresh))
+    }
     let instance: Actor & ActorLifecycle
     try {
       instance = constructWithContext(context, () => new actorClass(...args))
     } catch (error) {
       throw new SpawnError(order.module, order.export, `the constructor threw: ${errorMessage(error)}`, { cause: error })
     }
-    cell.attach(instance, context)
+    cell.attach(instance, context, create)
     this.#cells.set(order.id, cell)
     try {
       await instance.onStart?.()
@@ -331,8 +336,16 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     cell.started()
   }
 
+  /** A supervisor's directive for a failed actor of this thread. */
+  async supervise(id: number, directive: 'resume' | 'restart', cause: Error): Promise<void> {
+    const cell = this.#cells.get(id)
+    if (cell === undefined) return
+    if (directive === 'resume') cell.resume()
+    else await cell.restart(cause)
+  }
+
   /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
-  async spawnFrom<A>(parent: number, type: unknown, options: { name?: unknown; placement?: unknown; args?: unknown } | undefined): Promise<ActorRef<A>> {
+  async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
     const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
     return refFromInfo<A>(await this.#options.system.spawn(parent, request), this)
   }

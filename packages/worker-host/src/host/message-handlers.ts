@@ -1,6 +1,6 @@
 import { ACTOR_BRAND } from '@troupe/core/internal'
 
-const RESERVED = new Set(['constructor', 'onStart', 'onStop', 'onRestart', 'receive', 'then'])
+const RESERVED = new Set(['constructor', 'onStart', 'onStop', 'onRestart', 'onTerminated', 'receive', 'then'])
 const cache = new WeakMap<object, ReadonlySet<string>>()
 
 /**

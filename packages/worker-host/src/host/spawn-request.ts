@@ -1,12 +1,14 @@
 import { InvalidOptionError, SpawnError, isActorClass, type ActorRef } from '@troupe/core'
-import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolvePlacement } from '@troupe/core/internal'
+import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 
-interface SpawnInput {
+export interface SpawnInput {
   name?: unknown
   placement?: unknown
   args?: unknown
+  restart?: unknown
+  supervision?: unknown
 }
 
 /**
@@ -21,7 +23,7 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
-  const { name, placement, args } = options ?? {}
+  const { name, placement, args, restart, supervision } = options ?? {}
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
   if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
   const wirePlacement = toWirePlacement(placement, workerCount)
@@ -40,7 +42,15 @@ export async function buildSpawnRequest(
     checkMessage(args, maxMessageBytes)
     encodedArgs = encodeValue(args)
   }
-  return { module: location.module, export: location.export, name, placement: wirePlacement, args: encodedArgs }
+  return {
+    module: location.module,
+    export: location.export,
+    name,
+    placement: wirePlacement,
+    args: encodedArgs,
+    restart: resolveRestartType(restart),
+    supervision: resolveSupervision(supervision),
+  }
 }
 
 function toWirePlacement(placement: unknown, workerCount: number): WirePlacement | undefined {

@@ -4,7 +4,8 @@
  * on the message hot path. Plain types only.
  */
 import type { MessagePort } from 'node:worker_threads'
-import type { WireError } from '@troupe/core/internal'
+import type { RestartType } from '@troupe/core'
+import type { ResolvedSupervision, WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
@@ -33,6 +34,9 @@ export interface SpawnRequest {
   placement: WirePlacement | undefined
   /** Constructor arguments, msgpack-encoded so refs inside survive. */
   args: Uint8Array | undefined
+  restart: RestartType
+  /** How the new actor supervises its own children. */
+  supervision: ResolvedSupervision
 }
 
 /** The system's order to a host: create this actor here. */
@@ -71,6 +75,8 @@ export interface HostControlApi {
   close(): void
   /** Another worker died: fail the asks waiting on it and drop the channel. */
   peerDied(thread: number, reason: string): void
+  /** A supervisor's directive for a failed actor hosted here. Resolves when it is carried out. */
+  supervise(id: number, directive: 'resume' | 'restart', cause: WireError): Promise<ControlResult<void>>
 }
 
 /** What the system offers each worker's host. */

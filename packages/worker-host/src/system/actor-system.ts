@@ -96,6 +96,15 @@ export class ActorSystem implements AsyncDisposable {
     return this.#runtime.shutdown()
   }
 
+  /**
+   * Resolves once the system has shut down. Rejects with a `SupervisionError` when the system
+   * shut itself down because its guardian gave up (restart intensity exceeded at the top, or a
+   * failure escalated past every supervisor).
+   */
+  whenTerminated(): Promise<void> {
+    return this.#runtime.whenTerminated()
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown()
   }

@@ -1,14 +1,30 @@
-import { ActorNameTakenError } from '@troupe/core'
+import { ActorNameTakenError, type RestartType } from '@troupe/core'
+import type { ResolvedSupervision } from '@troupe/core/internal'
+
+/** How an actor was created, so it can be created again (after its worker died). */
+export interface ActorBlueprint {
+  readonly module: string
+  readonly export: string
+  readonly args: Uint8Array | undefined
+  readonly restart: RestartType
+  /** How this actor supervises its children. */
+  readonly supervision: ResolvedSupervision
+}
 
 export interface ActorRecord {
   readonly id: number
-  readonly thread: number
+  thread: number
   readonly name: string | undefined
   /** 0 for top-level actors (children of the system guardian). */
   readonly parent: number
   /** In start order: OTP stops children in reverse start order. */
   readonly children: number[]
+  readonly blueprint: ActorBlueprint
   stopping: Promise<void> | undefined
+  /** Supervision bookkeeping: restarts so far, and the backoff schedule. */
+  restarts: number
+  backoffAttempt: number
+  lastRestartAt: number
 }
 
 /**
@@ -26,12 +42,12 @@ export class Directory {
   }
 
   /** Adds an actor before it starts, so it can spawn children from `onStart`. */
-  add(id: number, thread: number, name: string | undefined, parent: number): ActorRecord {
+  add(id: number, thread: number, name: string | undefined, parent: number, blueprint: ActorBlueprint): ActorRecord {
     if (name !== undefined) {
       if (this.#names.has(name)) throw new ActorNameTakenError(name)
       this.#names.set(name, id)
     }
-    const record: ActorRecord = { id, thread, name, parent, children: [], stopping: undefined }
+    const record: ActorRecord = { id, thread, name, parent, children: [], blueprint, stopping: undefined, restarts: 0, backoffAttempt: 0, lastRestartAt: 0 }
     this.#records.set(id, record)
     this.#siblings(parent)?.push(id)
     return record
@@ -59,6 +75,11 @@ export class Directory {
   /** Top-level actors in start order. */
   topLevel(): readonly number[] {
     return this.#topLevel
+  }
+
+  /** The children of `parent` (0: the guardian) in start order. */
+  childrenOf(parent: number): readonly number[] {
+    return this.#siblings(parent) ?? []
   }
 
   onThread(thread: number): ActorRecord[] {

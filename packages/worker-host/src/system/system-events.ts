@@ -1,4 +1,18 @@
-/** What `system.events` reports. Supervision adds restart events to this union. */
+import type { Directive, SupervisionError } from '@troupe/core'
+
+/** What `system.events` reports, for logs and metrics. */
 export type SystemEvent =
-  | { readonly type: 'actor-failed'; readonly actor: number; readonly error: Error }
+  /** A handler or lifecycle hook threw (or the actor's worker died); `directive` is what its supervisor decided. */
+  | { readonly type: 'actor-failed'; readonly actor: number; readonly error: Error; readonly directive: Directive }
+  /** A supervisor restarted the actor (a fresh instance, same mailbox). */
+  | { readonly type: 'actor-restarted'; readonly actor: number; readonly thread: number; readonly restarts: number }
+  /** The actor stopped for good. */
+  | { readonly type: 'actor-stopped'; readonly actor: number }
+  /** A worker died (exit, uncaught error, out of memory, or terminated because it hung). */
   | { readonly type: 'worker-crashed'; readonly thread: number; readonly reason: string }
+  /** A worker missed its heartbeats and is being terminated. */
+  | { readonly type: 'worker-hung'; readonly thread: number; readonly silentMs: number }
+  /** A fresh worker took the dead one's place. */
+  | { readonly type: 'worker-replaced'; readonly thread: number }
+  /** The guardian gave up: the system is shutting down with this error. */
+  | { readonly type: 'fatal'; readonly error: SupervisionError }

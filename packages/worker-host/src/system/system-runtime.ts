@@ -1,4 +1,4 @@
-import { ActorNotFoundError, ActorStoppedError, SystemShutdownError } from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, SystemShutdownError, type SupervisionError } from '@troupe/core'
 import { STOP, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
@@ -6,7 +6,8 @@ import { Host, type SystemPort } from '../host/host.js'
 import type { ControlResult, HostStats, RefInfo, SpawnOrder, SpawnRequest, SystemControlApi } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
-import { Directory } from './directory.js'
+import { Directory, type ActorRecord } from './directory.js'
+import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
@@ -34,13 +35,31 @@ export class SystemRuntime implements SystemPort {
   readonly events = new Topic<SystemEvent>()
   readonly mainHost: Host
   readonly workers: WorkerHandle[] = []
+  readonly supervisor: Supervisor
   readonly #connected = new Set<string>()
   #state: State = 'running'
   #shutdown: Promise<void> | undefined
+  #fatalError: SupervisionError | undefined
+  readonly #terminated: Promise<void>
+  #settleTerminated!: (error: Error | undefined) => void
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
     this.scheduler = new Scheduler(options.workers, this.directory)
+    this.#terminated = new Promise<void>((resolve, reject) => {
+      this.#settleTerminated = (error) => (error ? reject(error) : resolve())
+    })
+    this.#terminated.catch(() => undefined) // observed through whenTerminated(), if at all
+    this.supervisor = new Supervisor({
+      directory: this.directory,
+      events: this.events,
+      guardian: options.supervision,
+      directive: (record, directive, cause) => this.#directive(record, directive, cause),
+      stop: (id) => this.stop(id),
+      fatal: (error) => this.#fatal(error),
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+    })
     this.mainHost = new Host({
       thread: 0,
       workerCount: options.workers,
@@ -82,7 +101,13 @@ export class SystemRuntime implements SystemPort {
     if (parent !== 0 && (!parentRecord || parentRecord.stopping)) throw new ActorStoppedError(`actor#${parent} (the parent)`)
     const thread = this.scheduler.place(request.placement)
     const id = this.directory.allocateId()
-    this.directory.add(id, thread, request.name, parent)
+    this.directory.add(id, thread, request.name, parent, {
+      module: request.module,
+      export: request.export,
+      args: request.args,
+      restart: request.restart,
+      supervision: request.supervision,
+    })
     const order: SpawnOrder = {
       id,
       name: request.name,
@@ -120,6 +145,8 @@ export class SystemRuntime implements SystemPort {
       if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
     } finally {
       this.directory.remove(id)
+      this.supervisor.forget(id)
+      this.events.publish({ type: 'actor-stopped', actor: id })
     }
   }
 
@@ -139,7 +166,24 @@ export class SystemRuntime implements SystemPort {
   }
 
   actorFailed(id: number, error: WireError): void {
-    this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(error) })
+    void this.supervisor.childFailed(id, fromWireError(error))
+  }
+
+  /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */
+  whenTerminated(): Promise<void> {
+    return this.#terminated
+  }
+
+  #fatal(error: SupervisionError): void {
+    this.#fatalError ??= error
+    void this.shutdown().catch(() => undefined)
+  }
+
+  /** Carries out a supervisor's directive on the thread hosting the actor. */
+  async #directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void> {
+    if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
+    const wire = toWireError(cause)
+    await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
   }
 
   // ---- Shutdown ------------------------------------------------------------------------------
@@ -158,6 +202,7 @@ export class SystemRuntime implements SystemPort {
     await this.#terminateWorkers()
     this.mainHost.close()
     this.#state = 'stopped'
+    this.#settleTerminated(this.#fatalError)
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} actor(s) failed to stop cleanly`)
   }
 

@@ -50,6 +50,14 @@ const control: HostControlApi = {
     host.close()
   },
   peerDied: (thread, reason) => host.threadDied(thread, reason),
+  async supervise(id, directive, cause) {
+    try {
+      await host.supervise(id, directive, fromWireError(cause))
+      return { ok: true, value: undefined }
+    } catch (error) {
+      return { ok: false, error: toWireError(error) }
+    }
+  },
 }
 Comlink.expose(control, nodeEndpoint(init.hostPort))
 

@@ -1,0 +1,155 @@
+import { SupervisionError, type Directive } from '@troupe/core'
+import { backoffDelay, decide, RestartIntensity, type ResolvedSupervision } from '@troupe/core/internal'
+import type { Topic } from '../util/topic.js'
+import type { ActorRecord, Directory } from './directory.js'
+import type { SystemEvent } from './system-events.js'
+
+/** What the supervisor needs from the system. */
+export interface SupervisorDeps {
+  readonly directory: Directory
+  readonly events: Topic<SystemEvent>
+  /** How the system guardian supervises top-level actors. */
+  readonly guardian: ResolvedSupervision
+  /** Carries out a directive on the thread hosting the actor. */
+  directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void>
+  /** Stops an actor and its subtree. */
+  stop(id: number): Promise<void>
+  /** The guardian gave up: the system must shut down with this error. */
+  fatal(error: SupervisionError): void
+  now(): number
+  sleep(ms: number): Promise<void>
+}
+
+/**
+ * Decides what happens to failed actors, on the main thread, which owns the tree. A failure is
+ * handled by the failed actor's parent (the guardian for top-level actors) with the parent's
+ * options: the decider picks a directive; a restart applies the strategy (one-for-one,
+ * one-for-all, rest-for-one), counts against the parent's restart intensity and may wait for a
+ * backoff delay. A parent that exceeds its intensity stops its children and fails in turn, up
+ * to the guardian, whose failure is fatal to the system.
+ *
+ * Failures under one supervisor are handled one at a time, in order, so two siblings failing
+ * together cannot interleave their restarts.
+ */
+export class Supervisor {
+  readonly #deps: SupervisorDeps
+  readonly #intensity = new Map<number, RestartIntensity>()
+  readonly #queues = new Map<number, Promise<void>>()
+
+  constructor(deps: SupervisorDeps) {
+    this.#deps = deps
+  }
+
+  /** An actor failed (a handler or hook threw, or its worker died). */
+  childFailed(id: number, error: Error): Promise<void> {
+    const record = this.#deps.directory.get(id)
+    if (!record) return Promise.resolve()
+    return this.#serialize(record.parent, () => this.#handle(id, error))
+  }
+
+  /** Forgets the bookkeeping of a supervisor that stopped. */
+  forget(id: number): void {
+    this.#intensity.delete(id)
+  }
+
+  async #handle(id: number, error: Error): Promise<void> {
+    const record = this.#deps.directory.get(id)
+    if (!record || record.stopping) return
+    const options = this.#optionsOf(record.parent)
+    let directive: Directive = decide(options.decider, error as Error & { code?: unknown })
+    if (directive === 'restart' && record.blueprint.restart === 'temporary') directive = 'stop'
+    this.#deps.events.publish({ type: 'actor-failed', actor: id, error, directive })
+    switch (directive) {
+      case 'resume':
+        return this.#deps.directive(record, 'resume', error)
+      case 'stop':
+        return this.#deps.stop(id)
+      case 'escalate':
+        return this.#escalate(record.parent, error)
+      case 'restart':
+        return this.#restart(record, error, options)
+    }
+  }
+
+  async #restart(record: ActorRecord, error: Error, options: ResolvedSupervision): Promise<void> {
+    const supervisor = record.parent
+    if (!this.#intensityOf(supervisor, options).tryRestart(this.#deps.now())) {
+      return this.#giveUp(supervisor, options, error)
+    }
+    const siblings = this.#deps.directory.childrenOf(supervisor)
+    const targets =
+      options.strategy === 'one-for-one'
+        ? [record.id]
+        : options.strategy === 'one-for-all'
+          ? [...siblings]
+          : siblings.slice(Math.max(0, siblings.indexOf(record.id)))
+    if (options.backoff) await this.#deps.sleep(this.#nextBackoff(record, options.backoff))
+    for (const id of targets) await this.#restartOne(id, error)
+  }
+
+  /** Akka's default restart: the children of the restarted actor are stopped first. */
+  async #restartOne(id: number, cause: Error): Promise<void> {
+    const record = this.#deps.directory.get(id)
+    if (!record || record.stopping) return
+    for (const child of [...record.children].reverse()) await this.#deps.stop(child)
+    this.#intensity.delete(id)
+    await this.#deps.directive(record, 'restart', cause)
+    record.restarts++
+    this.#deps.events.publish({ type: 'actor-restarted', actor: id, thread: record.thread, restarts: record.restarts })
+  }
+
+  #nextBackoff(record: ActorRecord, backoff: NonNullable<ResolvedSupervision['backoff']>): number {
+    const now = this.#deps.now()
+    if (now - record.lastRestartAt > backoff.resetAfterMs) record.backoffAttempt = 0
+    const delay = backoffDelay(backoff, record.backoffAttempt++)
+    record.lastRestartAt = now + delay
+    return delay
+  }
+
+  /** OTP: a supervisor past its intensity terminates its children and fails itself. */
+  async #giveUp(supervisor: number, options: ResolvedSupervision, cause: Error): Promise<void> {
+    const who = supervisor === 0 ? 'system guardian' : `actor#${supervisor}`
+    const error = new SupervisionError(who, `gave up: more than ${options.maxRestarts} restarts within ${options.withinMs} ms`, { cause })
+    for (const child of [...this.#deps.directory.childrenOf(supervisor)].reverse()) await this.#deps.stop(child)
+    await this.#escalate(supervisor, error)
+  }
+
+  /** The failure becomes the supervisor's own, decided by its parent; past the guardian it is fatal. */
+  async #escalate(supervisor: number, error: Error): Promise<void> {
+    if (supervisor === 0) {
+      const fatal = error instanceof SupervisionError ? error : new SupervisionError('system guardian', `failure escalated to the top: ${error.message}`, { cause: error })
+      this.#deps.events.publish({ type: 'fatal', error: fatal })
+      this.#deps.fatal(fatal)
+      return
+    }
+    const record = this.#deps.directory.get(supervisor)
+    if (!record) return
+    // Handled in the grandparent's queue: this one is busy handling the failure being escalated.
+    void this.childFailed(supervisor, error)
+  }
+
+  #optionsOf(supervisor: number): ResolvedSupervision {
+    return supervisor === 0 ? this.#deps.guardian : (this.#deps.directory.get(supervisor)?.blueprint.supervision ?? this.#deps.guardian)
+  }
+
+  #intensityOf(supervisor: number, options: ResolvedSupervision): RestartIntensity {
+    let intensity = this.#intensity.get(supervisor)
+    if (!intensity) {
+      intensity = new RestartIntensity(options.maxRestarts, options.withinMs)
+      this.#intensity.set(supervisor, intensity)
+    }
+    return intensity
+  }
+
+  #serialize(supervisor: number, work: () => Promise<void>): Promise<void> {
+    const previous = this.#queues.get(supervisor) ?? Promise.resolve()
+    const next = previous.then(work, work).catch((error: unknown) => {
+      process.emitWarning(error instanceof Error ? error : new Error(String(error)), 'TroupeSupervisionWarning')
+    })
+    this.#queues.set(supervisor, next)
+    void next.then(() => {
+      if (this.#queues.get(supervisor) === next) this.#queues.delete(supervisor)
+    })
+    return next
+  }
+}
