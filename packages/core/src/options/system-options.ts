@@ -35,7 +35,7 @@ export interface ActorSystemOptions {
   readonly supervision?: SupervisionOptions
   /** How often workers report that their event loop is alive, in ms. Default 100. */
   readonly heartbeatIntervalMs?: number
-  /** A worker silent for this long is considered hung, terminated and recovered as a crash, in ms. Default 1000. */
+  /** A worker silent for this long is considered hung, terminated and recovered as a crash, in ms. Default 2000. */
   readonly heartbeatTimeoutMs?: number
   /** Memory limits of each worker (Node's `resourceLimits`); a worker that exceeds them dies and is replaced. */
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number; readonly stackSizeMb?: number }
@@ -106,7 +106,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
 
 function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; heartbeatTimeoutMs: number } {
   const heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs, 100, MAX_TIMEOUT_MS)
-  const heartbeatTimeoutMs = positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs, Math.max(1000, 3 * heartbeatIntervalMs), MAX_TIMEOUT_MS)
+  const heartbeatTimeoutMs = positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs, Math.max(2000, 5 * heartbeatIntervalMs), MAX_TIMEOUT_MS)
   if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
     throw new InvalidOptionError('heartbeatTimeoutMs', `greater than heartbeatIntervalMs (${heartbeatIntervalMs})`, heartbeatTimeoutMs)
   }

@@ -27,6 +27,7 @@ import {
   decodeWith,
   describeRef,
   encodeValue,
+  fromWireError,
   toWireError,
   type RefRuntime,
   type Selector,
@@ -73,6 +74,8 @@ export interface HostOptions {
   system: SystemPort
   /** Main thread only: where dead letters end up. Workers forward theirs to the main thread. */
   deadLetters?: (record: DeadLetterRecord) => void
+  /** Actors this host will re-create (its worker replaced a dead one): their messages wait for them. */
+  restoring?: readonly number[]
 }
 
 const selectorName = (selector: Selector): string => (selector === RECEIVE ? 'receive' : selector === STOP ? 'stop' : selector)
@@ -92,6 +95,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   /** Ids of actors that lived here and stopped, so late messages get "stopped", not "not found". */
   readonly #stopped = new Set<number>()
   readonly #links = new Map<number, PeerLink>()
+  /** Messages for actors being restored here, in arrival order, until they are re-created. */
+  readonly #awaiting = new Map<number, Envelope[]>()
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
@@ -101,6 +106,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     this.thread = options.thread
     this.dispatcher = new Dispatcher(options.throughput)
     this.registry = new ModuleRegistry(options.allowList)
+    for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
   }
 
   // ---- RefRuntime: the send side -------------------------------------------------------------
@@ -139,7 +145,21 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   #deliverLocal(target: number, envelope: Envelope): void {
     const cell = this.#cells.get(target)
     if (cell !== undefined) cell.enqueue(envelope)
+    else if (this.#awaiting.has(target)) this.#hold(target, envelope)
     else this.undeliverable(target, envelope, this.#stopped.has(target) ? 'stopped' : 'not-found')
+  }
+
+  /** A message for an actor being restored: kept for it, unless it is its stop order. */
+  #hold(target: number, envelope: Envelope): void {
+    if (envelope.selector !== STOP) {
+      this.#awaiting.get(target)!.push(envelope)
+      return
+    }
+    // Its supervisor decided not to restore it: what waited for it is undeliverable.
+    for (const waiting of this.#awaiting.get(target)!) this.undeliverable(target, waiting, 'stopped')
+    this.#awaiting.delete(target)
+    this.#stopped.add(target)
+    this.replyOk(envelope, undefined)
   }
 
   // ---- CellHost: replies, failures, dead letters ---------------------------------------------
@@ -326,7 +346,11 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     }
     cell.attach(instance, context, create)
     this.#cells.set(order.id, cell)
+    // Restored after its worker died: what was sent meanwhile comes first, in order.
+    for (const envelope of this.#awaiting.get(order.id) ?? []) cell.enqueue(envelope)
+    this.#awaiting.delete(order.id)
     try {
+      if (order.restartCause) await instance.onRestart?.(fromWireError(order.restartCause))
       await instance.onStart?.()
     } catch (error) {
       this.cellStopped(cell)
@@ -390,11 +414,13 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     this.asks.failAll(() => new SystemShutdownError('ask'))
   }
 
-  /** The worker at `thread` died: fail the asks waiting on it and drop the channel. */
+  /**
+   * The worker at `thread` died: the asks waiting on it fail now (no reply can come), and the
+   * channel keeps what is sent from now on for the worker that replaces it.
+   */
   threadDied(thread: number, reason: string): void {
     this.asks.failThread(thread, reason)
-    this.#links.get(thread)?.close()
-    this.#links.delete(thread)
+    this.#links.get(thread)?.detach()
   }
 }
 

@@ -47,6 +47,8 @@ export interface SpawnOrder {
   module: string
   export: string
   args: Uint8Array | undefined
+  /** Set when the actor is re-created after its worker died: passed to `onRestart`. */
+  restartCause?: WireError
 }
 
 export interface HostStats {
@@ -87,4 +89,6 @@ export interface SystemControlApi {
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
   reportLoad(stats: HostStats): void
+  /** Heartbeat: the worker's event loop is turning. */
+  alive(): void
 }

@@ -137,6 +137,7 @@ function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerL
     bootstrap: new URL('../worker/bootstrap.mjs', import.meta.url),
     // Running from sources, workers must resolve troupe's own packages to sources too.
     execArgv: [...(fromSource ? ['--conditions=development'] : []), ...options.execArgv],
+    resourceLimits: options.resourceLimits,
     init: {
       entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
       useTsx,
@@ -146,6 +147,7 @@ function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerL
       maxMessageBytes: options.maxMessageBytes,
       throughput: options.throughput,
       loadReportIntervalMs: options.loadReportIntervalMs,
+      heartbeatIntervalMs: options.heartbeatIntervalMs,
     },
   }
 }

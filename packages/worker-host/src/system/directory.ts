@@ -21,6 +21,8 @@ export interface ActorRecord {
   readonly children: number[]
   readonly blueprint: ActorBlueprint
   stopping: Promise<void> | undefined
+  /** Its worker died and it has not been re-created yet. */
+  lost: boolean
   /** Supervision bookkeeping: restarts so far, and the backoff schedule. */
   restarts: number
   backoffAttempt: number
@@ -47,7 +49,7 @@ export class Directory {
       if (this.#names.has(name)) throw new ActorNameTakenError(name)
       this.#names.set(name, id)
     }
-    const record: ActorRecord = { id, thread, name, parent, children: [], blueprint, stopping: undefined, restarts: 0, backoffAttempt: 0, lastRestartAt: 0 }
+    const record: ActorRecord = { id, thread, name, parent, children: [], blueprint, stopping: undefined, lost: false, restarts: 0, backoffAttempt: 0, lastRestartAt: 0 }
     this.#records.set(id, record)
     this.#siblings(parent)?.push(id)
     return record

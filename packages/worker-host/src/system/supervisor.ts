@@ -47,6 +47,37 @@ export class Supervisor {
     return this.#serialize(record.parent, () => this.#handle(id, error))
   }
 
+  /**
+   * Actors whose worker died. Each supervisor handles its lost children as one failure: one
+   * crash counts once against its intensity, however many children it took. A dead instance
+   * cannot resume, so `resume` restarts it.
+   */
+  async childrenLost(ids: readonly number[], error: Error): Promise<void> {
+    const bySupervisor = new Map<number, number[]>()
+    for (const id of ids) {
+      const record = this.#deps.directory.get(id)
+      if (record) bySupervisor.set(record.parent, [...(bySupervisor.get(record.parent) ?? []), id])
+    }
+    await Promise.all([...bySupervisor].map(([supervisor, lost]) => this.#serialize(supervisor, () => this.#handleLost(supervisor, lost, error))))
+  }
+
+  async #handleLost(supervisor: number, ids: number[], error: Error): Promise<void> {
+    const options = this.#optionsOf(supervisor)
+    const failed: ActorRecord[] = []
+    for (const id of ids) {
+      const record = this.#deps.directory.get(id)
+      if (!record || record.stopping) continue
+      let directive: Directive = decide(options.decider, error as Error & { code?: unknown })
+      if (directive === 'resume') directive = 'restart'
+      if (directive === 'restart' && record.blueprint.restart === 'temporary') directive = 'stop'
+      this.#deps.events.publish({ type: 'actor-failed', actor: id, error, directive })
+      if (directive === 'escalate') return this.#escalate(supervisor, error)
+      if (directive === 'stop') await this.#deps.stop(id)
+      else failed.push(record)
+    }
+    if (failed.length > 0) await this.#applyRestart(supervisor, failed, error, options)
+  }
+
   /** Forgets the bookkeeping of a supervisor that stopped. */
   forget(id: number): void {
     this.#intensity.delete(id)
@@ -71,19 +102,25 @@ export class Supervisor {
     }
   }
 
-  async #restart(record: ActorRecord, error: Error, options: ResolvedSupervision): Promise<void> {
-    const supervisor = record.parent
+  #restart(record: ActorRecord, error: Error, options: ResolvedSupervision): Promise<void> {
+    return this.#applyRestart(record.parent, [record], error, options)
+  }
+
+  /** One restart event of `supervisor`, for one or more failed children, per its strategy. */
+  async #applyRestart(supervisor: number, failed: ActorRecord[], error: Error, options: ResolvedSupervision): Promise<void> {
     if (!this.#intensityOf(supervisor, options).tryRestart(this.#deps.now())) {
       return this.#giveUp(supervisor, options, error)
     }
     const siblings = this.#deps.directory.childrenOf(supervisor)
+    const failedIds = failed.map((record) => record.id)
+    const first = Math.min(...failedIds.map((id) => siblings.indexOf(id)).filter((index) => index >= 0))
     const targets =
       options.strategy === 'one-for-one'
-        ? [record.id]
+        ? failedIds
         : options.strategy === 'one-for-all'
           ? [...siblings]
-          : siblings.slice(Math.max(0, siblings.indexOf(record.id)))
-    if (options.backoff) await this.#deps.sleep(this.#nextBackoff(record, options.backoff))
+          : siblings.slice(Number.isFinite(first) ? first : 0)
+    if (options.backoff) await this.#deps.sleep(this.#nextBackoff(failed[0]!, options.backoff))
     for (const id of targets) await this.#restartOne(id, error)
   }
 

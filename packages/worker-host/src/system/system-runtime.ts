@@ -1,4 +1,4 @@
-import { ActorNotFoundError, ActorStoppedError, SystemShutdownError, type SupervisionError } from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, WorkerCrashedError } from '@troupe/core'
 import { STOP, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
@@ -37,6 +37,9 @@ export class SystemRuntime implements SystemPort {
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   readonly #connected = new Set<string>()
+  #launch: WorkerLaunch | undefined
+  #watchdog: NodeJS.Timeout | undefined
+  #lastWatchdogTick = 0
   #state: State = 'running'
   #shutdown: Promise<void> | undefined
   #fatalError: SupervisionError | undefined
@@ -73,19 +76,47 @@ export class SystemRuntime implements SystemPort {
   }
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
-    for (let thread = 1; thread <= this.options.workers; thread++) {
-      const handle = new WorkerHandle(thread, launch, this.#controlFor(thread), this.mainHost)
-      this.workers.push(handle)
-      void handle.exited.then((exit) => {
-        if (!exit.expected) this.#workerDied(handle)
-      })
-    }
+    this.#launch = launch
+    for (let thread = 1; thread <= this.options.workers; thread++) this.workers.push(this.#startWorker(thread, []))
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
     } catch (error) {
       await this.#terminateWorkers()
       this.mainHost.close()
       throw error
+    }
+    this.#lastWatchdogTick = performance.now()
+    this.#watchdog = setInterval(() => this.#checkHeartbeats(), this.options.heartbeatIntervalMs)
+    this.#watchdog.unref()
+  }
+
+  #startWorker(thread: number, restoring: number[]): WorkerHandle {
+    const handle = new WorkerHandle(thread, this.#launch!, this.#controlFor(thread), this.mainHost, restoring)
+    void handle.exited.then((exit) => {
+      if (!exit.expected) void this.#recover(handle)
+    })
+    return handle
+  }
+
+  /**
+   * A worker whose heartbeat stopped is hung (a busy loop, a long synchronous call): terminate
+   * it, which also stops busy loops, and recover it like a crash. If the main thread was itself
+   * blocked, silence proves nothing about the workers, so that round only resets the clocks.
+   */
+  #checkHeartbeats(): void {
+    const now = performance.now()
+    const lag = now - this.#lastWatchdogTick - this.options.heartbeatIntervalMs
+    this.#lastWatchdogTick = now
+    if (lag > this.options.heartbeatTimeoutMs / 2) {
+      for (const worker of this.workers) worker.touch(now)
+      return
+    }
+    for (const worker of this.workers) {
+      const silentMs = now - worker.lastSeen
+      if (worker.alive && worker.started && silentMs > this.options.heartbeatTimeoutMs) {
+        this.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs: Math.round(silentMs) })
+        worker.kill(`hung: no heartbeat for ${Math.round(silentMs)} ms (heartbeatTimeoutMs ${this.options.heartbeatTimeoutMs})`)
+      }
     }
   }
 
@@ -181,6 +212,7 @@ export class SystemRuntime implements SystemPort {
 
   /** Carries out a supervisor's directive on the thread hosting the actor. */
   async #directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void> {
+    if (record.lost) return this.#recreate(record, cause)
     if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
@@ -194,6 +226,7 @@ export class SystemRuntime implements SystemPort {
 
   async #shutdownOnce(): Promise<void> {
     this.#state = 'stopping'
+    clearInterval(this.#watchdog)
     const failures: unknown[] = []
     for (const id of [...this.directory.topLevel()].reverse()) {
       await this.stop(id).catch((error: unknown) => failures.push(error))
@@ -228,12 +261,62 @@ export class SystemRuntime implements SystemPort {
       .catch(() => port.close())
   }
 
-  #workerDied(handle: WorkerHandle): void {
-    const reason = handle.exitReason
-    this.mainHost.threadDied(handle.thread, reason)
-    for (const other of this.workers) if (other !== handle && other.alive) void other.call((control) => control.peerDied(handle.thread, reason)).catch(() => undefined)
-    for (const record of this.directory.onThread(handle.thread)) this.directory.remove(record.id)
-    this.events.publish({ type: 'worker-crashed', thread: handle.thread, reason })
+  /**
+   * A worker died. Its asks fail at once everywhere; channels to it keep what is sent meanwhile.
+   * A fresh worker takes the same slot (same thread index, so every ref stays valid) and is told
+   * which actors it will re-create, so messages for them wait there. Then each supervisor
+   * decides about its lost children, as one failure, and restarts re-create them there.
+   */
+  async #recover(dead: WorkerHandle): Promise<void> {
+    const { thread } = dead
+    const reason = dead.exitReason
+    this.mainHost.threadDied(thread, reason)
+    for (const other of this.workers) {
+      if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason)).catch(() => undefined)
+    }
+    for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
+    this.events.publish({ type: 'worker-crashed', thread, reason })
+    if (this.#state !== 'running') return
+
+    const lost = this.directory.onThread(thread)
+    for (const record of lost) record.lost = true
+    const replacement = this.#startWorker(thread, lost.map((record) => record.id))
+    this.workers[thread - 1] = replacement
+    try {
+      await replacement.ready()
+    } catch (error) {
+      this.#fatal(new SupervisionError(`worker ${thread}`, 'its replacement failed to start', { cause: error }))
+      return
+    }
+    this.events.publish({ type: 'worker-replaced', thread })
+    for (const other of this.workers) if (other !== replacement && other.alive) this.connect(thread, other.thread)
+    // Descendants of a lost actor are handled by its restart (which stops its children) or stop.
+    const lostIds = new Set(lost.map((record) => record.id))
+    const roots = lost.filter((record) => !this.#hasAncestorIn(record, lostIds)).map((record) => record.id)
+    await this.supervisor.childrenLost(roots, new WorkerCrashedError(thread, reason))
+  }
+
+  #hasAncestorIn(record: ActorRecord, ids: ReadonlySet<number>): boolean {
+    for (let parent = this.directory.get(record.parent); parent; parent = this.directory.get(parent.parent)) {
+      if (ids.has(parent.id)) return true
+    }
+    return false
+  }
+
+  /** Re-creates an actor whose worker died, on the worker that replaced it, under the same id. */
+  async #recreate(record: ActorRecord, cause: Error): Promise<void> {
+    const parent = record.parent === 0 ? undefined : this.directory.get(record.parent)
+    const order: SpawnOrder = {
+      id: record.id,
+      name: record.name,
+      parent: parent && { id: parent.id, thread: parent.thread, name: parent.name },
+      module: record.blueprint.module,
+      export: record.blueprint.export,
+      args: record.blueprint.args,
+      restartCause: toWireError(cause),
+    }
+    await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
+    record.lost = false
   }
 
   #controlFor(thread: number): SystemControlApi {
@@ -246,7 +329,11 @@ export class SystemRuntime implements SystemPort {
       },
       connect: (from, to) => this.connect(from === thread ? from : thread, to),
       actorFailed: (id, error) => this.actorFailed(id, error),
-      reportLoad: (stats: HostStats) => this.scheduler.report(stats),
+      reportLoad: (stats: HostStats) => {
+        this.workers[thread - 1]?.touch()
+        this.scheduler.report(stats)
+      },
+      alive: () => this.workers[thread - 1]?.touch(),
     }
   }
 }

@@ -5,12 +5,14 @@ import { WorkerCrashedError } from '@troupe/core'
 import type { Host } from '../host/host.js'
 import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from '../worker/worker-init.js'
+import type { ResolvedSystemOptions } from '@troupe/core/internal'
 
 /** How to start workers: the same for every worker of a system. */
 export interface WorkerLaunch {
   bootstrap: URL
   execArgv: string[]
-  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort'>
+  resourceLimits: ResolvedSystemOptions['resourceLimits']
+  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring'>
 }
 
 export interface WorkerExit {
@@ -32,18 +34,25 @@ export class WorkerHandle {
   readonly #control: Comlink.Remote<HostControlApi>
   #exit: WorkerExit | undefined
   #terminating = false
+  #killedBecause: string | undefined
+  /** When the worker last showed its event loop turning (heartbeat or load report). */
+  lastSeen = performance.now()
+  /** Its host answered once: from then on, silence means it hung. Before, `ready()` judges. */
+  started = false
 
-  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host) {
+  /** `restoring`: ids of the actors this worker will re-create, when it replaces a dead one. */
+  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host, restoring: number[] = []) {
     this.thread = thread
     const data = new MessageChannel()
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
-    const init: WorkerInit = { ...launch.init, thread, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
+    const init: WorkerInit = { ...launch.init, thread, restoring, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
     this.#worker = new Worker(launch.bootstrap, {
       workerData: { troupe: init },
       transferList: [data.port2, hostChannel.port2, systemChannel.port2],
       execArgv: launch.execArgv,
       name: `troupe-worker-${thread}`,
+      ...(launch.resourceLimits ? { resourceLimits: launch.resourceLimits } : {}),
     })
     Comlink.expose(systemApi, nodeEndpoint(systemChannel.port1))
     this.#control = Comlink.wrap<HostControlApi>(nodeEndpoint(hostChannel.port1))
@@ -67,7 +76,20 @@ export class WorkerHandle {
   get exitReason(): string {
     const exit = this.#exit
     if (!exit) return 'running'
+    if (this.#killedBecause) return this.#killedBecause
     return exit.error ? `${exit.error.name}: ${exit.error.message}` : `exited with code ${exit.code}`
+  }
+
+  /** The worker answered: its event loop is alive. */
+  touch(now = performance.now()): void {
+    this.lastSeen = now
+  }
+
+  /** Terminates a worker that is not shutting down (it hung). Its exit counts as a crash. */
+  kill(reason: string): void {
+    if (!this.alive || this.#killedBecause) return
+    this.#killedBecause = reason
+    void this.#worker.terminate()
   }
 
   /** A control call that rejects with `WorkerCrashedError` if the worker dies before answering. */
@@ -84,6 +106,8 @@ export class WorkerHandle {
   /** Resolves once the worker's host answers, or rejects with why it could not start. */
   async ready(): Promise<void> {
     await this.call((control) => control.stats())
+    this.touch()
+    this.started = true
   }
 
   async terminate(): Promise<void> {

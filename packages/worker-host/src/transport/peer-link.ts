@@ -92,6 +92,15 @@ export class PeerLink {
     this.#port = undefined
   }
 
+  /**
+   * The thread at the other end died. Frames sent from now on wait here, in order, until the
+   * replacement's port is attached; what was already posted died with the thread.
+   */
+  detach(): void {
+    this.#port?.close()
+    this.#port = undefined
+  }
+
   #touch(): void {
     if (!this.#touched) {
       this.#touched = true

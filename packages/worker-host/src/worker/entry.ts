@@ -31,6 +31,7 @@ const host = new Host({
   maxMessageBytes: init.maxMessageBytes,
   throughput: init.throughput,
   system: systemPort,
+  restoring: init.restoring,
 })
 host.attachLink(0, init.dataPort)
 
@@ -47,6 +48,7 @@ const control: HostControlApi = {
   stats: () => host.stats(),
   close() {
     clearInterval(loadReports)
+    clearInterval(heartbeats)
     host.close()
   },
   peerDied: (thread, reason) => host.threadDied(thread, reason),
@@ -63,3 +65,6 @@ Comlink.expose(control, nodeEndpoint(init.hostPort))
 
 const loadReports = setInterval(() => void system.reportLoad(host.stats()), init.loadReportIntervalMs)
 loadReports.unref()
+// The heartbeat is what proves this thread's event loop still turns; a blocked loop sends none.
+const heartbeats = setInterval(() => void system.alive(), init.heartbeatIntervalMs)
+heartbeats.unref()

@@ -11,6 +11,9 @@ export interface WorkerInit {
   maxMessageBytes: number
   throughput: number
   loadReportIntervalMs: number
+  heartbeatIntervalMs: number
+  /** Ids of the actors this worker will re-create (it replaces a dead worker). */
+  restoring: number[]
   /** Data-plane channel to the main thread. */
   dataPort: MessagePort
   /** The worker exposes its HostControlApi here. */
