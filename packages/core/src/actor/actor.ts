@@ -1,4 +1,5 @@
 import type { ActorContext } from './context.js'
+import type { ActorRef } from '../ref/actor-ref.js'
 
 /** Brands actor classes across module copies; `instanceof` alone breaks if two copies load. */
 export const ACTOR_BRAND: unique symbol = Symbol.for('troupe.actor')
@@ -63,6 +64,12 @@ export interface ActorLifecycle {
    * failure that caused the restart. The mailbox is kept. May be async.
    */
   onRestart?(cause: Error): void | Promise<void>
+  /**
+   * A watched actor (`ctx.watch(ref)`) stopped for good, for any reason: it was stopped, its
+   * supervisor gave up on it, or its worker died and it was not restarted. A restart is not a
+   * termination. Delivered in mailbox order, like a message. May be async.
+   */
+  onTerminated?(actor: ActorRef): void | Promise<void>
 }
 
 /** True for a class that extends `Actor` (from any copy of this package). */

@@ -27,6 +27,14 @@ export interface ActorContext<Self = unknown> {
   /** Finds a live actor by name. */
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined>
   /**
+   * Death watch: when `ref` stops for good, this actor's `onTerminated(ref)` runs (at once if it
+   * is already gone). Works across threads. Resolves once the watch is registered; there is no
+   * need to await it unless ordering against other threads matters.
+   */
+  watch(ref: ActorRef): Promise<void>
+  /** Stops watching `ref`. Resolves once no termination of `ref` can be delivered any more. */
+  unwatch(ref: ActorRef): Promise<void>
+  /**
    * Answers the current message later. The handler returns at once (the actor takes its next
    * message) and its return value is ignored; the ask resolves when `resolve` or `reject` is
    * called, typically while handling a later message. This is how an actor waits for something

@@ -30,7 +30,9 @@ export interface ActorRef<A = unknown> {
 export const RECEIVE = 0
 /** Message selector of the system stop message; its reply confirms the actor has stopped. */
 export const STOP = -1
-export type Selector = string | typeof RECEIVE | typeof STOP
+/** Message selector of the death-watch signal: body `[id, thread, name]` of the actor that stopped. */
+export const TERMINATED = -2
+export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED
 
 /**
  * What a ref sends through: the actor host of the thread the ref is used on. Refs hold it

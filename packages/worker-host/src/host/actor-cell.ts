@@ -1,5 +1,5 @@
 import { UnknownMessageError, type Actor } from '@troupe/core'
-import { RECEIVE, STOP, UnboundedMailbox, describeRef, type ActorRefImpl } from '@troupe/core/internal'
+import { RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, type ActorRefImpl } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
 import type { Envelope } from './envelope.js'
@@ -13,6 +13,7 @@ export interface CellHost {
   replyError(envelope: Envelope, error: unknown): void
   /** A message the actor will never process: rejects its ask, or records a dead letter. */
   undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
+  refTo(id: number, thread: number, name?: string): ActorRefImpl
   actorFailed(cell: ActorCell, error: unknown): void
   cellStopped(cell: ActorCell): void
 }
@@ -22,6 +23,7 @@ type MessageTarget = Actor & {
   onStart?: () => unknown
   onStop?: () => unknown
   onRestart?: (cause: Error) => unknown
+  onTerminated?: (actor: ActorRefImpl) => unknown
 } & Record<string, unknown>
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
@@ -119,6 +121,10 @@ export class ActorCell implements Runnable {
       return
     }
     const instance = this.#instance!
+    if (envelope.selector === TERMINATED) {
+      this.#terminated(instance, envelope)
+      return
+    }
     const { selector } = envelope
     let handler: ((...args: unknown[]) => unknown) | undefined
     if (selector === this.#lastSelector) {
@@ -182,6 +188,30 @@ export class ActorCell implements Runnable {
         this.host.replyError(envelope, error)
       },
     }
+  }
+
+  /** Death watch: a watched actor stopped. Runs `onTerminated` like a handler (it may fail too). */
+  #terminated(instance: MessageTarget, envelope: Envelope): void {
+    if (typeof instance.onTerminated !== 'function') return
+    const [id, thread, name] = envelope.body as [number, number, string | undefined]
+    this.current = envelope
+    let result: unknown
+    try {
+      result = instance.onTerminated(this.host.refTo(id, thread, name))
+    } catch (error) {
+      this.current = undefined
+      this.#failed(envelope, error)
+      return
+    }
+    if (isThenable(result)) {
+      this.#busy = true
+      result.then(
+        () => this.#resume(envelope, undefined, undefined, false),
+        (error: unknown) => this.#resume(envelope, undefined, error, true),
+      )
+      return
+    }
+    this.current = undefined
   }
 
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {

@@ -45,6 +45,14 @@ export class HostedActorContext implements ActorContext {
     return this.#host.lookup<A>(name)
   }
 
+  watch(ref: ActorRef): Promise<void> {
+    return this.#host.watch(this.#cell.id, ref.id, true)
+  }
+
+  unwatch(ref: ActorRef): Promise<void> {
+    return this.#host.watch(this.#cell.id, ref.id, false)
+  }
+
   deferReply<T = unknown>(): DeferredReply<T> {
     return this.#cell.deferReply<T>()
   }

@@ -21,6 +21,7 @@ import {
   REPLY_SLOTS,
   RECEIVE,
   STOP,
+  TERMINATED,
   checkMessage,
   constructWithContext,
   decodeValue,
@@ -49,6 +50,8 @@ import { buildSpawnRequest, refFromInfo } from './spawn-request.js'
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
   spawn(parent: number, request: SpawnRequest): Promise<RefInfo>
+  /** Adds (or removes) a death watch of `watched` by `watcher`; resolves once registered. */
+  watch(watcher: number, watched: number, on: boolean): Promise<void>
   stop(id: number): Promise<void>
   lookup(name: string): Promise<RefInfo | undefined>
   connect(from: number, to: number): void
@@ -78,7 +81,8 @@ export interface HostOptions {
   restoring?: readonly number[]
 }
 
-const selectorName = (selector: Selector): string => (selector === RECEIVE ? 'receive' : selector === STOP ? 'stop' : selector)
+const selectorName = (selector: Selector): string =>
+  selector === RECEIVE ? 'receive' : selector === STOP ? 'stop' : selector === TERMINATED ? 'terminated' : selector
 
 /**
  * The actor runtime of one thread (a worker, or the main thread): its actors, its dispatcher,
@@ -372,6 +376,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
     const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
     return refFromInfo<A>(await this.#options.system.spawn(parent, request), this)
+  }
+
+  watch(watcher: number, watched: number, on: boolean): Promise<void> {
+    return watcher === watched ? Promise.resolve() : this.#options.system.watch(watcher, watched, on)
   }
 
   /** Stops an actor anywhere (children first); used by `ctx.stop`. */

@@ -91,4 +91,6 @@ export interface SystemControlApi {
   reportLoad(stats: HostStats): void
   /** Heartbeat: the worker's event loop is turning. */
   alive(): void
+  /** Adds or removes a death watch; resolves once registered. */
+  watch(watcher: number, watched: number, on: boolean): Promise<void>
 }

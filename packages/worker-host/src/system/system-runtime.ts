@@ -1,5 +1,5 @@
 import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, WorkerCrashedError } from '@troupe/core'
-import { STOP, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { STOP, TERMINATED, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
@@ -37,6 +37,7 @@ export class SystemRuntime implements SystemPort {
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   readonly #connected = new Set<string>()
+  readonly #watchers = new Map<number, Set<number>>()
   #launch: WorkerLaunch | undefined
   #watchdog: NodeJS.Timeout | undefined
   #lastWatchdogTick = 0
@@ -178,12 +179,43 @@ export class SystemRuntime implements SystemPort {
       this.directory.remove(id)
       this.supervisor.forget(id)
       this.events.publish({ type: 'actor-stopped', actor: id })
+      this.#notifyWatchers(record)
     }
   }
 
   async lookup(name: string): Promise<RefInfo | undefined> {
     const record = this.directory.byName(name)
     return record && { id: record.id, thread: record.thread, name: record.name }
+  }
+
+  /** Death watch bookkeeping: which actors watch each actor. */
+  async watch(watcher: number, watched: number, on: boolean): Promise<void> {
+    if (!on) {
+      this.#watchers.get(watched)?.delete(watcher)
+      return
+    }
+    if (!this.directory.get(watched)) {
+      this.#signalTerminated(watcher, { id: watched, thread: 0, name: undefined })
+      return
+    }
+    let watchers = this.#watchers.get(watched)
+    if (!watchers) this.#watchers.set(watched, (watchers = new Set()))
+    watchers.add(watcher)
+  }
+
+  /** Tells everyone watching `record` that it stopped, and forgets what it watched. */
+  #notifyWatchers(record: { id: number; thread: number; name: string | undefined }): void {
+    const watchers = this.#watchers.get(record.id)
+    this.#watchers.delete(record.id)
+    for (const set of this.#watchers.values()) set.delete(record.id)
+    for (const watcher of watchers ?? []) this.#signalTerminated(watcher, record)
+  }
+
+  #signalTerminated(watcher: number, watched: { id: number; thread: number; name: string | undefined }): void {
+    const target = this.directory.get(watcher)
+    if (!target || this.#state === 'stopped') return
+    // Over the data plane, so it arrives behind what main sent the watcher before.
+    this.mainHost.tell(this.mainHost.refTo(watcher, target.thread, target.name), TERMINATED, [watched.id, watched.thread, watched.name])
   }
 
   /** Sets up the direct channel between two threads, once, and hands each end its port. */
@@ -334,6 +366,7 @@ export class SystemRuntime implements SystemPort {
         this.scheduler.report(stats)
       },
       alive: () => this.workers[thread - 1]?.touch(),
+      watch: (watcher, watched, on) => this.watch(watcher, watched, on),
     }
   }
 }

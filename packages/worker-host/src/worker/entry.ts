@@ -21,6 +21,7 @@ const systemPort: SystemPort = {
   lookup: (name) => system.lookup(name),
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
+  watch: (watcher, watched, on) => system.watch(watcher, watched, on),
 }
 
 const host = new Host({
