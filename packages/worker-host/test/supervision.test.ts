@@ -65,6 +65,19 @@ describe('actor failure', () => {
   })
 })
 
+describe('permanent children', () => {
+  it('a permanent child that stops itself is restarted under the same ref (OTP)', async () => {
+    const { system, events, log } = await setup()
+    const boss = await system.spawn(Boss, { args: [log], placement: { worker: 1 } })
+    const [permanent] = await boss.ask.hire(['perm'], 'permanent')
+    permanent!.tell.bump()
+    permanent!.tell.stopSelf()
+    await expect.poll(() => kinds(events, permanent!.id)).toEqual(['actor-restarted'])
+    expect(await permanent!.ask.count()).toBe(0) // a fresh instance answers the same ref
+    await expect.poll(async () => (await log.ask.entries()).slice(-3)).toEqual(['stop perm', expect.stringMatching(/^restart perm: .*exited normally/), 'start perm'])
+  })
+})
+
 describe('strategies', () => {
   async function crew(strategy: 'one-for-one' | 'one-for-all' | 'rest-for-one') {
     const { system, events, log } = await setup()

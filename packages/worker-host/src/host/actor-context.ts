@@ -38,7 +38,7 @@ export class HostedActorContext implements ActorContext {
 
   stop(ref: ActorRef = this.#cell.self): void {
     // Fire and forget by design; a failure here means the actor is already gone.
-    this.#host.requestStop(ref.id).catch(() => undefined)
+    this.#host.requestStop(ref.id, ref.id === this.#cell.id).catch(() => undefined)
   }
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {

@@ -52,7 +52,8 @@ export interface SystemPort {
   spawn(parent: number, request: SpawnRequest): Promise<RefInfo>
   /** Adds (or removes) a death watch of `watched` by `watcher`; resolves once registered. */
   watch(watcher: number, watched: number, on: boolean): Promise<void>
-  stop(id: number): Promise<void>
+  /** `exit`: the actor stops itself (a normal exit, after which a permanent actor is restarted). */
+  stop(id: number, exit?: boolean): Promise<void>
   lookup(name: string): Promise<RefInfo | undefined>
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
@@ -350,6 +351,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     }
     cell.attach(instance, context, create)
     this.#cells.set(order.id, cell)
+    this.#stopped.delete(order.id) // a permanent actor re-created after a normal exit
     // Restored after its worker died: what was sent meanwhile comes first, in order.
     for (const envelope of this.#awaiting.get(order.id) ?? []) cell.enqueue(envelope)
     this.#awaiting.delete(order.id)
@@ -382,9 +384,9 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     return watcher === watched ? Promise.resolve() : this.#options.system.watch(watcher, watched, on)
   }
 
-  /** Stops an actor anywhere (children first); used by `ctx.stop`. */
-  requestStop(id: number): Promise<void> {
-    return this.#options.system.stop(id)
+  /** Stops an actor anywhere (children first); used by `ctx.stop`. `exit`: the actor stops itself. */
+  requestStop(id: number, exit: boolean): Promise<void> {
+    return this.#options.system.stop(id, exit)
   }
 
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {

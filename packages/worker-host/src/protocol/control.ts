@@ -84,7 +84,7 @@ export interface HostControlApi {
 /** What the system offers each worker's host. */
 export interface SystemControlApi {
   spawn(parent: number, request: SpawnRequest): Promise<ControlResult<RefInfo>>
-  stop(id: number): Promise<ControlResult<void>>
+  stop(id: number, exit: boolean): Promise<ControlResult<void>>
   lookup(name: string): RefInfo | undefined
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void

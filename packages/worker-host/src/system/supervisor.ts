@@ -12,6 +12,10 @@ export interface SupervisorDeps {
   readonly guardian: ResolvedSupervision
   /** Carries out a directive on the thread hosting the actor. */
   directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void>
+  /** Creates a stopped actor again under the same id, on its thread. */
+  recreate(record: ActorRecord, cause: Error): Promise<void>
+  /** Forgets an actor that stopped and will not come back. */
+  forgetStopped(id: number): void
   /** Stops an actor and its subtree. */
   stop(id: number): Promise<void>
   /** The guardian gave up: the system must shut down with this error. */
@@ -76,6 +80,26 @@ export class Supervisor {
       else failed.push(record)
     }
     if (failed.length > 0) await this.#applyRestart(supervisor, failed, error, options)
+  }
+
+  /**
+   * A `permanent` actor stopped itself. OTP restarts it: the restart counts against its
+   * supervisor's intensity like any other.
+   */
+  childExited(id: number): Promise<void> {
+    const record = this.#deps.directory.get(id)
+    if (!record) return Promise.resolve()
+    return this.#serialize(record.parent, async () => {
+      const options = this.#optionsOf(record.parent)
+      const cause = new Error(`actor#${id} exited normally and is permanent`)
+      if (!this.#intensityOf(record.parent, options).tryRestart(this.#deps.now())) {
+        this.#deps.forgetStopped(id)
+        return this.#giveUp(record.parent, options, cause)
+      }
+      await this.#deps.recreate(record, cause)
+      record.restarts++
+      this.#deps.events.publish({ type: 'actor-restarted', actor: id, thread: record.thread, restarts: record.restarts })
+    })
   }
 
   /** Forgets the bookkeeping of a supervisor that stopped. */

@@ -59,6 +59,8 @@ export class SystemRuntime implements SystemPort {
       events: this.events,
       guardian: options.supervision,
       directive: (record, directive, cause) => this.#directive(record, directive, cause),
+      recreate: (record, cause) => this.#recreate(record, cause),
+      forgetStopped: (id) => this.#forgetStopped(id),
       stop: (id) => this.stop(id),
       fatal: (error) => this.#fatal(error),
       now: () => performance.now(),
@@ -159,28 +161,47 @@ export class SystemRuntime implements SystemPort {
     return { id, thread, name: request.name }
   }
 
-  /** Stops an actor and its subtree: children first, in reverse start order (as OTP does). */
-  stop(id: number): Promise<void> {
+  /**
+   * Stops an actor and its subtree: children first, in reverse start order (as OTP does).
+   * `exit` marks the actor stopping itself: a normal exit, after which a `permanent` actor is
+   * restarted by its supervisor (OTP) instead of terminating.
+   */
+  stop(id: number, exit = false): Promise<void> {
     const record = this.directory.get(id)
     if (!record) return Promise.resolve()
-    return (record.stopping ??= this.#stopTree(id))
+    const restartAfter = exit && record.blueprint.restart === 'permanent' && this.#state === 'running'
+    return (record.stopping ??= this.#stopTree(id, restartAfter))
   }
 
-  async #stopTree(id: number): Promise<void> {
+  async #stopTree(id: number, restartAfter = false): Promise<void> {
     const record = this.directory.get(id)!
+    let stopped = false
     try {
       for (const child of [...record.children].reverse()) await this.stop(child)
       // The stop message travels the data plane, behind everything main sent the actor before.
       const ref = this.mainHost.refTo(id, record.thread, record.name)
       await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })
+      stopped = true
     } catch (error) {
       if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
     } finally {
-      this.directory.remove(id)
-      this.supervisor.forget(id)
-      this.events.publish({ type: 'actor-stopped', actor: id })
-      this.#notifyWatchers(record)
+      if (restartAfter && stopped) {
+        record.stopping = undefined
+        void this.supervisor.childExited(id)
+        return
+      }
+      this.#forgetStopped(id)
     }
+  }
+
+  /** The actor is gone for good: forget it, and tell whoever watches it. */
+  #forgetStopped(id: number): void {
+    const record = this.directory.get(id)
+    if (!record) return
+    this.directory.remove(id)
+    this.supervisor.forget(id)
+    this.events.publish({ type: 'actor-stopped', actor: id })
+    this.#notifyWatchers(record)
   }
 
   async lookup(name: string): Promise<RefInfo | undefined> {
@@ -335,7 +356,7 @@ export class SystemRuntime implements SystemPort {
     return false
   }
 
-  /** Re-creates an actor whose worker died, on the worker that replaced it, under the same id. */
+  /** Re-creates an actor under the same id on its thread (its worker died, or it exited normally). */
   async #recreate(record: ActorRecord, cause: Error): Promise<void> {
     const parent = record.parent === 0 ? undefined : this.directory.get(record.parent)
     const order: SpawnOrder = {
@@ -347,14 +368,15 @@ export class SystemRuntime implements SystemPort {
       args: record.blueprint.args,
       restartCause: toWireError(cause),
     }
-    await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
+    if (record.thread === 0) await this.mainHost.spawnHere(order)
+    else await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
     record.lost = false
   }
 
   #controlFor(thread: number): SystemControlApi {
     return {
       spawn: (parent, request) => settle(() => this.spawn(parent, request)),
-      stop: (id) => settle(() => this.stop(id)),
+      stop: (id, exit) => settle(() => this.stop(id, exit)),
       lookup: (name) => {
         const record = this.directory.byName(name)
         return record && { id: record.id, thread: record.thread, name: record.name }

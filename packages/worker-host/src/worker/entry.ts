@@ -17,7 +17,7 @@ function unwrap<T>(result: ControlResult<T>): T {
 
 const systemPort: SystemPort = {
   spawn: async (parent, request) => unwrap(await system.spawn(parent, request)),
-  stop: async (id) => unwrap(await system.stop(id)),
+  stop: async (id, exit = false) => unwrap(await system.stop(id, exit)),
   lookup: (name) => system.lookup(name),
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
