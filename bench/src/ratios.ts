@@ -66,6 +66,12 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'tell.same-thread',
     goal: { op: '>=', value: 20e6 },
   },
+  {
+    id: 'P7',
+    name: 'worker crash until its actors answer again, ms (absolute)',
+    numerator: 'restart.latency.p50',
+    goal: { op: '<=', value: 100 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

@@ -1,6 +1,7 @@
-// troupe's own benchmarks (tell.*, ask.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
+import { restartLatencyP50 } from './restart.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
@@ -11,4 +12,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   tellFloodCrossThread,
   tellFloodSameThread,
   ...tellThroughputScaling(),
+  restartLatencyP50,
 ]

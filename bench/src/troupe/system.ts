@@ -1,5 +1,5 @@
 // Starting, guarding and always shutting down the actor system of one troupe benchmark run.
-import { ActorSystem } from 'troupe'
+import { ActorSystem, type ActorSystemOptions, type SystemEvent } from 'troupe'
 
 /** The allow-list: the one module of benchmark actors, compiled next to this file. */
 export const BENCH_ACTORS = new URL('./actors.js', import.meta.url)
@@ -7,21 +7,54 @@ export const BENCH_ACTORS = new URL('./actors.js', import.meta.url)
 // Generous, like the baselines: a hung run should fail its benchmark, not the whole suite.
 const timeoutMs = 60_000
 
+/** What a benchmark that is not a plain stream needs to change about its system. */
+export interface SystemSettings {
+  /** The allow-list. Default: `[BENCH_ACTORS]`. */
+  readonly actors?: readonly URL[]
+  /** Further options (e.g. `supervision`); heartbeats etc. keep their defaults unless set here. */
+  readonly options?: Omit<ActorSystemOptions, 'actors' | 'workers'>
+  /**
+   * Judges every system event: an Error fails the run. Default: any actor failure or worker
+   * crash fails it (see `unexpectedFailure`).
+   */
+  readonly judge?: (event: SystemEvent) => Error | undefined
+}
+
+/** The default judge: in a benchmark that crashes nothing on purpose, any failure is a bug. */
+export function unexpectedFailure(what: string, event: SystemEvent): Error | undefined {
+  if (event.type === 'actor-failed') return new Error(`${what}: actor#${event.actor} failed: ${event.error.message}`, { cause: event.error })
+  if (event.type === 'worker-crashed') return new Error(`${what}: worker ${event.thread} crashed: ${event.reason}`)
+  return undefined
+}
+
 /**
  * Starts a system with `workers` workers, runs `body`, and shuts the system down whatever
  * happens. The body is raced against a timeout and against any actor failure or worker crash
- * (a throwing tell handler would otherwise just leave a latch unanswered), and a run that
- * produced dead letters fails: every message of a benchmark must have been processed.
+ * (a throwing tell handler would otherwise just leave a latch unanswered; `settings.judge`
+ * can allow the ones a benchmark causes on purpose), and a run that produced dead letters
+ * fails: every message of a benchmark must have been processed.
  */
-export async function withSystem<T>(workers: number, what: string, body: (system: ActorSystem) => Promise<T>): Promise<T> {
-  const system = await ActorSystem.start({ workers, actors: [BENCH_ACTORS], askTimeoutMs: timeoutMs, stopTimeoutMs: 10_000 })
+export async function withSystem<T>(
+  workers: number,
+  what: string,
+  body: (system: ActorSystem) => Promise<T>,
+  settings: SystemSettings = {},
+): Promise<T> {
+  const judge = settings.judge ?? ((event: SystemEvent) => unexpectedFailure(what, event))
+  const system = await ActorSystem.start({
+    askTimeoutMs: timeoutMs,
+    stopTimeoutMs: 10_000,
+    ...settings.options,
+    workers,
+    actors: settings.actors ?? [BENCH_ACTORS],
+  })
   let timer: NodeJS.Timeout | undefined
   let unsubscribe: () => void = () => undefined
   const failure = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: timed out after ${timeoutMs} ms`)), timeoutMs)
     unsubscribe = system.events.subscribe((event) => {
-      if (event.type === 'actor-failed') reject(new Error(`${what}: actor#${event.actor} failed: ${event.error.message}`, { cause: event.error }))
-      else if (event.type === 'worker-crashed') reject(new Error(`${what}: worker ${event.thread} crashed: ${event.reason}`))
+      const error = judge(event)
+      if (error) reject(error)
     })
   })
   failure.catch(() => undefined) // only meaningful while the body runs
