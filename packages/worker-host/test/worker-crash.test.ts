@@ -23,6 +23,7 @@ async function expectRecovered(events: SystemEvent[], victims: ActorRef<Saboteur
   expect(crash).toMatchObject({ type: 'worker-crashed', thread: 2 })
   expect(crash && crash.type === 'worker-crashed' && crash.reason).toMatch(reason)
   expect(events.filter((e) => e.type === 'worker-replaced')).toEqual([{ type: 'worker-replaced', thread: 2 }])
+  await expect.poll(() => events.filter((e) => e.type === 'worker-recovered')).toEqual([{ type: 'worker-recovered', thread: 2, actors: victims.length }])
   for (const victim of victims) {
     expect(await victim.ask.thread()).toBe(2)
     expect(await victim.ask.count()).toBe(0) // fresh instance

@@ -1,14 +1,29 @@
 /**
  * The control plane: spawn, stop, lookup, stats and channel set-up between the main thread's
  * system and the hosts on worker threads, carried by comlink over dedicated ports. It is never
- * on the message hot path. Plain types only.
+ * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
 import type { MessagePort } from 'node:worker_threads'
 import type { RestartType } from '@troupe/core'
-import type { ResolvedSupervision, WireError } from '@troupe/core/internal'
+import { fromWireError, toWireError, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
+
+/** Runs `work` and captures its outcome as a result (the error travels as data). */
+export async function settle<T>(work: () => Promise<T> | T): Promise<ControlResult<T>> {
+  try {
+    return { ok: true, value: await work() }
+  } catch (error) {
+    return { ok: false, error: toWireError(error) }
+  }
+}
+
+/** The value of a control result, or its error rebuilt and thrown. */
+export function unwrapResult<T>(result: ControlResult<T>): T {
+  if (result.ok) return result.value
+  throw fromWireError(result.error)
+}
 
 /** Where an actor lives. */
 export interface RefInfo {

@@ -12,7 +12,9 @@ export type SystemEvent =
   | { readonly type: 'worker-crashed'; readonly thread: number; readonly reason: string }
   /** A worker missed its heartbeats and is being terminated. */
   | { readonly type: 'worker-hung'; readonly thread: number; readonly silentMs: number }
-  /** A fresh worker took the dead one's place. */
+  /** A fresh worker took the dead one's place (its actors are not re-created yet). */
   | { readonly type: 'worker-replaced'; readonly thread: number }
+  /** Every actor the dead worker hosted has been handled by its supervisor (restarted or stopped). */
+  | { readonly type: 'worker-recovered'; readonly thread: number; readonly actors: number }
   /** The guardian gave up: the system is shutting down with this error. */
   | { readonly type: 'fatal'; readonly error: SupervisionError }

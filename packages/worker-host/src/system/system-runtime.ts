@@ -3,24 +3,18 @@ import { STOP, TERMINATED, fromWireError, toWireError, type ResolvedSystemOption
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import type { ControlResult, HostStats, RefInfo, SpawnOrder, SpawnRequest, SystemControlApi } from '../protocol/control.js'
+import { settle, unwrapResult, type HostStats, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
+import { DeathWatch, type WatchedActor } from './death-watch.js'
+import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
 import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 
 type State = 'running' | 'stopping' | 'stopped'
-
-async function settle<T>(work: () => Promise<T>): Promise<ControlResult<T>> {
-  try {
-    return { ok: true, value: await work() }
-  } catch (error) {
-    return { ok: false, error: toWireError(error) }
-  }
-}
 
 /**
  * The private engine behind `ActorSystem`, on the main thread: it owns the workers, the
@@ -37,10 +31,9 @@ export class SystemRuntime implements SystemPort {
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   readonly #connected = new Set<string>()
-  readonly #watchers = new Map<number, Set<number>>()
+  readonly #deathWatch = new DeathWatch((watcher, watched) => this.#signalTerminated(watcher, watched))
+  readonly #watchdog: HeartbeatWatchdog
   #launch: WorkerLaunch | undefined
-  #watchdog: NodeJS.Timeout | undefined
-  #lastWatchdogTick = 0
   #state: State = 'running'
   #shutdown: Promise<void> | undefined
   #fatalError: SupervisionError | undefined
@@ -66,6 +59,16 @@ export class SystemRuntime implements SystemPort {
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
     })
+    this.#watchdog = new HeartbeatWatchdog(() => this.workers, {
+      intervalMs: options.heartbeatIntervalMs,
+      timeoutMs: options.heartbeatTimeoutMs,
+      // A hung worker (a busy loop, a long synchronous call) is terminated, which also stops busy
+      // loops, and its exit is then recovered like a crash.
+      onSilent: (worker, silentMs) => {
+        this.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs: Math.round(silentMs) })
+        worker.kill(`hung: no heartbeat for ${Math.round(silentMs)} ms (heartbeatTimeoutMs ${options.heartbeatTimeoutMs})`)
+      },
+    })
     this.mainHost = new Host({
       thread: 0,
       workerCount: options.workers,
@@ -88,9 +91,7 @@ export class SystemRuntime implements SystemPort {
       this.mainHost.close()
       throw error
     }
-    this.#lastWatchdogTick = performance.now()
-    this.#watchdog = setInterval(() => this.#checkHeartbeats(), this.options.heartbeatIntervalMs)
-    this.#watchdog.unref()
+    this.#watchdog.start()
   }
 
   #startWorker(thread: number, restoring: number[]): WorkerHandle {
@@ -99,32 +100,6 @@ export class SystemRuntime implements SystemPort {
       if (!exit.expected) void this.#recover(handle)
     })
     return handle
-  }
-
-  /**
-   * A worker whose heartbeat stopped is hung (a busy loop, a long synchronous call): terminate
-   * it, which also stops busy loops, and recover it like a crash. If the main thread was itself
-   * blocked, silence proves nothing about the workers, so that round only resets the clocks.
-   */
-  #checkHeartbeats(): void {
-    const now = performance.now()
-    const lag = now - this.#lastWatchdogTick - this.options.heartbeatIntervalMs
-    this.#lastWatchdogTick = now
-    if (lag > this.options.heartbeatTimeoutMs / 2) {
-      for (const worker of this.workers) worker.touch(now)
-      return
-    }
-    for (const worker of this.workers) {
-      const silentMs = now - worker.lastSeen
-      if (worker.alive && worker.started && silentMs > this.options.heartbeatTimeoutMs) {
-        this.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs: Math.round(silentMs) })
-        worker.kill(`hung: no heartbeat for ${Math.round(silentMs)} ms (heartbeatTimeoutMs ${this.options.heartbeatTimeoutMs})`)
-      }
-    }
-  }
-
-  get state(): State {
-    return this.#state
   }
 
   // ---- SystemPort (what hosts ask of the system) ---------------------------------------------
@@ -201,7 +176,7 @@ export class SystemRuntime implements SystemPort {
     this.directory.remove(id)
     this.supervisor.forget(id)
     this.events.publish({ type: 'actor-stopped', actor: id })
-    this.#notifyWatchers(record)
+    this.#deathWatch.terminated(record)
   }
 
   async lookup(name: string): Promise<RefInfo | undefined> {
@@ -209,30 +184,13 @@ export class SystemRuntime implements SystemPort {
     return record && { id: record.id, thread: record.thread, name: record.name }
   }
 
-  /** Death watch bookkeeping: which actors watch each actor. */
+  /** Death watch; resolves once registered. */
   async watch(watcher: number, watched: number, on: boolean): Promise<void> {
-    if (!on) {
-      this.#watchers.get(watched)?.delete(watcher)
-      return
-    }
-    if (!this.directory.get(watched)) {
-      this.#signalTerminated(watcher, { id: watched, thread: 0, name: undefined })
-      return
-    }
-    let watchers = this.#watchers.get(watched)
-    if (!watchers) this.#watchers.set(watched, (watchers = new Set()))
-    watchers.add(watcher)
+    if (on) this.#deathWatch.watch(watcher, watched, this.directory.get(watched) !== undefined)
+    else this.#deathWatch.unwatch(watcher, watched)
   }
 
-  /** Tells everyone watching `record` that it stopped, and forgets what it watched. */
-  #notifyWatchers(record: { id: number; thread: number; name: string | undefined }): void {
-    const watchers = this.#watchers.get(record.id)
-    this.#watchers.delete(record.id)
-    for (const set of this.#watchers.values()) set.delete(record.id)
-    for (const watcher of watchers ?? []) this.#signalTerminated(watcher, record)
-  }
-
-  #signalTerminated(watcher: number, watched: { id: number; thread: number; name: string | undefined }): void {
+  #signalTerminated(watcher: number, watched: WatchedActor): void {
     const target = this.directory.get(watcher)
     if (!target || this.#state === 'stopped') return
     // Over the data plane, so it arrives behind what main sent the watcher before.
@@ -279,7 +237,7 @@ export class SystemRuntime implements SystemPort {
 
   async #shutdownOnce(): Promise<void> {
     this.#state = 'stopping'
-    clearInterval(this.#watchdog)
+    this.#watchdog.stop()
     const failures: unknown[] = []
     for (const id of [...this.directory.topLevel()].reverse()) {
       await this.stop(id).catch((error: unknown) => failures.push(error))
@@ -347,6 +305,7 @@ export class SystemRuntime implements SystemPort {
     const lostIds = new Set(lost.map((record) => record.id))
     const roots = lost.filter((record) => !this.#hasAncestorIn(record, lostIds)).map((record) => record.id)
     await this.supervisor.childrenLost(roots, new WorkerCrashedError(thread, reason))
+    this.events.publish({ type: 'worker-recovered', thread, actors: lost.length })
   }
 
   #hasAncestorIn(record: ActorRecord, ids: ReadonlySet<number>): boolean {
@@ -393,7 +352,3 @@ export class SystemRuntime implements SystemPort {
   }
 }
 
-function unwrapResult<T>(result: ControlResult<T>): T {
-  if (result.ok) return result.value
-  throw fromWireError(result.error)
-}
