@@ -24,6 +24,7 @@ class Recovery {
   kills = 0
   #crashExpected = false
   #replaced = false
+  #recovered = false
   readonly #restarted = new Set<number>()
   readonly #failed = new Set<number>()
   #waiter: (() => void) | undefined
@@ -38,11 +39,12 @@ class Recovery {
     this.kills++
     this.#crashExpected = true
     this.#replaced = false
+    this.#recovered = false
     this.#restarted.clear()
     this.#failed.clear()
   }
 
-  /** Resolves once the worker was replaced and every actor's restart was reported. */
+  /** Resolves once every actor's restart was reported and the system reported the recovery done. */
   complete(): Promise<void> {
     if (this.#done()) return Promise.resolve()
     return new Promise((resolve) => (this.#waiter = resolve))
@@ -78,13 +80,21 @@ class Recovery {
         this.#restarted.add(event.actor)
         if (this.#done()) this.#waiter?.()
         return undefined
+      case 'worker-recovered':
+        // Published after every lost actor was handled, so all restarts came before it.
+        if (event.thread !== victimThread || event.actors !== this.ids.size || this.#restarted.size !== this.ids.size || this.#recovered) {
+          return unexpected(`thread ${event.thread}, ${event.actors} actors`)
+        }
+        this.#recovered = true
+        if (this.#done()) this.#waiter?.()
+        return undefined
       default:
         return unexpectedFailure(id, event) ?? unexpected(JSON.stringify(event))
     }
   }
 
   #done(): boolean {
-    return this.#replaced && this.#restarted.size === this.ids.size
+    return this.#replaced && this.#recovered && this.#restarted.size === this.ids.size
   }
 }
 
