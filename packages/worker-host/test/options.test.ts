@@ -17,6 +17,11 @@ const cases: [string, Partial<ActorSystemOptions> | undefined, RegExp][] = [
   ['loadReportIntervalMs string', { loadReportIntervalMs: '100' as never }, /option "loadReportIntervalMs"/],
   ['typescript invalid', { typescript: 'yes' as never }, /option "typescript"/],
   ['execArgv not strings', { execArgv: [1] as never }, /option "execArgv" must be an array of strings/],
+  ['supervision strategy', { supervision: { strategy: 'one-for-some' as never } }, /option "supervision\.strategy"/],
+  ['supervision backoff', { supervision: { backoff: { minMs: 10, maxMs: 5 } } }, /option "supervision\.backoff\.maxMs"/],
+  ['heartbeat interval zero', { heartbeatIntervalMs: 0 }, /option "heartbeatIntervalMs"/],
+  ['heartbeat timeout not above interval', { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 400 }, /option "heartbeatTimeoutMs" must be greater than heartbeatIntervalMs \(500\)/],
+  ['resourceLimits negative', { resourceLimits: { maxOldGenerationSizeMb: -1 } }, /option "resourceLimits\.maxOldGenerationSizeMb"/],
 ]
 
 describe('ActorSystem.start option validation', () => {

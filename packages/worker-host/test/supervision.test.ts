@@ -14,8 +14,11 @@ async function setup(options: Parameters<typeof startSystem>[0] = {}) {
   return { system, events, log }
 }
 
+/** Supervision events of one actor, after its start. */
 const kinds = (events: SystemEvent[], actor?: number): string[] =>
-  events.filter((e) => actor === undefined || ('actor' in e && e.actor === actor)).map((e) => (e.type === 'actor-failed' ? `failed:${e.directive}` : e.type))
+  events
+    .filter((e) => e.type !== 'actor-started' && (actor === undefined || ('actor' in e && e.actor === actor)))
+    .map((e) => (e.type === 'actor-failed' ? `failed:${e.directive}` : e.type))
 
 describe('actor failure', () => {
   it.each([
@@ -62,6 +65,23 @@ describe('actor failure', () => {
     await expect.poll(() => kinds(events, transient!.id)).toEqual(['actor-stopped'])
     await expect(transient!.ask.count()).rejects.toBeInstanceOf(ActorStoppedError)
     expect(events.some((e) => e.type === 'actor-restarted')).toBe(false)
+  })
+})
+
+describe('events', () => {
+  it('report each actor start with its thread and name', async () => {
+    const { system, events, log } = await setup()
+    const flaky = await system.spawn(Flaky, { args: ['f', log], name: 'flaky', placement: { worker: 1 } })
+    expect(events.filter((e) => e.type === 'actor-started' && e.actor === flaky.id)).toEqual([{ type: 'actor-started', actor: flaky.id, thread: 2, name: 'flaky' }])
+  })
+})
+
+describe('supervision options', () => {
+  it('are validated at spawn, naming the option', async () => {
+    const { system, log } = await setup()
+    await expect(system.spawn(Flaky, { args: ['f', log], restart: 'forever' as never })).rejects.toThrow(/option "restart" must be one of permanent, transient, temporary/)
+    await expect(system.spawn(Flaky, { args: ['f', log], supervision: { strategy: 'all' as never } })).rejects.toThrow(/supervision\.strategy/)
+    await expect(system.spawn(Flaky, { args: ['f', log], supervision: { decider: { E: 'ignore' as never } } })).rejects.toThrow(/supervision\.decider\.E/)
   })
 })
 

@@ -2,6 +2,8 @@ import type { Directive, SupervisionError } from '@troupe/core'
 
 /** What `system.events` reports, for logs and metrics. */
 export type SystemEvent =
+  /** An actor was spawned and its `onStart` completed. */
+  | { readonly type: 'actor-started'; readonly actor: number; readonly thread: number; readonly name: string | undefined }
   /** A handler or lifecycle hook threw (or the actor's worker died); `directive` is what its supervisor decided. */
   | { readonly type: 'actor-failed'; readonly actor: number; readonly error: Error; readonly directive: Directive }
   /** A supervisor restarted the actor (a fresh instance, same mailbox). */

@@ -133,6 +133,7 @@ export class SystemRuntime implements SystemPort {
       throw error
     }
     this.scheduler.placed(thread)
+    this.events.publish({ type: 'actor-started', actor: id, thread, name: request.name })
     return { id, thread, name: request.name }
   }
 
