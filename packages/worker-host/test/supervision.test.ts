@@ -76,6 +76,18 @@ describe('events', () => {
   })
 })
 
+describe('failures while stopping', () => {
+  it('an onStop that throws still stops the actor, and the error is reported, not hidden', async () => {
+    const { system, events, log } = await setup()
+    const flaky = await system.spawn(Flaky, { args: ['fails-on-stop', log], placement: { worker: 0 } })
+    await system.stop(flaky)
+    await expect.poll(() => kinds(events, flaky.id)).toEqual(['failed:stop', 'actor-stopped'])
+    const failure = events.find((e) => e.type === 'actor-failed')
+    expect(failure?.type === 'actor-failed' && failure.error.message).toBe('cleanup failed')
+    await expect(flaky.ask.count()).rejects.toBeInstanceOf(ActorStoppedError)
+  })
+})
+
 describe('supervision options', () => {
   it('are validated at spawn, naming the option', async () => {
     const { system, log } = await setup()

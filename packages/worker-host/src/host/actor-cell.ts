@@ -1,5 +1,5 @@
 import { UnknownMessageError, type Actor } from '@troupe/core'
-import { RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, type ActorRefImpl } from '@troupe/core/internal'
+import { RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, toWireError, type ActorRefImpl } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
 import type { Envelope } from './envelope.js'
@@ -297,24 +297,21 @@ export class ActorCell implements Runnable {
     this.#stopped = true
     this.#suspended = false
     this.#busy = true
-    const finish = (): void => {
+    // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
+    // arrive after the system had already forgotten the actor.
+    const finish = (failure?: unknown): void => {
       for (const left of this.mailbox.drain()) this.host.undeliverable(this.self, left, 'stopped')
       this.host.cellStopped(this)
-      this.host.replyOk(envelope, undefined)
+      this.host.replyOk(envelope, failure === undefined ? undefined : toWireError(failure))
     }
     let result: unknown
     try {
       result = this.#instance?.onStop?.()
     } catch (error) {
-      this.host.actorFailed(this, error)
+      finish(error)
+      return
     }
-    if (isThenable(result)) {
-      result.then(finish, (error: unknown) => {
-        this.host.actorFailed(this, error)
-        finish()
-      })
-    } else {
-      finish()
-    }
+    if (isThenable(result)) result.then(() => finish(), finish)
+    else finish()
   }
 }

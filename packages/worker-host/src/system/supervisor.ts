@@ -109,7 +109,12 @@ export class Supervisor {
 
   async #handle(id: number, error: Error): Promise<void> {
     const record = this.#deps.directory.get(id)
-    if (!record || record.stopping) return
+    if (!record) return
+    if (record.stopping) {
+      // It is stopping anyway (e.g. `onStop` threw): nothing to decide, but nothing hidden either.
+      this.#deps.events.publish({ type: 'actor-failed', actor: id, error, directive: 'stop' })
+      return
+    }
     const options = this.#optionsOf(record.parent)
     let directive: Directive = decide(options.decider, error as Error & { code?: unknown })
     if (directive === 'restart' && record.blueprint.restart === 'temporary') directive = 'stop'

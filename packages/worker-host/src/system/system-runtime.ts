@@ -156,8 +156,9 @@ export class SystemRuntime implements SystemPort {
       for (const child of [...record.children].reverse()) await this.stop(child)
       // The stop message travels the data plane, behind everything main sent the actor before.
       const ref = this.mainHost.refTo(id, record.thread, record.name)
-      await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })
+      const stopFailure = (await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })) as WireError | undefined
       stopped = true
+      if (stopFailure) this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(stopFailure), directive: 'stop' })
     } catch (error) {
       if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
     } finally {
