@@ -93,8 +93,4 @@ export class Dispatcher {
       this.#kick()
     }
   }
-
-  get queued(): number {
-    return this.#queue.length
-  }
 }

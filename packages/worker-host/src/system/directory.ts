@@ -88,10 +88,6 @@ export class Directory {
     return [...this.#records.values()].filter((record) => record.thread === thread)
   }
 
-  get size(): number {
-    return this.#records.size
-  }
-
   #siblings(parent: number): number[] | undefined {
     return parent === 0 ? this.#topLevel : this.#records.get(parent)?.children
   }

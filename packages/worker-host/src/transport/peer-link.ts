@@ -33,18 +33,12 @@ export class PeerLink {
   #frames: unknown[] = []
   #port: MessagePort | undefined
   #touched = false
-  /** Batches and frames sent, for stats. */
-  batchesSent = 0
 
   constructor(
     readonly thread: number,
     owner: LinkOwner,
   ) {
     this.#owner = owner
-  }
-
-  get connected(): boolean {
-    return this.#port !== undefined
   }
 
   attach(port: MessagePort): void {
@@ -83,7 +77,6 @@ export class PeerLink {
       return
     }
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
-    this.batchesSent++
   }
 
   close(): void {
