@@ -16,7 +16,9 @@ export type {
 export type { ActorRef, AskOptions } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { SpawnOptions } from './options/spawn-options.js'
-export type { ActorSystemOptions } from './options/system-options.js'
+export type { ActorSystemOptions, OffloadPoolOptions } from './options/system-options.js'
+export { taskType } from './offload/task-ref.js'
+export type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from './offload/task-ref.js'
 export type { DeadLetterReason } from './protocol/frames.js'
 export type { BackoffOptions, Directive, RestartType, SupervisionOptions, SupervisionStrategy } from './supervision/supervision-options.js'
 export {
@@ -28,9 +30,11 @@ export {
   InvalidOptionError,
   MessageEncodeError,
   MessageTooLargeError,
+  OffloadQueueFullError,
   SpawnError,
   SupervisionError,
   SystemShutdownError,
+  TaskNotAllowedError,
   TroupeError,
   UnknownMessageError,
   WorkerCrashedError,

@@ -10,14 +10,17 @@ export {
   InvalidOptionError,
   MessageEncodeError,
   MessageTooLargeError,
+  OffloadQueueFullError,
   SpawnError,
   SupervisionError,
   SystemShutdownError,
+  TaskNotAllowedError,
   TroupeError,
   UnknownMessageError,
   WorkerCrashedError,
   actorType,
   isActorClass,
+  taskType,
 } from '@troupe/core'
 export type {
   ActorClass,
@@ -35,6 +38,8 @@ export type {
   DeferredReply,
   MessageMethodName,
   MessageOf,
+  OffloadOptions,
+  OffloadPoolOptions,
   Placement,
   ReplyOf,
   ReplyValue,
@@ -42,6 +47,10 @@ export type {
   SpawnOptions,
   SupervisionOptions,
   SupervisionStrategy,
+  TaskFunction,
+  TaskInput,
+  TaskOutput,
+  TaskRef,
   Tell,
   TellMethods,
 } from '@troupe/core'
@@ -51,3 +60,4 @@ export type { DeadLetter, DeadLetters } from './system/dead-letters.js'
 export type { SystemEvent } from './system/system-events.js'
 export type { Subscribable } from './util/topic.js'
 export type { HostStats } from './protocol/control.js'
+export type { OffloadStats } from './offload/offload-pool.js'

@@ -1,6 +1,7 @@
 import type { ActorRef } from '../ref/actor-ref.js'
 import type { SpawnOptions } from '../options/spawn-options.js'
 import type { ActorClass, ActorTypeRef } from './actor-type.js'
+import type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '../offload/task-ref.js'
 
 /** What an actor can do besides handling its message: available as `this.ctx` and to `receive`. */
 export interface ActorContext<Self = unknown> {
@@ -45,6 +46,19 @@ export interface ActorContext<Self = unknown> {
    * typed `Promise<number>`.
    */
   deferReply<T = unknown>(): DeferredReply<T>
+  /**
+   * Runs a stateless task in the system's offload pool (piscina) and resolves with its result.
+   * Awaiting it in a handler keeps this actor on that message (its state stays consistent)
+   * while other actors on the thread go on. To keep taking messages meanwhile, hand the promise
+   * to `pipeToSelf` instead.
+   */
+  offload<F extends TaskFunction>(task: TaskRef<F>, input: TaskInput<F>, options?: Omit<OffloadOptions, 'transferList'>): Promise<TaskOutput<F>>
+  /**
+   * Akka's `pipeToSelf`: when `promise` settles, `onSuccess(value)` (or `onFailure(error)`) runs
+   * as a message of this actor, in mailbox order, one at a time like any handler. Without
+   * `onFailure`, a rejection is a failure of the actor.
+   */
+  pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void
 }
 
 /** The pending answer to an ask, from `ctx.deferReply()`. Only the first call counts. */

@@ -8,8 +8,10 @@ import {
   MessageEncodeError,
   MessageTooLargeError,
   SpawnError,
+  OffloadQueueFullError,
   SupervisionError,
   SystemShutdownError,
+  TaskNotAllowedError,
   UnknownMessageError,
   WorkerCrashedError,
 } from './errors.js'
@@ -40,6 +42,8 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_SYSTEM_SHUTDOWN', SystemShutdownError],
   ['ERR_INVALID_OPTION', InvalidOptionError],
   ['ERR_SUPERVISION', SupervisionError],
+  ['ERR_OFFLOAD_QUEUE_FULL', OffloadQueueFullError],
+  ['ERR_TASK_NOT_ALLOWED', TaskNotAllowedError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

@@ -155,3 +155,23 @@ export class SupervisionError extends TroupeError {
     super(`${actor}: ${reason}`, options)
   }
 }
+
+/** The offload pool's queue is full (`offload.maxQueue`). The task was not queued. */
+export class OffloadQueueFullError extends TroupeError {
+  readonly code = 'ERR_OFFLOAD_QUEUE_FULL'
+  constructor(readonly maxQueue: number) {
+    super(`the offload queue is full (maxQueue ${maxQueue})`)
+  }
+}
+
+/** The task's module is not in `offload.tasks`, or it does not export a function of that name. */
+export class TaskNotAllowedError extends TroupeError {
+  readonly code = 'ERR_TASK_NOT_ALLOWED'
+  constructor(
+    readonly module: string,
+    readonly exportName: string,
+    reason: string,
+  ) {
+    super(`cannot run task ${exportName} from ${module}: ${reason}`)
+  }
+}

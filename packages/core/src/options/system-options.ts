@@ -9,8 +9,15 @@ export interface ActorSystemOptions {
    * thread enforces it, the main thread included.
    */
   readonly actors: ReadonlyArray<string | URL>
-  /** Number of worker threads, or `'auto'` for `os.availableParallelism()`. Default `'auto'`. */
+  /**
+   * The thread budget: actor workers plus offload threads. Default `os.availableParallelism()`.
+   * When given, `workers + offload.maxThreads` must fit in it.
+   */
+  readonly threads?: number
+  /** Actor worker threads, or `'auto'`: the budget less the offload threads (at least 1). Default `'auto'`. */
   readonly workers?: number | 'auto'
+  /** A piscina pool for stateless CPU-bound tasks (`system.offload`, `ctx.offload`). Off unless given. */
+  readonly offload?: OffloadPoolOptions
   /** Default deadline of an `ask`, in ms. Default 10 000. */
   readonly askTimeoutMs?: number
   /** Largest encoded message accepted by `tell`/`ask`, in bytes. Default 16 MiB. */
@@ -41,9 +48,23 @@ export interface ActorSystemOptions {
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number; readonly stackSizeMb?: number }
 }
 
+export interface OffloadPoolOptions {
+  /** The allow-list of task modules (files, or folders ending in `/`), enforced in the pool's threads too. */
+  readonly tasks: ReadonlyArray<string | URL>
+  /** Pool threads. Default: a quarter of the budget, at least 1. */
+  readonly maxThreads?: number
+  /** Tasks that may wait for a thread; past it `offload` rejects with `OffloadQueueFullError`. Default 1000. */
+  readonly maxQueue?: number
+  /** An idle pool thread exits after this many ms. Default 30 000. */
+  readonly idleTimeoutMs?: number
+}
+
 export interface ResolvedSystemOptions {
   actors: string[]
+  /** The thread budget: workers + offload threads. */
+  threads: number
   workers: number
+  offload: { tasks: string[]; maxThreads: number; maxQueue: number; idleTimeoutMs: number } | undefined
   askTimeoutMs: number
   stopTimeoutMs: number
   maxMessageBytes: number
@@ -66,8 +87,36 @@ function positiveInteger(option: string, value: unknown, fallback: number, max: 
   throw new InvalidOptionError(option, `an integer from 1 to ${max}`, value)
 }
 
-function toModuleHref(entry: unknown, index: number): string {
-  const option = `actors[${index}]`
+/** Splits the thread budget between actor workers and offload threads. */
+function resolveThreads(options: ActorSystemOptions): Pick<ResolvedSystemOptions, 'threads' | 'workers' | 'offload'> {
+  const budget = options.threads === undefined ? availableParallelism() : positiveInteger('threads', options.threads, 1, MAX_WORKERS * 2)
+  const offload = resolveOffload(options.offload, budget)
+  const offloadThreads = offload?.maxThreads ?? 0
+  const workers = options.workers === undefined || options.workers === 'auto' ? Math.max(1, budget - offloadThreads) : options.workers
+  if (!(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS)) {
+    throw new InvalidOptionError('workers', `'auto' or an integer from 1 to ${MAX_WORKERS}`, options.workers)
+  }
+  if (options.threads !== undefined && workers + offloadThreads > budget) {
+    throw new InvalidOptionError('threads', `at least workers + offload.maxThreads (${workers} + ${offloadThreads})`, options.threads)
+  }
+  // Without an explicit budget, asking for more workers grows the budget to what was asked.
+  return { threads: Math.max(budget, workers + offloadThreads), workers, offload }
+}
+
+function resolveOffload(offload: unknown, budget: number): ResolvedSystemOptions['offload'] {
+  if (offload === undefined) return undefined
+  if (typeof offload !== 'object' || offload === null) throw new InvalidOptionError('offload', 'an object { tasks, maxThreads?, maxQueue?, idleTimeoutMs? }', offload)
+  const { tasks, maxThreads, maxQueue, idleTimeoutMs } = offload as OffloadPoolOptions
+  if (!Array.isArray(tasks)) throw new InvalidOptionError('offload.tasks', 'an array of task module URLs', tasks)
+  return {
+    tasks: tasks.map((entry, i) => toModuleHref(entry, `offload.tasks[${i}]`)),
+    maxThreads: positiveInteger('offload.maxThreads', maxThreads, Math.max(1, Math.floor(budget / 4)), MAX_WORKERS),
+    maxQueue: positiveInteger('offload.maxQueue', maxQueue, 1000, 1_000_000_000),
+    idleTimeoutMs: positiveInteger('offload.idleTimeoutMs', idleTimeoutMs, 30_000, MAX_TIMEOUT_MS),
+  }
+}
+
+function toModuleHref(entry: unknown, option: string): string {
   if (entry instanceof URL) return entry.href
   if (typeof entry === 'string') {
     try {
@@ -82,15 +131,14 @@ function toModuleHref(entry: unknown, index: number): string {
 export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
   if (!Array.isArray(options.actors)) throw new InvalidOptionError('actors', 'an array of actor module URLs', options.actors)
-  const workers = options.workers === undefined || options.workers === 'auto' ? availableParallelism() : options.workers
-  if (!(typeof workers === 'number' && Number.isInteger(workers) && workers >= 1 && workers <= MAX_WORKERS)) {
-    throw new InvalidOptionError('workers', `'auto' or an integer from 1 to ${MAX_WORKERS}`, options.workers)
-  }
+  const { threads, workers, offload } = resolveThreads(options)
   const typescript = options.typescript ?? 'auto'
   if (typescript !== 'auto' && typeof typescript !== 'boolean') throw new InvalidOptionError('typescript', "true, false or 'auto'", typescript)
   return {
-    actors: options.actors.map(toModuleHref),
+    actors: options.actors.map((entry, i) => toModuleHref(entry, `actors[${i}]`)),
+    threads,
     workers,
+    offload,
     askTimeoutMs: positiveInteger('askTimeoutMs', options.askTimeoutMs, 10_000, MAX_TIMEOUT_MS),
     stopTimeoutMs: positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS),
     maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024, 2 ** 30),

@@ -4,7 +4,7 @@ import { ActorRefImpl, type ActorRef } from '../ref/actor-ref.js'
 /**
  * Where a new actor goes.
  * - `'round-robin'`: the next worker in turn (the default).
- * - `'least-loaded'`: the worker with the lowest load (event-loop utilisation, then mailbox depth, then actor count).
+ * - `'least-loaded'`: the worker with the lowest load: fewest messages waiting, then lowest event-loop utilisation (in steps of 0.25), then fewest actors.
  * - `'main'`: the main thread, for actors that own sockets, the terminal or other main-only resources.
  * - `{ worker: i }`: pinned to worker `i` (0-based among workers).
  * - `{ colocateWith: ref }`: the thread of another actor, so chatty pairs skip the cross-thread hop.

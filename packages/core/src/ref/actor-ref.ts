@@ -32,7 +32,9 @@ export const RECEIVE = 0
 export const STOP = -1
 /** Message selector of the death-watch signal: body `[id, thread, name]` of the actor that stopped. */
 export const TERMINATED = -2
-export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED
+/** Selector of a continuation an actor piped to itself (`ctx.pipeToSelf`); never leaves its thread. */
+export const PIPE = -3
+export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE
 
 /**
  * What a ref sends through: the actor host of the thread the ref is used on. Refs hold it

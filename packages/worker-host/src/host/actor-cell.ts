@@ -1,5 +1,5 @@
 import { UnknownMessageError, type Actor } from '@troupe/core'
-import { RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, toWireError, type ActorRefImpl } from '@troupe/core/internal'
+import { PIPE, RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, toWireError, type ActorRefImpl } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
 import type { Envelope } from './envelope.js'
@@ -125,6 +125,10 @@ export class ActorCell implements Runnable {
       this.#terminated(instance, envelope)
       return
     }
+    if (envelope.selector === PIPE) {
+      this.#invokeHandler(envelope, envelope.body as () => unknown, instance, [])
+      return
+    }
     const { selector } = envelope
     let handler: ((...args: unknown[]) => unknown) | undefined
     if (selector === this.#lastSelector) {
@@ -141,13 +145,20 @@ export class ActorCell implements Runnable {
       this.host.undeliverable(this.self, envelope, 'unknown-message', new UnknownMessageError(describeRef(this.self), name))
       return
     }
+    // `receive` takes (message, ctx); a method takes its argument array.
+    const args = selector === RECEIVE ? undefined : Array.isArray(envelope.body) ? envelope.body : [envelope.body]
+    this.#invokeHandler(envelope, handler, instance, args)
+  }
+
+  /**
+   * Runs one handler for `envelope`: its result answers the ask; a promise keeps the cell busy.
+   * `args` undefined means a `receive` call, `(body, ctx)`, made without building an array.
+   */
+  #invokeHandler(envelope: Envelope, handler: (...args: unknown[]) => unknown, instance: MessageTarget, args: unknown[] | undefined): void {
     this.current = envelope
     let result: unknown
     try {
-      result =
-        selector === RECEIVE
-          ? handler.call(instance, envelope.body, this.#context)
-          : handler.apply(instance, Array.isArray(envelope.body) ? envelope.body : [envelope.body])
+      result = args === undefined ? handler.call(instance, envelope.body, this.#context) : handler.apply(instance, args)
     } catch (error) {
       this.current = undefined
       this.#failed(envelope, error)
@@ -168,6 +179,20 @@ export class ActorCell implements Runnable {
     }
     this.current = undefined
     if (envelope.correlation !== 0) this.host.replyOk(envelope, result)
+  }
+
+  /** See `ActorContext.pipeToSelf`: the continuation is a message of this actor. */
+  pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
+    const deliver = (body: () => unknown): void =>
+      this.enqueue({ sender: this.id, senderThread: this.self.home, correlation: 0, selector: PIPE, body })
+    promise.then(
+      (value) => deliver(() => onSuccess(value)),
+      (error: unknown) =>
+        deliver(() => {
+          if (!onFailure) throw error
+          return onFailure(error)
+        }),
+    )
   }
 
   /** Detaches the reply of the message being processed; see `ActorContext.deferReply`. */
@@ -194,24 +219,7 @@ export class ActorCell implements Runnable {
   #terminated(instance: MessageTarget, envelope: Envelope): void {
     if (typeof instance.onTerminated !== 'function') return
     const [id, thread, name] = envelope.body as [number, number, string | undefined]
-    this.current = envelope
-    let result: unknown
-    try {
-      result = instance.onTerminated(this.host.refTo(id, thread, name))
-    } catch (error) {
-      this.current = undefined
-      this.#failed(envelope, error)
-      return
-    }
-    if (isThenable(result)) {
-      this.#busy = true
-      result.then(
-        () => this.#resume(envelope, undefined, undefined, false),
-        (error: unknown) => this.#resume(envelope, undefined, error, true),
-      )
-      return
-    }
-    this.current = undefined
+    this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refTo(id, thread, name)])
   }
 
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {

@@ -53,6 +53,12 @@ export class HostedActorContext implements ActorContext {
     return this.#host.watch(this.#cell.id, ref.id, false)
   }
 
+  offload: ActorContext['offload'] = (task, input, options) => this.#host.offload(task, input, options)
+
+  pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
+    this.#cell.pipeToSelf(promise, onSuccess, onFailure)
+  }
+
   deferReply<T = unknown>(): DeferredReply<T> {
     return this.#cell.deferReply<T>()
   }

@@ -9,6 +9,11 @@ import {
   type AskOptions,
   type DeadLetterReason,
   InvalidOptionError,
+  type OffloadOptions,
+  type TaskFunction,
+  type TaskInput,
+  type TaskOutput,
+  type TaskRef,
 } from '@troupe/core'
 import {
   ActorRefImpl,
@@ -21,7 +26,6 @@ import {
   REPLY_SLOTS,
   RECEIVE,
   STOP,
-  TERMINATED,
   checkMessage,
   constructWithContext,
   decodeValue,
@@ -36,7 +40,7 @@ import {
 } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
-import type { HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import type { HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
@@ -52,6 +56,9 @@ export interface SystemPort {
   spawn(parent: number, request: SpawnRequest): Promise<RefInfo>
   /** Adds (or removes) a death watch of `watched` by `watcher`; resolves once registered. */
   watch(watcher: number, watched: number, on: boolean): Promise<void>
+  /** Runs a task in the system's offload pool. `id` (unique per thread) lets it be cancelled. */
+  offload(request: OffloadRequest): Promise<unknown>
+  cancelOffload(id: number): void
   /** `exit`: the actor stops itself (a normal exit, after which a permanent actor is restarted). */
   stop(id: number, exit?: boolean): Promise<void>
   lookup(name: string): Promise<RefInfo | undefined>
@@ -82,8 +89,7 @@ export interface HostOptions {
   restoring?: readonly number[]
 }
 
-const selectorName = (selector: Selector): string =>
-  selector === RECEIVE ? 'receive' : selector === STOP ? 'stop' : selector === TERMINATED ? 'terminated' : selector
+const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
 
 /**
  * The actor runtime of one thread (a worker, or the main thread): its actors, its dispatcher,
@@ -105,6 +111,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
+  #nextOffload = 1
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -382,6 +389,23 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
 
   watch(watcher: number, watched: number, on: boolean): Promise<void> {
     return watcher === watched ? Promise.resolve() : this.#options.system.watch(watcher, watched, on)
+  }
+
+  /** `ctx.offload`: the task runs in the system's pool; an abort is forwarded as a cancel. */
+  async offload<F extends TaskFunction>(task: TaskRef<F>, input: TaskInput<F>, options: Omit<OffloadOptions, 'transferList'> | undefined): Promise<TaskOutput<F>> {
+    const { signal, timeoutMs } = options ?? {}
+    signal?.throwIfAborted()
+    const id = this.#nextOffload++
+    const cancel = (): void => this.#options.system.cancelOffload(id)
+    signal?.addEventListener('abort', cancel, { once: true })
+    try {
+      return (await this.#options.system.offload({ id, module: task.module, export: task.export, input, timeoutMs })) as TaskOutput<F>
+    } catch (error) {
+      if (signal?.aborted) throw signal.reason
+      throw error
+    } finally {
+      signal?.removeEventListener('abort', cancel)
+    }
   }
 
   /** Stops an actor anywhere (children first); used by `ctx.stop`. `exit`: the actor stops itself. */

@@ -66,6 +66,16 @@ export interface SpawnOrder {
   restartCause?: WireError
 }
 
+/** A task a host wants run in the system's offload pool (`ctx.offload`). */
+export interface OffloadRequest {
+  /** Unique per requesting thread, to cancel it. */
+  id: number
+  module: string
+  export: string
+  input: unknown
+  timeoutMs: number | undefined
+}
+
 export interface HostStats {
   thread: number
   actors: number
@@ -108,4 +118,6 @@ export interface SystemControlApi {
   alive(): void
   /** Adds or removes a death watch; resolves once registered. */
   watch(watcher: number, watched: number, on: boolean): Promise<void>
+  offload(request: OffloadRequest): Promise<ControlResult<unknown>>
+  cancelOffload(id: number): void
 }

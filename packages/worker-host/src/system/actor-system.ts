@@ -1,7 +1,8 @@
-import type { ActorClass, ActorRef, ActorSystemOptions, ActorTypeRef, SpawnOptions } from '@troupe/core'
-import { InvalidOptionError } from '@troupe/core'
+import type { ActorClass, ActorRef, ActorSystemOptions, ActorTypeRef, OffloadOptions, SpawnOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '@troupe/core'
+import { InvalidOptionError, TaskNotAllowedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
+import { OffloadPool, type OffloadStats, type PoolLaunch } from '../offload/offload-pool.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
@@ -23,6 +24,10 @@ export interface ThreadStats extends HostStats {
 export interface SystemStats {
   /** Thread 0 is the main thread; 1..N are the workers. */
   readonly threads: readonly ThreadStats[]
+  /** The thread budget and how it is split. */
+  readonly budget: { readonly threads: number; readonly workers: number; readonly offloadThreads: number }
+  /** The offload pool, when there is one. */
+  readonly offload: OffloadStats | undefined
 }
 
 /**
@@ -48,8 +53,22 @@ export class ActorSystem implements AsyncDisposable {
   static async start(options: ActorSystemOptions): Promise<ActorSystem> {
     const resolved = resolveSystemOptions(options)
     const runtime = new SystemRuntime(resolved)
-    await runtime.startWorkers(workerLaunch(resolved))
+    const launch = workerLaunch(resolved)
+    if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch))
+    await runtime.startWorkers(launch)
     return new ActorSystem(runtime)
+  }
+
+  /**
+   * Runs a stateless task in the offload pool (piscina) and resolves with its result. Rejects
+   * with the task's error (class, `code`, stack kept), `OffloadQueueFullError` when the queue is
+   * full, or the signal's reason (`AbortError`, `TimeoutError`) when aborted or past
+   * `timeoutMs`, in which case a running task's thread is terminated.
+   */
+  offload<F extends TaskFunction>(task: TaskRef<F>, input: TaskInput<F>, options?: OffloadOptions): Promise<TaskOutput<F>> {
+    const pool = this.#runtime.offloadPool
+    if (!pool) return Promise.reject(new TaskNotAllowedError(String(task?.module), String(task?.export), 'the system has no offload pool (start it with the `offload` option)'))
+    return pool.run(task, input, options) as Promise<TaskOutput<F>>
   }
 
   /** Number of worker threads. */
@@ -120,11 +139,29 @@ export class ActorSystem implements AsyncDisposable {
       this.#previousEventLoop.set(sample.thread, sample.eventLoop)
       return { ...sample, kind: sample.thread === 0 ? 'main' : 'worker', utilization: utilizationBetween(before, sample.eventLoop) }
     })
-    return { threads }
+    const { options, offloadPool } = this.#runtime
+    return {
+      threads,
+      budget: { threads: options.threads, workers: options.workers, offloadThreads: options.offload?.maxThreads ?? 0 },
+      offload: offloadPool?.stats(),
+    }
   }
 }
 
 const TYPESCRIPT_MODULE = /\.[cm]?tsx?$/
+
+/** Pool threads start like actor workers: the same flags, and tsx when troupe or the task modules are TypeScript. */
+function poolLaunch(options: ReturnType<typeof resolveSystemOptions>, workers: WorkerLaunch): PoolLaunch {
+  const fromSource = import.meta.url.endsWith('.ts')
+  const tasks = options.offload?.tasks ?? []
+  const useTsx = options.typescript === 'auto' ? fromSource || tasks.some((href) => TYPESCRIPT_MODULE.test(new URL(href).pathname)) : options.typescript
+  return {
+    bootstrap: new URL('../offload/task-bootstrap.mjs', import.meta.url),
+    entry: new URL(`../offload/task-runner.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
+    useTsx,
+    execArgv: workers.execArgv,
+  }
+}
 
 /** How workers start, depending on whether troupe itself runs from compiled JS or TS sources. */
 function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerLaunch {

@@ -3,8 +3,8 @@ import { stableHash } from '@troupe/core/internal'
 import type { HostStats, WirePlacement } from '../protocol/control.js'
 import type { Directory } from './directory.js'
 
-/** Utilisation differences below this are noise; compare by mailbox depth and actor count instead. */
-const UTILIZATION_STEP = 0.1
+/** Utilisation differences below this are noise (it swings on a busy machine); compare actor counts instead. */
+const UTILIZATION_STEP = 0.25
 
 /** Chooses the thread for a new actor. Threads: 0 is main, 1..workerCount are workers. */
 export class Scheduler {
@@ -62,8 +62,12 @@ export function utilizationBetween(before: HostStats['eventLoop'], after: HostSt
   return total > 0 ? active / total : 0
 }
 
+/**
+ * Backlog first: messages waiting mean the worker is not keeping up. Then how busy its event
+ * loop is, in coarse steps. Then how many actors it hosts.
+ */
 function compareLoad(a: { utilization: number; mailboxDepth: number; actors: number }, b: typeof a): number {
+  if (a.mailboxDepth !== b.mailboxDepth) return a.mailboxDepth - b.mailboxDepth
   const byUtilization = Math.floor(a.utilization / UTILIZATION_STEP) - Math.floor(b.utilization / UTILIZATION_STEP)
-  if (byUtilization !== 0) return byUtilization
-  return a.mailboxDepth - b.mailboxDepth || a.actors - b.actors
+  return byUtilization || a.actors - b.actors
 }

@@ -1,13 +1,14 @@
-import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, WorkerCrashedError } from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
 import { STOP, TERMINATED, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import { settle, unwrapResult, type HostStats, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
+import { settle, unwrapResult, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor } from './death-watch.js'
+import type { OffloadPool } from '../offload/offload-pool.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
 import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
@@ -31,6 +32,9 @@ export class SystemRuntime implements SystemPort {
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   readonly #connected = new Set<string>()
+  /** The pool for stateless tasks, when the system was started with `offload`. */
+  offloadPool: OffloadPool | undefined
+  readonly #offloads = new Map<string, AbortController>()
   readonly #deathWatch = new DeathWatch((watcher, watched) => this.#signalTerminated(watcher, watched))
   readonly #watchdog: HeartbeatWatchdog
   #launch: WorkerLaunch | undefined
@@ -186,6 +190,24 @@ export class SystemRuntime implements SystemPort {
     return record && { id: record.id, thread: record.thread, name: record.name }
   }
 
+  /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */
+  offload(request: OffloadRequest, thread = 0): Promise<unknown> {
+    if (!this.offloadPool) {
+      return Promise.reject(new TaskNotAllowedError(request.module, request.export, 'the system has no offload pool (start it with the `offload` option)'))
+    }
+    const key = `${thread}:${request.id}`
+    const controller = new AbortController()
+    this.#offloads.set(key, controller)
+    const task = { module: request.module, export: request.export }
+    return this.offloadPool
+      .run(task, request.input, { signal: controller.signal, timeoutMs: request.timeoutMs })
+      .finally(() => this.#offloads.delete(key))
+  }
+
+  cancelOffload(id: number, thread = 0): void {
+    this.#offloads.get(`${thread}:${id}`)?.abort()
+  }
+
   /** Death watch; resolves once registered. */
   async watch(watcher: number, watched: number, on: boolean): Promise<void> {
     if (on) this.#deathWatch.watch(watcher, watched, this.directory.get(watched) !== undefined)
@@ -246,6 +268,7 @@ export class SystemRuntime implements SystemPort {
     }
     await Promise.all(this.workers.filter((w) => w.alive).map((w) => w.call((control) => control.close()).catch(() => undefined)))
     await this.#terminateWorkers()
+    await this.offloadPool?.destroy()
     this.mainHost.close()
     this.#state = 'stopped'
     this.#settleTerminated(this.#fatalError)
@@ -350,6 +373,8 @@ export class SystemRuntime implements SystemPort {
       },
       alive: () => this.workers[thread - 1]?.touch(),
       watch: (watcher, watched, on) => this.watch(watcher, watched, on),
+      offload: (request) => settle(() => this.offload(request, thread)),
+      cancelOffload: (id) => this.cancelOffload(id, thread),
     }
   }
 }

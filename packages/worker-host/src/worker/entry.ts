@@ -17,6 +17,8 @@ const systemPort: SystemPort = {
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
   watch: (watcher, watched, on) => system.watch(watcher, watched, on),
+  offload: async (request) => unwrapResult(await system.offload(request)),
+  cancelOffload: (id) => void system.cancelOffload(id),
 }
 
 const host = new Host({

@@ -1,0 +1,96 @@
+import { Piscina } from 'piscina'
+import { InvalidOptionError, OffloadQueueFullError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
+import { isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
+import { unwrapResult, type ControlResult } from '../protocol/control.js'
+import type { TaskPayload } from './task-runner.js'
+
+type PoolOptions = NonNullable<ResolvedSystemOptions['offload']>
+
+export interface OffloadStats {
+  /** Pool threads running now (they start on demand and exit when idle). */
+  readonly threads: number
+  readonly maxThreads: number
+  /** Tasks waiting for a thread. */
+  readonly queued: number
+  readonly completed: number
+}
+
+/** How pool threads start; the same rules as actor workers (compiled JS, or TS through tsx). */
+export interface PoolLaunch {
+  bootstrap: URL
+  entry: string
+  useTsx: boolean
+  execArgv: string[]
+}
+
+/**
+ * The system's piscina pool for stateless CPU-bound tasks. Aborting a running task terminates
+ * its thread (piscina replaces it), so a task past its deadline is really stopped, busy loop or
+ * not.
+ */
+export class OffloadPool {
+  readonly #pool: Piscina
+  readonly #options: PoolOptions
+
+  constructor(options: PoolOptions, launch: PoolLaunch) {
+    this.#options = options
+    this.#pool = new Piscina({
+      filename: launch.bootstrap.href,
+      minThreads: 0,
+      maxThreads: options.maxThreads,
+      maxQueue: options.maxQueue,
+      idleTimeout: options.idleTimeoutMs,
+      execArgv: launch.execArgv,
+      workerData: { troupeOffload: { entry: launch.entry, useTsx: launch.useTsx, tasks: options.tasks } },
+    })
+  }
+
+  async run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
+    const href = taskHref(task)
+    if (!isModuleAllowed(this.#options.tasks, href)) throw new TaskNotAllowedError(href, task.export, 'the module is not in offload.tasks')
+    const signal = combinedSignal(options)
+    signal?.throwIfAborted()
+    const payload: TaskPayload = { module: href, export: task.export, input }
+    let result: ControlResult<unknown>
+    try {
+      result = (await this.#pool.run(payload, { signal, transferList: options?.transferList as never })) as ControlResult<unknown>
+    } catch (error) {
+      // The platform's convention (fetch, timers): reject with the signal's reason, an AbortError
+      // or a TimeoutError DOMException.
+      if (signal?.aborted) throw signal.reason
+      if (error instanceof Error && error.message === 'Task queue is at limit') throw new OffloadQueueFullError(this.#options.maxQueue)
+      throw error
+    }
+    return unwrapResult(result)
+  }
+
+  stats(): OffloadStats {
+    return { threads: this.#pool.threads.length, maxThreads: this.#options.maxThreads, queued: this.#pool.queueSize, completed: this.#pool.completed }
+  }
+
+  destroy(): Promise<void> {
+    return this.#pool.destroy()
+  }
+}
+
+function taskHref(task: unknown): string {
+  const ref = task as Partial<TaskRef> | null
+  if (typeof ref !== 'object' || ref === null || typeof ref.module !== 'string' || typeof ref.export !== 'string') {
+    throw new InvalidOptionError('task', 'a task reference from taskType(moduleUrl, exportName)', task)
+  }
+  try {
+    return new URL(ref.module).href
+  } catch {
+    throw new InvalidOptionError('task.module', 'an absolute module URL', ref.module)
+  }
+}
+
+function combinedSignal(options: OffloadOptions | undefined): AbortSignal | undefined {
+  const { signal, timeoutMs } = options ?? {}
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)
+  }
+  if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError('signal', 'an AbortSignal', signal)
+  const signals = [signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => s !== undefined)
+  return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals)
+}
