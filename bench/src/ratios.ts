@@ -6,14 +6,28 @@ export interface RatioGoal {
   readonly value: number
 }
 
-export interface RatioDefinition {
+interface RatioBase {
   readonly id: string
   readonly name: string
+  readonly goal: RatioGoal
+}
+
+/** `median(numerator) / median(denominator)`, or the numerator's median itself. */
+export interface QuotientRatio extends RatioBase {
   readonly numerator: string
   /** Absent: the goal applies to the numerator's median directly (an absolute target). */
   readonly denominator?: string
-  readonly goal: RatioGoal
 }
+
+/** A ratio that needs more than two results, or has to find its ids among the results. */
+export interface ComputedRatio extends RatioBase {
+  /** How the value is formed, for tables and documentation. */
+  readonly of: string
+  /** null when a needed result is missing; such a ratio never counts as met. */
+  compute(results: ReadonlyMap<string, BenchmarkResult>): number | null
+}
+
+export type RatioDefinition = QuotientRatio | ComputedRatio
 
 export interface RatioOutcome {
   readonly id: string
@@ -22,6 +36,29 @@ export interface RatioOutcome {
   readonly value: number | null
   readonly goal: RatioGoal
   readonly meets: boolean
+}
+
+const throughputId = /^throughput\.w([1-9]\d*)$/
+
+/**
+ * P5: `throughput.wN / (N × throughput.w1)` with N the largest K for which `throughput.wK` is in
+ * the run (all K up to os.availableParallelism() when nothing failed). 1.0 is perfect linear
+ * scaling. Missing without w1, or when no K >= 2 was run: a single worker count says nothing
+ * about scaling, and must not show as met.
+ */
+export function scalingEfficiency(results: ReadonlyMap<string, BenchmarkResult>): number | null {
+  let largest: BenchmarkResult | undefined
+  let n = 0
+  for (const [id, result] of results) {
+    const k = Number(throughputId.exec(id)?.[1] ?? 0)
+    if (k > n) {
+      n = k
+      largest = result
+    }
+  }
+  const single = results.get('throughput.w1')
+  if (single === undefined || largest === undefined || n < 2 || single.median <= 0) return null
+  return largest.median / (n * single.median)
 }
 
 export const ratioDefinitions: readonly RatioDefinition[] = [
@@ -67,10 +104,36 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     goal: { op: '>=', value: 20e6 },
   },
   {
+    id: 'P5',
+    name: 'throughput scaling efficiency at the largest worker count run',
+    of: 'throughput.wN / (N × throughput.w1)',
+    compute: scalingEfficiency,
+    goal: { op: '>=', value: 0.85 },
+  },
+  {
+    id: 'P6',
+    name: 'skynet over 1 M actors, seconds (absolute)',
+    numerator: 'skynet.1m',
+    goal: { op: '<=', value: 1 },
+  },
+  {
     id: 'P7',
     name: 'worker crash until its actors answer again, ms (absolute)',
     numerator: 'restart.latency.p50',
     goal: { op: '<=', value: 100 },
+  },
+  {
+    id: 'P8',
+    name: 'troupe offload vs bare piscina, tasks/s',
+    numerator: 'offload.tasks',
+    denominator: 'baseline.piscina.tasks',
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    id: 'P9',
+    name: 'memory per actor, bytes (absolute)',
+    numerator: 'memory.per-actor',
+    goal: { op: '<=', value: 400 },
   },
 ]
 
@@ -79,12 +142,22 @@ function meetsGoal(value: number, goal: RatioGoal): boolean {
 }
 
 function evaluate(definition: RatioDefinition, byId: ReadonlyMap<string, BenchmarkResult>): number | null {
+  if ('compute' in definition) {
+    const value = definition.compute(byId)
+    return value !== null && Number.isFinite(value) ? value : null
+  }
   const numerator = byId.get(definition.numerator)
   if (numerator === undefined) return null
   if (definition.denominator === undefined) return numerator.median
   const denominator = byId.get(definition.denominator)
   if (denominator === undefined || denominator.median === 0) return null
   return numerator.median / denominator.median
+}
+
+/** How a ratio is formed, e.g. "a / b", as shown in tables and the chart. */
+export function ratioExpression(definition: RatioDefinition): string {
+  if ('compute' in definition) return definition.of
+  return definition.denominator === undefined ? definition.numerator : `${definition.numerator} / ${definition.denominator}`
 }
 
 /** Ratios are taken between medians of the same run. */

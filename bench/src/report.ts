@@ -1,6 +1,7 @@
 // Turns results and ratio outcomes into the tables shown on stdout and stored in latest.md.
 import { formatFigure, withSiPrefix } from './format.js'
 import type { BenchmarkResult } from './harness.js'
+import { ratioExpression } from './ratios.js'
 import type { RatioDefinition, RatioOutcome } from './ratios.js'
 import type { Table } from './table.js'
 
@@ -20,10 +21,7 @@ export function resultsTable(results: readonly BenchmarkResult[]): Table {
 }
 
 function expression(definition: RatioDefinition | undefined): string {
-  if (definition === undefined) return '?'
-  return definition.denominator === undefined
-    ? definition.numerator
-    : `${definition.numerator} / ${definition.denominator}`
+  return definition === undefined ? '?' : ratioExpression(definition)
 }
 
 function status(outcome: RatioOutcome): string {

@@ -1,4 +1,4 @@
-// Persists a suite run as bench/results/latest.json, a dated JSON copy, and latest.md.
+// Persists a suite run as bench/results/latest.json, a dated JSON copy, latest.md and latest.svg.
 import { mkdir, writeFile } from 'node:fs/promises'
 import { cpus } from 'node:os'
 import { fileURLToPath } from 'node:url'
@@ -31,9 +31,15 @@ export function describeSuite(
     cpuModel: cores[0]?.model.trim() ?? 'unknown',
     date: date.toISOString(),
     quick,
-    results,
-    ratios,
+    // Copied field by field so the file's shape is exactly the documented one.
+    results: results.map(({ id, unit, median, min, max, runs }) => ({ id, unit, median, min, max, runs })),
+    ratios: ratios.map(({ id, name, value, goal, meets }) => ({ id, name, value, goal: { op: goal.op, value: goal.value }, meets })),
   }
+}
+
+/** The JSON written to latest.json and the dated copy. */
+export function reportJson(report: SuiteReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`
 }
 
 /** Colons are not portable in file names, so 2025-01-02T03:04:05.678Z becomes 2025-01-02T03-04-05Z. */
@@ -46,6 +52,8 @@ function markdownDocument(report: SuiteReport, resultsMarkdown: string, ratiosMa
     `# troupe benchmarks — ${report.date}${report.quick ? ' (quick)' : ''}`,
     '',
     `Node ${report.node}, ${report.cpus} × ${report.cpuModel}`,
+    '',
+    '![Ratios against their goals, and throughput against worker count](latest.svg)',
     '',
     resultsMarkdown,
     '',
@@ -63,7 +71,7 @@ export async function writeResults(
   ratiosMarkdown: string,
 ): Promise<string[]> {
   await mkdir(resultsDirectory, { recursive: true })
-  const json = `${JSON.stringify(report, null, 2)}\n`
+  const json = reportJson(report)
   const paths = [
     `${resultsDirectory}latest.json`,
     `${resultsDirectory}${datedName(report.date)}`,
@@ -73,4 +81,12 @@ export async function writeResults(
   await writeFile(paths[1], json)
   await writeFile(paths[2], markdownDocument(report, resultsMarkdown, ratiosMarkdown))
   return [...paths]
+}
+
+/** Writes bench/results/latest.svg (the chart, see src/chart/) and returns its path. */
+export async function writeChart(svg: string): Promise<string> {
+  await mkdir(resultsDirectory, { recursive: true })
+  const path = `${resultsDirectory}latest.svg`
+  await writeFile(path, svg.endsWith('\n') ? svg : `${svg}\n`)
+  return path
 }

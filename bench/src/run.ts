@@ -1,12 +1,13 @@
 // CLI entry: node bench/dist/run.js [--quick] [--only <id-prefix>[,<id-prefix>...]]...
 import { baselineBenchmarks } from './baselines/index.js'
+import { chartSvg } from './chart/index.js'
 import { isSelected, parseCliArgs } from './cli-args.js'
 import { formatFigure } from './format.js'
 import { measure } from './harness.js'
 import type { BenchmarkDefinition, BenchmarkResult, MeasureOptions } from './harness.js'
 import { computeRatios, ratioDefinitions } from './ratios.js'
 import { ratiosTable, resultsTable } from './report.js'
-import { describeSuite, writeResults } from './results-file.js'
+import { describeSuite, writeChart, writeResults } from './results-file.js'
 import { renderMarkdown, renderText } from './table.js'
 import { troupeBenchmarks } from './troupe/index.js'
 
@@ -18,6 +19,11 @@ const repetitions = {
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`)
+}
+
+/** Wall time since `since` (a performance.now() reading), e.g. "12.3 s". */
+function seconds(since: number): string {
+  return `${((performance.now() - since) / 1000).toFixed(1)} s`
 }
 
 function allBenchmarks(): BenchmarkDefinition[] {
@@ -41,11 +47,13 @@ async function main(): Promise<void> {
     format: formatFigure,
   }
   const started = new Date()
+  const suiteStarted = performance.now()
   const results: BenchmarkResult[] = []
   const failures: string[] = []
   // Strictly sequential: concurrent benchmarks would compete for the same cores.
   for (const definition of selected) {
     log(`> ${definition.id}`)
+    const benchmarkStarted = performance.now()
     try {
       results.push(await measure(definition.id, definition.unit, () => definition.run(options.quick), measureOptions))
     } catch (error) {
@@ -54,7 +62,9 @@ async function main(): Promise<void> {
       log(`  ${definition.id} FAILED: ${message}`)
       failures.push(definition.id)
     }
+    log(`  ${definition.id} took ${seconds(benchmarkStarted)}`)
   }
+  log(`${selected.length} benchmark(s) took ${seconds(suiteStarted)}`)
 
   const ratios = computeRatios(ratioDefinitions, results)
   const resultsView = resultsTable(results)
@@ -63,6 +73,13 @@ async function main(): Promise<void> {
 
   const report = describeSuite(options.quick, results, ratios, started)
   const written = await writeResults(report, renderMarkdown(resultsView), renderMarkdown(ratiosView))
+  try {
+    written.push(await writeChart(await chartSvg(report, ratioDefinitions)))
+  } catch (error) {
+    // The figures are already on disk; a chart that cannot be drawn still fails the run.
+    log(`chart FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    failures.push('chart (latest.svg)')
+  }
   log(`\nwrote ${written.join(', ')}`)
   if (failures.length > 0) {
     log(`failed: ${failures.join(', ')}`)

@@ -1,6 +1,7 @@
 // The baseline registry: hand-written transports that troupe's figures are divided by.
 import type { BenchmarkDefinition } from '../harness.js'
 import { comlinkPipelined } from './comlink-ask.js'
+import { piscinaTasks } from './piscina.js'
 import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
 import { portBatched, portPerMessage } from './port-stream.js'
 
@@ -10,4 +11,5 @@ export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   portAskPipelined,
   portAskLatencyP50,
   comlinkPipelined,
+  piscinaTasks,
 ]

@@ -106,7 +106,7 @@ export const tellFloodCrossThread = streamBenchmark('tell.flood.cross-thread', {
 export const tellFloodSameThread = streamBenchmark('tell.flood.same-thread', { workers: 2, pairs: [[0, undefined]], count: streamCount })
 
 /**
- * tell.throughput.w1 .. wN (N = os.availableParallelism()): a system with k workers and k
+ * throughput.w1 .. wN (N = os.availableParallelism()): a system with k workers and k
  * independent colocated sender->receiver pairs, one per worker; total msg/s over all pairs.
  * Each pair moves the same count whatever k, so perfect scaling multiplies the figure by k.
  */
@@ -114,7 +114,7 @@ export function tellThroughputScaling(maxWorkers = availableParallelism()): Benc
   const definitions: BenchmarkDefinition[] = []
   for (let k = 1; k <= maxWorkers; k++) {
     definitions.push(
-      streamBenchmark(`tell.throughput.w${k}`, {
+      streamBenchmark(`throughput.w${k}`, {
         workers: k,
         pairs: Array.from({ length: k }, (_, worker) => [worker, undefined] as const),
         count: streamCount,
