@@ -7,15 +7,18 @@ export type {
   Ask,
   AskMethods,
   MessageMethodName,
+  Send,
+  SendMethods,
   MessageOf,
   ReplyOf,
   ReplyValue,
   Tell,
   TellMethods,
 } from './actor/message-types.js'
-export type { ActorRef, AskOptions } from './ref/actor-ref.js'
+export type { ActorRef, AskOptions, MessageOptions } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { SpawnOptions } from './options/spawn-options.js'
+export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions } from './options/system-options.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from './offload/task-ref.js'
@@ -27,7 +30,9 @@ export {
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
+  HandlerTimeoutError,
   InvalidOptionError,
+  MailboxFullError,
   MessageEncodeError,
   MessageTooLargeError,
   OffloadQueueFullError,

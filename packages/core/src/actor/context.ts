@@ -59,6 +59,13 @@ export interface ActorContext<Self = unknown> {
    * `onFailure`, a rejection is a failure of the actor.
    */
   pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void
+  /**
+   * Akka's stash: sets the message being handled aside (its ask stays unanswered) until
+   * `unstashAll()` puts every stashed message back at the front of the mailbox, in order. For an
+   * actor that must defer messages until it is ready. A restart unstashes too.
+   */
+  stash(): void
+  unstashAll(): void
 }
 
 /** The pending answer to an ask, from `ctx.deferReply()`. Only the first call counts. */

@@ -46,3 +46,11 @@ export type Tell<A> = TellMethods<A> & IfReceives<A, (message: MessageOf<A>) => 
 
 /** The type of `ref.ask`: the typed proxy, callable with a message and/or method calls. */
 export type Ask<A> = AskMethods<A> & IfReceives<A, (message: MessageOf<A>) => Promise<ReplyOf<A>>>
+
+/** `await ref.send.method(...args)`: resolves once the mailbox accepted the message. */
+export type SendMethods<A> = {
+  readonly [K in MessageMethodName<A>]: A[K] extends (...args: infer P) => unknown ? (...args: P) => Promise<void> : never
+}
+
+/** The type of `ref.send`. */
+export type Send<A> = SendMethods<A> & IfReceives<A, (message: MessageOf<A>) => Promise<void>>

@@ -4,7 +4,9 @@ import {
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
+  HandlerTimeoutError,
   InvalidOptionError,
+  MailboxFullError,
   MessageEncodeError,
   MessageTooLargeError,
   SpawnError,
@@ -44,6 +46,8 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_SUPERVISION', SupervisionError],
   ['ERR_OFFLOAD_QUEUE_FULL', OffloadQueueFullError],
   ['ERR_TASK_NOT_ALLOWED', TaskNotAllowedError],
+  ['ERR_MAILBOX_FULL', MailboxFullError],
+  ['ERR_HANDLER_TIMEOUT', HandlerTimeoutError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

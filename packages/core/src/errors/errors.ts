@@ -175,3 +175,23 @@ export class TaskNotAllowedError extends TroupeError {
     super(`cannot run task ${exportName} from ${module}: ${reason}`)
   }
 }
+
+/** The actor's bounded mailbox is full and its overflow policy dropped or refused the message. */
+export class MailboxFullError extends TroupeError {
+  readonly code = 'ERR_MAILBOX_FULL'
+  constructor(readonly actor: string) {
+    super(`the mailbox of ${actor} is full`)
+  }
+}
+
+/** A handler did not settle within the actor's `handlerTimeoutMs`: a failure of the actor. */
+export class HandlerTimeoutError extends TroupeError {
+  readonly code = 'ERR_HANDLER_TIMEOUT'
+  constructor(
+    readonly actor: string,
+    readonly selector: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${actor} took longer than ${timeoutMs} ms handling ${selector}`)
+  }
+}

@@ -1,5 +1,6 @@
 import type { Placement } from '../placement/placement.js'
 import type { RestartType, SupervisionOptions } from '../supervision/supervision-options.js'
+import type { MailboxOptions } from '../mailbox/mailbox.js'
 
 /** Options for `system.spawn` and `ctx.spawn`. `args` is required when the constructor needs arguments. */
 export type SpawnOptions<Args extends readonly unknown[] = []> = {
@@ -11,4 +12,12 @@ export type SpawnOptions<Args extends readonly unknown[] = []> = {
   readonly restart?: RestartType
   /** How this actor supervises the children it spawns. Default one-for-one, 3 restarts in 5 s. */
   readonly supervision?: SupervisionOptions
+  /** The mailbox: unbounded FIFO by default; bounded with an overflow policy; priority. */
+  readonly mailbox?: MailboxOptions
+  /**
+   * A handler (or `onTerminated`, or a `pipeToSelf` continuation) still pending after this many
+   * ms is a failure of the actor (`HandlerTimeoutError`), handled by its supervisor; its ask
+   * rejects. JavaScript cannot stop the handler's work; its late result is ignored. Default: none.
+   */
+  readonly handlerTimeoutMs?: number
 } & ([] extends Args ? { readonly args?: Args } : { readonly args: Args })

@@ -1,10 +1,16 @@
-import type { Ask, Tell } from '../actor/message-types.js'
+import type { Ask, Send, Tell } from '../actor/message-types.js'
+import type { MessagePriority } from '../mailbox/mailbox.js'
 
-/** Options for the asks made through `ref.with(options).ask`. */
-export interface AskOptions {
-  /** Reject with `AskTimeoutError` after this many milliseconds. Defaults to the system's `askTimeoutMs`. */
+/** Options for the messages sent through `ref.with(options)`. */
+export interface MessageOptions {
+  /** Reject an ask (or send) with `AskTimeoutError` after this many ms. Default: the system's `askTimeoutMs`. */
   timeoutMs?: number
+  /** Priority in a priority mailbox (`mailbox: { priority: true }`); ignored by other mailboxes. */
+  priority?: MessagePriority
 }
+
+/** @deprecated name kept for compatibility: use `MessageOptions`. */
+export type AskOptions = MessageOptions
 
 /**
  * A location-transparent handle to an actor. It behaves the same whether the actor lives on
@@ -21,8 +27,14 @@ export interface ActorRef<A = unknown> {
   readonly name: string | undefined
   readonly tell: Tell<A>
   readonly ask: Ask<A>
-  /** A view of this ref whose asks use these options. */
-  with(options: AskOptions): ActorRef<A>
+  /**
+   * Like `tell`, but resolves once the actor's mailbox has accepted the message. With a
+   * `backpressure` mailbox it waits for room; with `reject` or `drop-*` a refused message
+   * rejects with `MailboxFullError`.
+   */
+  readonly send: Send<A>
+  /** A view of this ref whose messages use these options (ask timeout, priority). */
+  with(options: MessageOptions): ActorRef<A>
   toString(): string
 }
 
@@ -42,7 +54,8 @@ export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED
  */
 export interface RefRuntime {
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void
-  ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: AskOptions | undefined): Promise<unknown>
+  ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: MessageOptions | undefined): Promise<unknown>
+  send(ref: ActorRefImpl, selector: Selector, body: unknown): Promise<void>
 }
 
 /** The runtime of a ref that was decoded outside any host (it cannot send). */
@@ -53,6 +66,9 @@ export const DETACHED_RUNTIME: RefRuntime = {
   ask() {
     return Promise.reject(new Error('this ref is not attached to a running actor system'))
   },
+  send() {
+    return Promise.reject(new Error('this ref is not attached to a running actor system'))
+  },
 }
 
 /** Property names that must not look like messages, or refs would pass for promises and the like. */
@@ -60,9 +76,9 @@ function isMessageKey(key: string | symbol): key is string {
   return typeof key === 'string' && key !== 'then' && key !== 'toJSON' && key !== 'constructor'
 }
 
-type Send = (selector: Selector, body: unknown) => unknown
+type Dispatch = (selector: Selector, body: unknown) => unknown
 const SEND: unique symbol = Symbol('troupe.send')
-type MessageFunction = ((message: unknown) => unknown) & { [SEND]: Send }
+type MessageFunction = ((message: unknown) => unknown) & { [SEND]: Dispatch }
 
 /**
  * The prototype of every `ref.tell` / `ref.ask` function. Its `get` trap runs only the first
@@ -80,7 +96,7 @@ const methodInstaller = new Proxy(Object.create(Function.prototype) as object, {
   },
 })
 
-function messageFunction<T>(send: Send): T {
+function messageFunction<T>(send: Dispatch): T {
   const receive = ((message: unknown) => send(RECEIVE, message)) as MessageFunction
   Object.defineProperty(receive, SEND, { value: send })
   Object.setPrototypeOf(receive, methodInstaller)
@@ -91,13 +107,14 @@ function messageFunction<T>(send: Send): T {
 export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   #tell: Tell<A> | undefined
   #ask: Ask<A> | undefined
+  #send: Send<A> | undefined
 
   constructor(
     readonly id: number,
     public home: number,
     readonly name: string | undefined,
     readonly runtime: RefRuntime,
-    readonly askOptions?: AskOptions,
+    readonly options?: MessageOptions,
   ) {}
 
   get tell(): Tell<A> {
@@ -105,11 +122,15 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   }
 
   get ask(): Ask<A> {
-    return (this.#ask ??= messageFunction<Ask<A>>((selector, body) => this.runtime.ask(this, selector, body, this.askOptions)))
+    return (this.#ask ??= messageFunction<Ask<A>>((selector, body) => this.runtime.ask(this, selector, body, this.options)))
   }
 
-  with(options: AskOptions): ActorRef<A> {
-    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.askOptions, ...options })
+  get send(): Send<A> {
+    return (this.#send ??= messageFunction<Send<A>>((selector, body) => this.runtime.send(this, selector, body)))
+  }
+
+  with(options: MessageOptions): ActorRef<A> {
+    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...options })
   }
 
   toString(): string {

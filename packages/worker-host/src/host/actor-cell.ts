@@ -1,8 +1,8 @@
-import { UnknownMessageError, type Actor } from '@troupe/core'
-import { PIPE, RECEIVE, STOP, TERMINATED, UnboundedMailbox, describeRef, toWireError, type ActorRefImpl } from '@troupe/core/internal'
+import { HandlerTimeoutError, MailboxFullError, UnknownMessageError, type Actor } from '@troupe/core'
+import { PIPE, RECEIVE, STOP, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
-import type { Envelope } from './envelope.js'
+import { envelope as makeEnvelope, withCorrelation, type Envelope } from './envelope.js'
 import type { DeadLetterReason } from '@troupe/core'
 
 /** What a cell needs from its host thread. */
@@ -39,7 +39,7 @@ export class ActorCell implements Runnable {
   scheduled = false
   /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
   current: Envelope | undefined
-  readonly mailbox = new UnboundedMailbox<Envelope>()
+  readonly mailbox: Mailbox<Envelope>
   #instance: MessageTarget | undefined
   #context: ActorContext | undefined
   #busy = true // until `started()`: messages queue while the constructor and onStart run
@@ -50,6 +50,17 @@ export class ActorCell implements Runnable {
   #create: (() => Actor) | undefined
   /** Work to run once the async handler in progress settles (a restart ordered meanwhile). */
   #afterHandler: (() => void) | undefined
+  /** Messages set aside with `ctx.stash()`, in order. */
+  #stash: Envelope[] = []
+  /** The envelope the running handler stashed: no reply for it now. */
+  #stashedCurrent: Envelope | undefined
+  /** An async handler that ran past `handlerTimeoutMs`: its late result is ignored. */
+  #timedOut: Envelope | undefined
+  readonly #handlerTimeoutMs: number | undefined
+  /** Called when a parked message enters the mailbox: a waiting send is acknowledged. */
+  readonly #admit = (admitted: Envelope): void => {
+    if (admitted.correlation < 0) this.host.replyOk(admitted, undefined)
+  }
   /** The envelope whose reply the handler deferred with `ctx.deferReply()`. */
   #deferred: Envelope | undefined
   /**
@@ -65,7 +76,12 @@ export class ActorCell implements Runnable {
     readonly parent: ActorRefImpl | undefined,
     readonly handlers: ReadonlySet<string>,
     readonly host: CellHost,
-  ) {}
+    mailbox: ResolvedMailbox,
+    handlerTimeoutMs: number | undefined,
+  ) {
+    this.mailbox = createMailbox<Envelope>(mailbox)
+    this.#handlerTimeoutMs = handlerTimeoutMs
+  }
 
   get id(): number {
     return this.self.id
@@ -97,8 +113,20 @@ export class ActorCell implements Runnable {
       this.#stop(envelope)
       return
     }
-    this.mailbox.enqueue(envelope)
-    if (!this.#busy) this.host.dispatcher.schedule(this)
+    const offer = this.mailbox.offer(envelope)
+    if (offer.accepted) {
+      if (offer.evicted) this.#refused(offer.evicted)
+      // A send is answered as soon as it is accepted; the message is then processed like a tell.
+      if (envelope.correlation < 0) this.#admit(envelope)
+      if (!this.#busy) this.host.dispatcher.schedule(this)
+    } else if (!offer.parked) {
+      this.#refused(envelope)
+    }
+  }
+
+  /** A full mailbox dropped or refused it: its ask or send fails, a tell becomes a dead letter. */
+  #refused(envelope: Envelope): void {
+    this.host.undeliverable(this.self, envelope, 'mailbox-full', new MailboxFullError(describeRef(this.self)))
   }
 
   run(budget: number): number {
@@ -106,10 +134,11 @@ export class ActorCell implements Runnable {
     dispatcher.current = this
     let done = 0
     while (done < budget && !this.#busy) {
-      const envelope = this.mailbox.dequeue()
-      if (envelope === undefined) break
+      const next = this.mailbox.dequeue(this.#admit)
+      if (next === undefined) break
       done++
-      this.#process(envelope)
+      // An accepted send was answered on acceptance: from here on it is a tell.
+      this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
     }
     dispatcher.current = undefined
     return done
@@ -164,6 +193,11 @@ export class ActorCell implements Runnable {
       this.#failed(envelope, error)
       return
     }
+    if (this.#stashedCurrent === envelope) {
+      this.#stashedCurrent = undefined
+      this.current = undefined
+      return
+    }
     if (this.#deferred === envelope) {
       this.#deferred = undefined
       this.current = undefined
@@ -171,9 +205,17 @@ export class ActorCell implements Runnable {
     }
     if (isThenable(result)) {
       this.#busy = true
+      const timer = this.#handlerTimeoutMs === undefined ? undefined : setTimeout(() => this.#handlerTimedOut(envelope), this.#handlerTimeoutMs)
+      timer?.unref()
       result.then(
-        (value) => this.#resume(envelope, value, undefined, false),
-        (error: unknown) => this.#resume(envelope, undefined, error, true),
+        (value) => {
+          clearTimeout(timer)
+          this.#resume(envelope, value, undefined, false)
+        },
+        (error: unknown) => {
+          clearTimeout(timer)
+          this.#resume(envelope, undefined, error, true)
+        },
       )
       return
     }
@@ -181,10 +223,24 @@ export class ActorCell implements Runnable {
     if (envelope.correlation !== 0) this.host.replyOk(envelope, result)
   }
 
+  /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
+  stash(): void {
+    const envelope = this.current
+    if (envelope === undefined) throw new Error('stash() can only be called while handling a message')
+    this.#stash.push(envelope)
+    this.#stashedCurrent = envelope
+  }
+
+  /** `ctx.unstashAll()`: every stashed message goes back to the front of the mailbox, in order. */
+  unstashAll(): void {
+    if (this.#stash.length === 0) return
+    this.mailbox.prepend(this.#stash.splice(0))
+    if (!this.#busy) this.host.dispatcher.schedule(this)
+  }
+
   /** See `ActorContext.pipeToSelf`: the continuation is a message of this actor. */
   pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
-    const deliver = (body: () => unknown): void =>
-      this.enqueue({ sender: this.id, senderThread: this.self.home, correlation: 0, selector: PIPE, body })
+    const deliver = (body: () => unknown): void => this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, body))
     promise.then(
       (value) => deliver(() => onSuccess(value)),
       (error: unknown) =>
@@ -222,7 +278,20 @@ export class ActorCell implements Runnable {
     this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refTo(id, thread, name)])
   }
 
+  /** The handler of `envelope` is still pending past `handlerTimeoutMs`: a failure of the actor. */
+  #handlerTimedOut(envelope: Envelope): void {
+    if (this.current !== envelope || this.#suspended) return
+    this.#timedOut = envelope
+    this.current = undefined
+    const selector = typeof envelope.selector === 'string' ? envelope.selector : 'a system message'
+    this.#failed(envelope, new HandlerTimeoutError(describeRef(this.self), selector, this.#handlerTimeoutMs!))
+  }
+
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {
+    if (this.#timedOut === envelope) {
+      this.#timedOut = undefined // already failed; this late result is ignored
+      return
+    }
     this.current = undefined
     this.#busy = false
     const deferred = this.#deferred === envelope
@@ -279,6 +348,8 @@ export class ActorCell implements Runnable {
     } catch {
       // The old instance is being discarded because it failed; its cleanup error adds nothing.
     }
+    // Akka: a restarted actor gets its stash back at the front of its mailbox.
+    if (this.#stash.length > 0) this.mailbox.prepend(this.#stash.splice(0))
     let fresh: MessageTarget
     try {
       fresh = this.#create!() as MessageTarget
@@ -308,7 +379,7 @@ export class ActorCell implements Runnable {
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {
-      for (const left of this.mailbox.drain()) this.host.undeliverable(this.self, left, 'stopped')
+      for (const left of [...this.#stash.splice(0), ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
       this.host.cellStopped(this)
       this.host.replyOk(envelope, failure === undefined ? undefined : toWireError(failure))
     }

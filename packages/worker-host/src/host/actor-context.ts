@@ -59,6 +59,14 @@ export class HostedActorContext implements ActorContext {
     this.#cell.pipeToSelf(promise, onSuccess, onFailure)
   }
 
+  stash(): void {
+    this.#cell.stash()
+  }
+
+  unstashAll(): void {
+    this.#cell.unstashAll()
+  }
+
   deferReply<T = unknown>(): DeferredReply<T> {
     return this.#cell.deferReply<T>()
   }

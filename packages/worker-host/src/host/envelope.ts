@@ -1,3 +1,4 @@
+import type { MessagePriority } from '@troupe/core'
 import type { Selector } from '@troupe/core/internal'
 
 /** A message waiting in a mailbox. */
@@ -6,8 +7,28 @@ export interface Envelope {
   readonly sender: number
   /** Thread the message came from: where the sender lives and where a reply goes. */
   readonly senderThread: number
-  /** 0 for a tell; the asker's correlation id for an ask. */
+  /** 0 for a tell; the asker's correlation id for an ask; minus it for a send (acknowledged on acceptance). */
   readonly correlation: number
   readonly selector: Selector
   readonly body: unknown
+  readonly priority: MessagePriority | undefined
+  /** Stop, death watch and piped continuations: never dropped by a full mailbox. */
+  readonly system: boolean
+}
+
+/** Every envelope is built here, so all have the same shape (one hidden class on the hot path). */
+export function envelope(
+  sender: number,
+  senderThread: number,
+  correlation: number,
+  selector: Selector,
+  body: unknown,
+  priority?: MessagePriority,
+): Envelope {
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0 }
+}
+
+/** The same message with another correlation (a send, once accepted, is processed like a tell). */
+export function withCorrelation(original: Envelope, correlation: number): Envelope {
+  return { ...original, correlation }
 }

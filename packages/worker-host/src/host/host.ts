@@ -6,7 +6,8 @@ import {
   type Actor,
   type ActorLifecycle,
   type ActorRef,
-  type AskOptions,
+  type MessageOptions,
+  type MessagePriority,
   type DeadLetterReason,
   InvalidOptionError,
   type OffloadOptions,
@@ -20,6 +21,8 @@ import {
   DEAD_LETTER,
   DELIVER_SLOTS,
   DEAD_LETTER_SLOTS,
+  DELIVER_PRIORITY,
+  DELIVER_PRIORITY_SLOTS,
   REPLY,
   REPLY_ERROR,
   REPLY_OK,
@@ -45,7 +48,7 @@ import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
 import { Dispatcher } from './dispatcher.js'
-import type { Envelope } from './envelope.js'
+import { envelope, type Envelope } from './envelope.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
@@ -128,29 +131,39 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     this.#send(ref, this.dispatcher.current?.id ?? 0, 0, selector, body)
   }
 
-  ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: AskOptions | undefined): Promise<unknown> {
-    const timeoutMs = options?.timeoutMs ?? this.#options.askTimeoutMs
+  ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: MessageOptions | undefined): Promise<unknown> {
+    return this.#request(ref, selector, body, options?.timeoutMs, false)
+  }
+
+  send(ref: ActorRefImpl, selector: Selector, body: unknown): Promise<void> {
+    return this.#request(ref, selector, body, ref.options?.timeoutMs, true) as Promise<void>
+  }
+
+  /** An ask, or (`onAccept`) a send: answered as soon as the target's mailbox accepts it. */
+  #request(ref: ActorRefImpl, selector: Selector, body: unknown, timeout: number | undefined, onAccept: boolean): Promise<unknown> {
+    const timeoutMs = timeout ?? this.#options.askTimeoutMs
     try {
       if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
         throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)
       }
       checkMessage(body, this.#options.maxMessageBytes)
-      if (this.#closed) throw new SystemShutdownError(`ask ${selectorName(selector)} to ${describeRef(ref)}`)
+      if (this.#closed) throw new SystemShutdownError(`${onAccept ? 'send' : 'ask'} ${selectorName(selector)} to ${describeRef(ref)}`)
     } catch (error) {
       return Promise.reject(error)
     }
     const { correlation, promise } = this.asks.create(ref.home, timeoutMs, () => ({ actor: describeRef(ref), selector: selectorName(selector) }))
-    this.#send(ref, this.dispatcher.current?.id ?? 0, correlation, selector, body)
+    this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body)
     return promise
   }
 
   #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown): void {
+    const priority = ref.options?.priority === 'normal' ? undefined : ref.options?.priority
     if (ref.home === this.thread) {
-      this.#deliverLocal(ref.id, { sender, senderThread: this.thread, correlation, selector, body })
+      this.#deliverLocal(ref.id, envelope(sender, this.thread, correlation, selector, body, priority))
     } else if (this.#closed) {
-      this.undeliverable(ref.id, { sender, senderThread: this.thread, correlation, selector, body }, 'shutdown')
+      this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
     } else {
-      this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body)
+      this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body, priority)
     }
   }
 
@@ -183,15 +196,18 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
       this.replyError(envelope, error)
       return
     }
-    if (envelope.senderThread === this.thread) this.asks.settle(envelope.correlation, REPLY_OK, value)
-    else this.#link(envelope.senderThread).reply(envelope.correlation, REPLY_OK, value)
+    // A send carries its correlation negated; the reply uses the asker's (positive) id.
+    const correlation = Math.abs(envelope.correlation)
+    if (envelope.senderThread === this.thread) this.asks.settle(correlation, REPLY_OK, value)
+    else this.#link(envelope.senderThread).reply(correlation, REPLY_OK, value)
   }
 
   replyError(envelope: Envelope, error: unknown): void {
+    const correlation = Math.abs(envelope.correlation)
     if (envelope.senderThread === this.thread) {
-      this.asks.fail(envelope.correlation, error instanceof Error ? error : new Error(String(error)))
+      this.asks.fail(correlation, error instanceof Error ? error : new Error(String(error)))
     } else {
-      this.#link(envelope.senderThread).reply(envelope.correlation, REPLY_ERROR, toWireError(error))
+      this.#link(envelope.senderThread).reply(correlation, REPLY_ERROR, toWireError(error))
     }
   }
 
@@ -277,14 +293,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     for (let i = 0; i < frames.length; ) {
       const head = frames[i] as number
       if (head > 0) {
-        this.#deliverLocal(head, {
-          sender: frames[i + 1] as number,
-          senderThread: from,
-          correlation: frames[i + 2] as number,
-          selector: frames[i + 3] as Selector,
-          body: frames[i + 4],
-        })
+        this.#deliverLocal(head, envelope(frames[i + 1] as number, from, frames[i + 2] as number, frames[i + 3] as Selector, frames[i + 4]))
         i += DELIVER_SLOTS
+      } else if (head === DELIVER_PRIORITY) {
+        const target = frames[i + 1] as number
+        this.#deliverLocal(target, envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], frames[i + 6] as MessagePriority))
+        i += DELIVER_PRIORITY_SLOTS
       } else if (head === REPLY) {
         asks.settle(frames[i + 1] as number, frames[i + 2] as number, frames[i + 3])
         i += REPLY_SLOTS
@@ -312,23 +326,27 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   batchUnencodable(link: PeerLink, frames: unknown[], error: unknown): void {
     for (let i = 0; i < frames.length; ) {
       const head = frames[i] as number
-      const slots = head > 0 ? DELIVER_SLOTS : head === REPLY ? REPLY_SLOTS : DEAD_LETTER_SLOTS
+      const slots = head > 0 ? DELIVER_SLOTS : head === DELIVER_PRIORITY ? DELIVER_PRIORITY_SLOTS : head === REPLY ? REPLY_SLOTS : DEAD_LETTER_SLOTS
+      // A delivery, prioritised or not, as (target, sender, correlation, selector, body, priority).
+      const delivery = head > 0 ? [head, ...frames.slice(i + 1, i + 5)] : head === DELIVER_PRIORITY ? frames.slice(i + 1, i + 7) : undefined
       const frame = frames.slice(i, i + slots)
       i += slots
       try {
         encodeValue(frame)
       } catch {
-        if (head > 0) {
-          const correlation = frame[2] as number
-          if (correlation !== 0) this.asks.fail(correlation, error instanceof Error ? error : new Error(String(error)))
-          else this.#deadLetter({ recipient: head, sender: undefined, reason: 'encode-failed', selector: frame[3] as Selector, body: undefined })
+        if (delivery) {
+          const correlation = delivery[2] as number
+          if (correlation !== 0) this.asks.fail(Math.abs(correlation), error instanceof Error ? error : new Error(String(error)))
+          else this.#deadLetter({ recipient: delivery[0] as number, sender: undefined, reason: 'encode-failed', selector: delivery[3] as Selector, body: undefined })
         } else if (head === REPLY) {
           link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
         }
         continue
       }
-      if (head > 0) link.deliver(head, frame[1] as number, frame[2] as number, frame[3] as Selector, frame[4])
-      else if (head === REPLY) link.reply(frame[1] as number, frame[2] as number, frame[3])
+      if (delivery) {
+        const [target, sender, correlation, selector, body, priority] = delivery as [number, number, number, Selector, unknown, MessagePriority | undefined]
+        link.deliver(target, sender, correlation, selector, body, priority)
+      } else if (head === REPLY) link.reply(frame[1] as number, frame[2] as number, frame[3])
       else link.deadLetter(frame[1] as number, frame[2] as number, frame[3] as DeadLetterReason, frame[4] as Selector, frame[5])
     }
   }
@@ -343,7 +361,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
     if (!Array.isArray(args)) throw new SpawnError(order.module, order.export, 'constructor arguments must be an array')
     const self = new ActorRefImpl(order.id, this.thread, order.name, this)
     const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
-    const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this)
+    const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this, order.mailbox, order.handlerTimeoutMs)
     const context = new HostedActorContext(cell, this)
     // Restarts build from the encoded arguments again, so no state leaks from the failed instance.
     const create = (): Actor & ActorLifecycle => {

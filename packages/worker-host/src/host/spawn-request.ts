@@ -1,5 +1,5 @@
 import { InvalidOptionError, SpawnError, isActorClass, type ActorRef } from '@troupe/core'
-import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 
@@ -9,6 +9,8 @@ export interface SpawnInput {
   args?: unknown
   restart?: unknown
   supervision?: unknown
+  mailbox?: unknown
+  handlerTimeoutMs?: unknown
 }
 
 /**
@@ -23,7 +25,10 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
-  const { name, placement, args, restart, supervision } = options ?? {}
+  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs } = options ?? {}
+  if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
+  }
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
   if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
   const wirePlacement = toWirePlacement(placement, workerCount)
@@ -50,6 +55,8 @@ export async function buildSpawnRequest(
     args: encodedArgs,
     restart: resolveRestartType(restart),
     supervision: resolveSupervision(supervision),
+    mailbox: resolveMailbox(mailbox),
+    handlerTimeoutMs: handlerTimeoutMs as number | undefined,
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import type { MessagePort } from 'node:worker_threads'
 import type { RestartType } from '@troupe/core'
-import { fromWireError, toWireError, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
+import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
@@ -52,6 +52,8 @@ export interface SpawnRequest {
   restart: RestartType
   /** How the new actor supervises its own children. */
   supervision: ResolvedSupervision
+  mailbox: ResolvedMailbox
+  handlerTimeoutMs: number | undefined
 }
 
 /** The system's order to a host: create this actor here. */
@@ -62,6 +64,8 @@ export interface SpawnOrder {
   module: string
   export: string
   args: Uint8Array | undefined
+  mailbox: ResolvedMailbox
+  handlerTimeoutMs: number | undefined
   /** Set when the actor is re-created after its worker died: passed to `onRestart`. */
   restartCause?: WireError
 }

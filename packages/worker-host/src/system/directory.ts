@@ -1,5 +1,5 @@
 import { ActorNameTakenError, type RestartType } from '@troupe/core'
-import type { ResolvedSupervision } from '@troupe/core/internal'
+import type { ResolvedMailbox, ResolvedSupervision } from '@troupe/core/internal'
 
 /** How an actor was created, so it can be created again (after its worker died). */
 export interface ActorBlueprint {
@@ -9,6 +9,8 @@ export interface ActorBlueprint {
   readonly restart: RestartType
   /** How this actor supervises its children. */
   readonly supervision: ResolvedSupervision
+  readonly mailbox: ResolvedMailbox
+  readonly handlerTimeoutMs: number | undefined
 }
 
 export interface ActorRecord {

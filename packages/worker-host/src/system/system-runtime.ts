@@ -120,6 +120,8 @@ export class SystemRuntime implements SystemPort {
       args: request.args,
       restart: request.restart,
       supervision: request.supervision,
+      mailbox: request.mailbox,
+      handlerTimeoutMs: request.handlerTimeoutMs,
     })
     const order: SpawnOrder = {
       id,
@@ -128,6 +130,8 @@ export class SystemRuntime implements SystemPort {
       module: request.module,
       export: request.export,
       args: request.args,
+      mailbox: request.mailbox,
+      handlerTimeoutMs: request.handlerTimeoutMs,
     }
     try {
       if (thread === 0) await this.mainHost.spawnHere(order)
@@ -350,6 +354,8 @@ export class SystemRuntime implements SystemPort {
       module: record.blueprint.module,
       export: record.blueprint.export,
       args: record.blueprint.args,
+      mailbox: record.blueprint.mailbox,
+      handlerTimeoutMs: record.blueprint.handlerTimeoutMs,
       restartCause: toWireError(cause),
     }
     if (record.thread === 0) await this.mainHost.spawnHere(order)

@@ -1,8 +1,10 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { MessagePriority } from '@troupe/core'
 import {
   createDecoder,
   createEncoder,
   DEAD_LETTER,
+  DELIVER_PRIORITY,
   REPLY,
   type DeadLetterReason,
   type Selector,
@@ -47,8 +49,9 @@ export class PeerLink {
     this.flush()
   }
 
-  deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown): void {
-    this.#frames.push(target, sender, correlation, selector, body)
+  deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
+    if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
+    else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
     this.#touch()
   }
 
