@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { HandlerTimeoutError, MailboxFullError, type DeadLetter, type SystemEvent } from '../src/index.js'
+import { Door, Gatekeeper, Producer, Recipient } from './fixtures/mailboxes.js'
+import { fixture, startSystem } from './helpers/system.js'
+
+const ACTORS = [fixture('mailboxes.ts')]
+
+/** A recipient on worker 1 blocked on its gate, with the mailbox asked for, and its gatekeeper. */
+async function blockedRecipient(mailbox: Parameters<Awaited<ReturnType<typeof startSystem>>['spawn']>[1] extends infer O ? (O extends { mailbox?: infer M } ? M : never) : never) {
+  const system = await startSystem({ actors: ACTORS })
+  const dead: DeadLetter[] = []
+  system.deadLetters.subscribe((letter) => dead.push(letter))
+  const recipient = await system.spawn(Recipient, { placement: { worker: 1 }, mailbox })
+  const gatekeeper = await system.spawn(Gatekeeper, { placement: { colocateWith: recipient } })
+  recipient.tell.hold() // from now on the recipient takes nothing until the gate opens
+  return { system, recipient, gatekeeper, dead }
+}
+
+describe('bounded mailboxes', () => {
+  it('drop-newest keeps the first `capacity` messages; the rest are dead letters with the reason', async () => {
+    const { recipient, gatekeeper, dead } = await blockedRecipient({ capacity: 3, overflow: 'drop-newest' })
+    for (const item of ['a', 'b', 'c', 'd', 'e']) recipient.tell.take(item)
+    await expect(recipient.ask.take('f')).rejects.toBeInstanceOf(MailboxFullError)
+    gatekeeper.tell.open()
+    await expect.poll(() => recipient.ask.seen()).toEqual(['a', 'b', 'c'])
+    expect(dead.map((d) => [d.message, d.reason])).toEqual([
+      [['d'], 'mailbox-full'],
+      [['e'], 'mailbox-full'],
+    ])
+  })
+
+  it('drop-oldest keeps the newest `capacity` messages', async () => {
+    const { recipient, gatekeeper, dead } = await blockedRecipient({ capacity: 3, overflow: 'drop-oldest' })
+    for (const item of ['a', 'b', 'c', 'd', 'e']) recipient.tell.take(item)
+    gatekeeper.tell.open()
+    await expect.poll(() => recipient.ask.seen()).toEqual(['c', 'd', 'e'])
+    expect(dead.map((d) => d.message)).toEqual([['a'], ['b']])
+  })
+
+  it('reject makes an awaited send fail with MailboxFullError; accepted sends resolve', async () => {
+    const { recipient, gatekeeper } = await blockedRecipient({ capacity: 2, overflow: 'reject' })
+    await expect(recipient.send.take('a')).resolves.toBeUndefined()
+    await expect(recipient.send.take('b')).resolves.toBeUndefined()
+    await expect(recipient.send.take('c')).rejects.toBeInstanceOf(MailboxFullError)
+    gatekeeper.tell.open()
+    await expect.poll(() => recipient.ask.seen()).toEqual(['a', 'b'])
+  })
+
+  it('backpressure: a producer faster than its consumer on another worker stays bounded', async () => {
+    const system = await startSystem({ actors: ACTORS, loadReportIntervalMs: 10 })
+    const capacity = 5
+    const consumer = await system.spawn(Recipient, { placement: { worker: 1 }, mailbox: { capacity, overflow: 'backpressure' } })
+    const producer = await system.spawn(Producer, { placement: { worker: 0 } })
+    const count = 60
+    const produced = producer.ask.produce(consumer, count, 2)
+    const depths: number[] = []
+    let done = false
+    void produced.then(() => (done = true))
+    while (!done) depths.push((await system.stats()).threads[2]!.mailboxDepth)
+    expect(await produced).toBe(count)
+    await expect.poll(async () => (await consumer.ask.seen()).length).toBe(count)
+    expect(depths.length).toBeGreaterThan(3)
+    expect(Math.max(...depths)).toBeLessThanOrEqual(capacity)
+  })
+})
+
+describe('priority mailboxes', () => {
+  it('takes high before normal before low, FIFO within each', async () => {
+    const { recipient, gatekeeper } = await blockedRecipient({ priority: true })
+    const low = recipient.with({ priority: 'low' })
+    const high = recipient.with({ priority: 'high' })
+    low.tell.take('low-1')
+    recipient.tell.take('normal-1')
+    high.tell.take('high-1')
+    low.tell.take('low-2')
+    high.tell.take('high-2')
+    recipient.tell.take('normal-2')
+    gatekeeper.tell.open()
+    await expect.poll(() => recipient.ask.seen()).toEqual(['high-1', 'high-2', 'normal-1', 'normal-2', 'low-1', 'low-2'])
+  })
+})
+
+describe('stash', () => {
+  it('defers messages until the actor is ready, then replays them in order; stashed asks are answered then', async () => {
+    const system = await startSystem({ actors: ACTORS })
+    const door = await system.spawn(Door, { placement: { worker: 0 } })
+    const first = door.ask.enter('ann')
+    door.tell.enter('bob')
+    door.tell.open()
+    door.tell.enter('cy')
+    expect(await first).toBe('welcome ann')
+    await expect.poll(() => door.ask.log()).toEqual(['opened', 'ann', 'bob', 'cy'])
+  })
+})
+
+describe('handlerTimeoutMs', () => {
+  it('a handler past its deadline is an actor failure: its ask rejects and the supervisor restarts it', async () => {
+    const system = await startSystem({ actors: ACTORS })
+    const events: SystemEvent[] = []
+    system.events.subscribe((event) => events.push(event))
+    const recipient = await system.spawn(Recipient, { placement: { worker: 0 }, handlerTimeoutMs: 100 })
+    recipient.tell.take('before')
+    const error = await recipient.ask.hang().then(() => undefined, (e: unknown) => e)
+    expect(error).toBeInstanceOf(HandlerTimeoutError)
+    expect(error).toMatchObject({ code: 'ERR_HANDLER_TIMEOUT', selector: 'hang', timeoutMs: 100 })
+    await expect.poll(() => events.filter((e) => e.type === 'actor-restarted').length).toBe(1)
+    expect(await recipient.ask.take('after')).toBe('after')
+    expect(await recipient.ask.seen()).toEqual(['after']) // a fresh instance
+  })
+
+  it('is validated', async () => {
+    const system = await startSystem({ actors: ACTORS })
+    await expect(system.spawn(Recipient, { handlerTimeoutMs: 0 })).rejects.toThrow(/option "handlerTimeoutMs"/)
+    await expect(system.spawn(Recipient, { mailbox: { capacity: -1 } })).rejects.toThrow(/option "mailbox\.capacity"/)
+  })
+})
