@@ -31,6 +31,7 @@ export interface PoolLaunch {
 export class OffloadPool {
   readonly #pool: Piscina
   readonly #options: PoolOptions
+  readonly #checked = new WeakMap<TaskRef, string>()
 
   constructor(options: PoolOptions, launch: PoolLaunch) {
     this.#options = options
@@ -46,8 +47,7 @@ export class OffloadPool {
   }
 
   async run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
-    const href = taskHref(task)
-    if (!isModuleAllowed(this.#options.tasks, href)) throw new TaskNotAllowedError(href, task.export, 'the module is not in offload.tasks')
+    const href = this.#allowedHref(task)
     const signal = combinedSignal(options)
     signal?.throwIfAborted()
     const payload: TaskPayload = { module: href, export: task.export, input }
@@ -62,6 +62,17 @@ export class OffloadPool {
       throw error
     }
     return unwrapResult(result)
+  }
+
+  /** Validates a task reference once; tasks are mostly the same few constant objects. */
+  #allowedHref(task: TaskRef): string {
+    let href = this.#checked.get(task)
+    if (href === undefined) {
+      href = taskHref(task)
+      if (!isModuleAllowed(this.#options.tasks, href)) throw new TaskNotAllowedError(href, task.export, 'the module is not in offload.tasks')
+      if (typeof task === 'object' && task !== null) this.#checked.set(task, href)
+    }
+    return href
   }
 
   stats(): OffloadStats {

@@ -12,6 +12,8 @@ export interface TaskPayload {
 
 const allowList = (workerData as { troupeOffload: { tasks: string[] } }).troupeOffload.tasks
 const modules = new Map<string, Promise<Record<string, unknown>>>()
+/** Resolved tasks by "module#export": checked and imported once, then a map lookup per task. */
+const tasks = new Map<string, (input: never) => unknown>()
 
 /**
  * Runs one task in a pool thread. The allow-list is checked here too, so a task module can only
@@ -20,7 +22,9 @@ const modules = new Map<string, Promise<Record<string, unknown>>>()
  */
 export function runTask(payload: TaskPayload): Promise<ControlResult<unknown>> {
   return settle(async () => {
-    const task = await load(payload.module, payload.export)
+    const key = `${payload.module}#${payload.export}`
+    let task = tasks.get(key)
+    if (!task) tasks.set(key, (task = await load(payload.module, payload.export)))
     return await task(payload.input as never)
   })
 }
