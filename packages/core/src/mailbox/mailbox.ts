@@ -77,6 +77,11 @@ export function createMailbox<T extends MailboxItem>(options: ResolvedMailbox): 
   return options.priority ? new PriorityMailbox<T>(options) : new FifoMailbox<T>(options)
 }
 
+// Offer outcomes without an evicted message are shared: offering must not allocate per message.
+const ACCEPTED: Offer<never> = Object.freeze({ accepted: true })
+const REFUSED: Offer<never> = Object.freeze({ accepted: false, parked: false })
+const PARKED: Offer<never> = Object.freeze({ accepted: false, parked: true })
+
 /** Applies capacity and overflow on top of a queue; shared by both mailbox kinds. */
 abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
   readonly #capacity: number
@@ -103,19 +108,19 @@ abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
   offer(item: T): Offer<T> {
     if (item.system || this.length < this.#capacity) {
       this.push(item)
-      return { accepted: true }
+      return ACCEPTED
     }
     switch (this.#overflow) {
       case 'drop-oldest': {
         const evicted = this.shiftOldestDroppable()
         this.push(item)
-        return evicted === undefined ? { accepted: true } : { accepted: true, evicted }
+        return evicted === undefined ? ACCEPTED : { accepted: true, evicted }
       }
       case 'backpressure':
         this.#parked.push(item)
-        return { accepted: false, parked: true }
+        return PARKED
       default:
-        return { accepted: false, parked: false }
+        return REFUSED
     }
   }
 
