@@ -3,6 +3,7 @@ import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
 import { restartLatencyP50 } from './restart.js'
+import { savinaBenchmarks } from './savina/index.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
@@ -16,4 +17,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   restartLatencyP50,
   offloadTasks,
   offloadActorCpu,
+  ...savinaBenchmarks,
 ]
