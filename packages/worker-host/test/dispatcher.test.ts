@@ -47,6 +47,35 @@ describe('Dispatcher', () => {
     expect(dispatcher.processed).toBe(100)
   })
 
+  it('cells scheduled during a turn join it: one turn, not one more per schedule', async () => {
+    const dispatcher = new Dispatcher(64)
+    const ran: string[] = []
+    const idle = (name: string, onRun: () => void = () => undefined): Runnable => {
+      let pending = 1
+      return {
+        scheduled: false,
+        get runnable() {
+          return pending > 0
+        },
+        run() {
+          pending = 0
+          ran.push(name)
+          onRun()
+          return 1
+        },
+      }
+    }
+    const b = idle('b')
+    const c = idle('c')
+    dispatcher.schedule(idle('a', () => {
+      dispatcher.schedule(b)
+      dispatcher.schedule(c)
+    }))
+    await settle()
+    expect(ran).toEqual(['a', 'b', 'c'])
+    expect(dispatcher.turns).toBe(1)
+  })
+
   it('ready cells take turns of at most `throughput` messages', async () => {
     const dispatcher = new Dispatcher(10)
     const order: string[] = []

@@ -29,6 +29,8 @@ export class Dispatcher {
   #running: Runnable | undefined
   /** Total messages processed on this thread. */
   processed = 0
+  /** Turns run so far (for tests and diagnostics). */
+  turns = 0
   /** The actor whose handler is running synchronously right now: the implicit sender of its sends. */
   current: { readonly id: number } | undefined
 
@@ -72,7 +74,9 @@ export class Dispatcher {
   }
 
   readonly #turn = (): void => {
-    this.#pending = false
+    // `#pending` stays true for the whole turn: cells scheduled meanwhile join this turn's
+    // queue, and at most one further turn is queued, at the end.
+    this.turns++
     let done = 0
     while (done < TURN_BUDGET) {
       const cell = this.#queue.shift()
@@ -88,9 +92,7 @@ export class Dispatcher {
     }
     this.processed += done
     this.#sinceYield += done
-    if (this.#queue.length > 0) {
-      this.#pending = true
-      this.#kick()
-    }
+    if (this.#queue.length > 0) this.#kick()
+    else this.#pending = false
   }
 }

@@ -164,7 +164,7 @@ function poolLaunch(options: ReturnType<typeof resolveSystemOptions>, workers: W
 }
 
 /** How workers start, depending on whether troupe itself runs from compiled JS or TS sources. */
-function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerLaunch {
+export function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerLaunch {
   const fromSource = import.meta.url.endsWith('.ts')
   const useTsx =
     options.typescript === 'auto'

@@ -34,6 +34,7 @@ export class WorkerHandle {
   readonly #control: Comlink.Remote<HostControlApi>
   #exit: WorkerExit | undefined
   #terminating = false
+  readonly #pendingCalls = new Set<(error: unknown) => void>()
   #killedBecause: string | undefined
   /** When the worker last showed its event loop turning (heartbeat or load report). */
   lastSeen = performance.now()
@@ -62,6 +63,7 @@ export class WorkerHandle {
       this.#worker.on('error', (e: Error) => (error = e))
       this.#worker.on('exit', (code) => {
         this.#exit = { code, error, expected: this.#terminating }
+        for (const fail of [...this.#pendingCalls]) fail(new WorkerCrashedError(this.thread, this.exitReason))
         systemChannel.port1.close()
         hostChannel.port1.close()
         resolve(this.#exit)
@@ -92,15 +94,29 @@ export class WorkerHandle {
     void this.#worker.terminate()
   }
 
-  /** A control call that rejects with `WorkerCrashedError` if the worker dies before answering. */
+  /**
+   * A control call that rejects with `WorkerCrashedError` if the worker dies before answering.
+   * Pending calls are tracked in a set, not raced against `exited`: every race would add a
+   * reaction to a promise that stays pending for the worker's whole life.
+   */
   call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T> {
     if (!this.alive) return Promise.reject(new WorkerCrashedError(this.thread, this.exitReason))
-    return Promise.race([
-      invoke(this.#control),
-      this.exited.then((): never => {
-        throw new WorkerCrashedError(this.thread, this.exitReason)
-      }),
-    ])
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        this.#pendingCalls.delete(fail)
+        reject(error)
+      }
+      this.#pendingCalls.add(fail)
+      invoke(this.#control).then((value) => {
+        this.#pendingCalls.delete(fail)
+        resolve(value)
+      }, fail)
+    })
+  }
+
+  /** Control calls still waiting for an answer. */
+  get pendingCalls(): number {
+    return this.#pendingCalls.size
   }
 
   /** Resolves once the worker's host answers, or rejects with why it could not start. */
