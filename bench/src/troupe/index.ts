@@ -1,9 +1,12 @@
 // troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
+import { actorCounter, mutexAtomics } from './counter-contention.js'
+import { memoryPerActor } from './memory.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
 import { restartLatencyP50 } from './restart.js'
 import { savinaBenchmarks } from './savina/index.js'
+import { skynet1m } from './skynet.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
@@ -17,5 +20,9 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   restartLatencyP50,
   offloadTasks,
   offloadActorCpu,
+  skynet1m,
+  memoryPerActor,
+  mutexAtomics,
+  actorCounter,
   ...savinaBenchmarks,
 ]
