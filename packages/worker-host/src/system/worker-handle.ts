@@ -109,6 +109,9 @@ export class WorkerHandle {
       this.#pendingCalls.add(fail)
       invoke(this.#control).then((value) => {
         this.#pendingCalls.delete(fail)
+        // An answer proves the event loop turns: a worker busy answering a burst of control
+        // calls (thousands of spawns) may have no chance to run its heartbeat timer.
+        this.touch()
         resolve(value)
       }, fail)
     })
