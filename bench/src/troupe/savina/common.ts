@@ -1,5 +1,8 @@
 // What every Savina driver shares: worker count, the allow-listed module of each program, timing.
 import { availableParallelism } from 'node:os'
+import type { ActorSystem } from 'troupe'
+import type { BenchmarkDefinition } from '../../harness.js'
+import { withSystem } from '../system.js'
 
 /**
  * Every Savina system uses all cores, and at least 2 workers so that ping-pong and counting
@@ -22,4 +25,32 @@ export function secondsSince(startedMs: number): number {
 /** Parameters of one program: the standard (full) ones and the scaled-down `--quick` ones. */
 export function pick<P>(quick: boolean, parameters: { readonly full: P; readonly quick: P }): P {
   return quick ? parameters.quick : parameters.full
+}
+
+/**
+ * A program whose size is one number: in a system that allows only its actor module, an untimed
+ * pass at a quarter of the size, then the timed pass, whose seconds are the figure.
+ */
+export function sizedBenchmark(
+  id: string,
+  program: string,
+  sizes: { readonly full: number; readonly quick: number },
+  pass: (system: ActorSystem, size: number) => Promise<number>,
+): BenchmarkDefinition {
+  return {
+    id,
+    unit: 's',
+    run: (quick) => {
+      const size = pick(quick, sizes)
+      return withSystem(
+        savinaWorkers,
+        id,
+        async (system) => {
+          await pass(system, Math.ceil(size / 4))
+          return pass(system, size)
+        },
+        { actors: [actorModule(program)] },
+      )
+    },
+  }
 }

@@ -1,8 +1,8 @@
 // savina.count: one producer sends N increments to a counter actor on another worker, then asks for the total.
 import type { ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../../harness.js'
-import { check, withSystem } from '../system.js'
-import { actorModule, pick, savinaWorkers, secondsSince } from './common.js'
+import { check } from '../system.js'
+import { secondsSince, sizedBenchmark } from './common.js'
 import { Counter, Producer } from './count-actors.js'
 
 const id = 'savina.count'
@@ -19,19 +19,4 @@ async function pass(system: ActorSystem, count: number): Promise<number> {
   return seconds
 }
 
-export const savinaCount: BenchmarkDefinition = {
-  id,
-  unit: 's',
-  run: (quick) => {
-    const count = pick(quick, increments)
-    return withSystem(
-      savinaWorkers,
-      id,
-      async (system) => {
-        await pass(system, Math.ceil(count / 4))
-        return pass(system, count)
-      },
-      { actors: [actorModule('count')] },
-    )
-  },
-}
+export const savinaCount: BenchmarkDefinition = sizedBenchmark(id, 'count', increments, pass)

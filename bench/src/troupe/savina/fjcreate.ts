@@ -1,8 +1,8 @@
 // savina.fjcreate: the main thread creates N actors over every worker; each handles one message, reports and stops.
 import type { ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../../harness.js'
-import { check, withSystem } from '../system.js'
-import { actorModule, pick, savinaWorkers, secondsSince } from './common.js'
+import { check } from '../system.js'
+import { secondsSince, sizedBenchmark } from './common.js'
 import { ForkJoinActor, ReportSink } from './fjcreate-actors.js'
 
 const id = 'savina.fjcreate'
@@ -54,19 +54,4 @@ async function pass(system: ActorSystem, count: number): Promise<number> {
   }
 }
 
-export const savinaFjCreate: BenchmarkDefinition = {
-  id,
-  unit: 's',
-  run: (quick) => {
-    const count = pick(quick, actorCount)
-    return withSystem(
-      savinaWorkers,
-      id,
-      async (system) => {
-        await pass(system, Math.ceil(count / 4))
-        return pass(system, count)
-      },
-      { actors: [actorModule('fjcreate')] },
-    )
-  },
-}
+export const savinaFjCreate: BenchmarkDefinition = sizedBenchmark(id, 'fjcreate', actorCount, pass)
