@@ -15,7 +15,7 @@ export type {
   Tell,
   TellMethods,
 } from './actor/message-types.js'
-export type { ActorRef, AskOptions, MessageOptions } from './ref/actor-ref.js'
+export type { ActorRef, MessageOptions } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { SpawnOptions } from './options/spawn-options.js'
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'

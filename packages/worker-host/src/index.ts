@@ -33,7 +33,6 @@ export type {
   ActorTypeRef,
   Ask,
   AskMethods,
-  AskOptions,
   BackoffOptions,
   DeadLetterReason,
   Directive,

@@ -9,8 +9,6 @@ export interface MessageOptions {
   priority?: MessagePriority
 }
 
-/** @deprecated name kept for compatibility: use `MessageOptions`. */
-export type AskOptions = MessageOptions
 
 /**
  * A location-transparent handle to an actor. It behaves the same whether the actor lives on

@@ -52,7 +52,7 @@ import { envelope, type Envelope } from './envelope.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
-import { buildSpawnRequest, refFromInfo } from './spawn-request.js'
+import { buildSpawnRequest } from './spawn-request.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -402,7 +402,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
     const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
-    return refFromInfo<A>(await this.#options.system.spawn(parent, request), this)
+    const info = await this.#options.system.spawn(parent, request)
+    return this.refTo<A>(info.id, info.thread, info.name)
   }
 
   watch(watcher: number, watched: number, on: boolean): Promise<void> {
@@ -433,7 +434,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
 
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
     const info = await this.#options.system.lookup(name)
-    return info && refFromInfo<A>(info, this)
+    return info && this.refTo<A>(info.id, info.thread, info.name)
   }
 
   /** A ref to an actor that lives on `thread`, usable from this thread. */

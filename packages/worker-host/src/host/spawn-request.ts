@@ -1,5 +1,5 @@
-import { InvalidOptionError, SpawnError, isActorClass, type ActorRef } from '@troupe/core'
-import { ActorRefImpl, checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
+import { checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 
@@ -74,8 +74,4 @@ function toWirePlacement(placement: unknown, workerCount: number): WirePlacement
     case 'hash':
       return { hash: resolved.key }
   }
-}
-
-export function refFromInfo<A>(info: { id: number; thread: number; name: string | undefined }, runtime: ActorRefImpl['runtime']): ActorRef<A> {
-  return new ActorRefImpl<A>(info.id, info.thread, info.name, runtime)
 }
