@@ -18,6 +18,17 @@ export type {
 export type { ActorRef, MessageOptions } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { SpawnOptions } from './options/spawn-options.js'
+export type {
+  GroupRouter,
+  HashKeyPath,
+  PoolRouter,
+  PoolRouterOptions,
+  RoutedMessage,
+  RouteeOptions,
+  RouterOptions,
+  RouterRef,
+  RoutingStrategy,
+} from './router/router-options.js'
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions } from './options/system-options.js'
 export { taskType } from './offload/task-ref.js'
@@ -35,6 +46,7 @@ export {
   MailboxFullError,
   MessageEncodeError,
   MessageTooLargeError,
+  NoRouteeError,
   OffloadQueueFullError,
   SpawnError,
   SupervisionError,

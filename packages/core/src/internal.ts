@@ -4,7 +4,7 @@
  */
 export { ACTOR_BRAND, constructWithContext } from './actor/actor.js'
 export { isActorTypeRef } from './actor/actor-type.js'
-export { ActorRefImpl, DETACHED_RUNTIME, PIPE, RECEIVE, STOP, TERMINATED, describeRef } from './ref/actor-ref.js'
+export { ActorRefImpl, DETACHED_RUNTIME, PIPE, RECEIVE, ROUTER_CONTROL, STOP, SYNC, TERMINATED, describeRef } from './ref/actor-ref.js'
 export type { RefRuntime, Selector } from './ref/actor-ref.js'
 export { toWireError, fromWireError } from './errors/error-wire.js'
 export type { WireError } from './errors/error-wire.js'
@@ -22,3 +22,7 @@ export { decide, resolveRestartType, resolveSupervision } from './supervision/su
 export type { ResolvedSupervision } from './supervision/supervision-options.js'
 export { RestartIntensity } from './supervision/restart-intensity.js'
 export { backoffDelay } from './supervision/backoff.js'
+export { HashRing, keyHash } from './router/hash-ring.js'
+export { RoutingTable } from './router/routing-table.js'
+export { resolveRouting, validateRouterSize, MAX_ROUTEES } from './router/router-options.js'
+export type { RoutingSpec } from './router/router-options.js'

@@ -9,6 +9,7 @@ import {
   MailboxFullError,
   MessageEncodeError,
   MessageTooLargeError,
+  NoRouteeError,
   SpawnError,
   OffloadQueueFullError,
   SupervisionError,
@@ -48,6 +49,7 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_TASK_NOT_ALLOWED', TaskNotAllowedError],
   ['ERR_MAILBOX_FULL', MailboxFullError],
   ['ERR_HANDLER_TIMEOUT', HandlerTimeoutError],
+  ['ERR_NO_ROUTEE', NoRouteeError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

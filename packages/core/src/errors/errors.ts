@@ -195,3 +195,11 @@ export class HandlerTimeoutError extends TroupeError {
     super(`${actor} took longer than ${timeoutMs} ms handling ${selector}`)
   }
 }
+
+/** A message reached a router that has no routee to give it to. */
+export class NoRouteeError extends TroupeError {
+  readonly code = 'ERR_NO_ROUTEE'
+  constructor(readonly router: string) {
+    super(`router ${router} has no routee`)
+  }
+}

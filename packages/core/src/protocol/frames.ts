@@ -7,6 +7,8 @@
  *   Reply        REPLY, correlation, status, value
  *   DeadLetter   DEAD_LETTER, recipient, sender, reason, selector, body    (to the main thread)
  *   Prioritised  DELIVER_PRIORITY, target, sender, correlation, selector, body, priority
+ *   Forward      FORWARD, target, sender, senderThread, correlation, selector, body, priority, router
+ *   Routed       ROUTED, router, routee
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -16,19 +18,46 @@
  *   keeps five slots.
  * - `selector` is a method name, `RECEIVE` (0) for `receive(msg)`, or `STOP` (-1).
  * - `body` is the argument array of a method call, or the message itself for `receive`.
+ * - A router forwards a message with its original sender, sender thread and correlation, so
+ *   the routee replies straight to the asker; `priority` is null for normal. `router` is the
+ *   router's id when it wants to hear when the routee has processed the message (a `Routed`
+ *   frame back to it), else 0.
  */
 
 export const REPLY = -1
 export const DEAD_LETTER = -2
 export const DELIVER_PRIORITY = -4
+export const FORWARD = -5
+export const ROUTED = -6
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
 export const DEAD_LETTER_SLOTS = 6
 export const DELIVER_PRIORITY_SLOTS = 7
+export const FORWARD_SLOTS = 9
+export const ROUTED_SLOTS = 3
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
 
 /** Why a message became a dead letter. */
-export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full'
+export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee'
+
+/** Slots of the frame starting with `head`. */
+export function frameSlots(head: number): number {
+  if (head > 0) return DELIVER_SLOTS
+  switch (head) {
+    case REPLY:
+      return REPLY_SLOTS
+    case DEAD_LETTER:
+      return DEAD_LETTER_SLOTS
+    case DELIVER_PRIORITY:
+      return DELIVER_PRIORITY_SLOTS
+    case FORWARD:
+      return FORWARD_SLOTS
+    case ROUTED:
+      return ROUTED_SLOTS
+    default:
+      throw new Error(`protocol error: unknown frame kind ${String(head)}`)
+  }
+}

@@ -44,7 +44,15 @@ export const STOP = -1
 export const TERMINATED = -2
 /** Selector of a continuation an actor piped to itself (`ctx.pipeToSelf`); never leaves its thread. */
 export const PIPE = -3
-export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE
+/** Selector of a router's management messages (routees, resize, add, remove): body `[op, argument]`. */
+export const ROUTER_CONTROL = -4
+/**
+ * Selector of a no-op system message, answered when processed: an ask with it resolves once
+ * everything sent before it over the same channel has been processed (a router draining a
+ * routee before stopping it).
+ */
+export const SYNC = -5
+export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE | typeof ROUTER_CONTROL | typeof SYNC
 
 /**
  * What a ref sends through: the actor host of the thread the ref is used on. Refs hold it

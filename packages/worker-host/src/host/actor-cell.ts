@@ -1,8 +1,8 @@
 import { HandlerTimeoutError, MailboxFullError, UnknownMessageError, type Actor } from '@troupe/core'
-import { PIPE, RECEIVE, STOP, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
+import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
-import { envelope as makeEnvelope, withCorrelation, type Envelope } from './envelope.js'
+import { envelope as makeEnvelope, withCorrelation, type Envelope, type Route } from './envelope.js'
 import type { DeadLetterReason } from '@troupe/core'
 
 /** What a cell needs from its host thread. */
@@ -16,6 +16,8 @@ export interface CellHost {
   refTo(id: number, thread: number, name?: string): ActorRefImpl
   actorFailed(cell: ActorCell, error: unknown): void
   cellStopped(cell: ActorCell): void
+  /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
+  routeeDone(route: Route, routee: number): void
 }
 
 type MessageTarget = Actor & {
@@ -154,6 +156,10 @@ export class ActorCell implements Runnable {
       this.#terminated(instance, envelope)
       return
     }
+    if (envelope.selector === SYNC) {
+      if (envelope.correlation !== 0) this.host.replyOk(envelope, undefined)
+      return
+    }
     if (envelope.selector === PIPE) {
       this.#invokeHandler(envelope, envelope.body as () => unknown, instance, [])
       return
@@ -164,7 +170,8 @@ export class ActorCell implements Runnable {
       handler = this.#lastHandler
     } else if (selector === RECEIVE) {
       handler = typeof instance.receive === 'function' ? (instance.receive as (...args: unknown[]) => unknown) : undefined
-    } else if (this.handlers.has(selector)) {
+    } else if (typeof selector === 'string' && this.handlers.has(selector)) {
+      // (A router's control selector never gets here: its cell turns it into a method call.)
       handler = instance[selector] as (...args: unknown[]) => unknown
       this.#lastSelector = selector
       this.#lastHandler = handler
@@ -201,6 +208,7 @@ export class ActorCell implements Runnable {
     if (this.#deferred === envelope) {
       this.#deferred = undefined
       this.current = undefined
+      this.#finished(envelope)
       return
     }
     if (isThenable(result)) {
@@ -221,6 +229,12 @@ export class ActorCell implements Runnable {
     }
     this.current = undefined
     if (envelope.correlation !== 0) this.host.replyOk(envelope, result)
+    this.#finished(envelope)
+  }
+
+  /** A router that forwarded this message is waiting to hear it has been processed. */
+  #finished(envelope: Envelope): void {
+    if (envelope.route !== undefined) this.host.routeeDone(envelope.route, this.id)
   }
 
   /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
@@ -297,7 +311,10 @@ export class ActorCell implements Runnable {
     const deferred = this.#deferred === envelope
     if (deferred) this.#deferred = undefined
     if (failed) this.#failed(envelope, error)
-    else if (envelope.correlation !== 0 && !deferred) this.host.replyOk(envelope, value)
+    else {
+      if (envelope.correlation !== 0 && !deferred) this.host.replyOk(envelope, value)
+      this.#finished(envelope)
+    }
     const after = this.#afterHandler
     this.#afterHandler = undefined
     if (after) after()
@@ -307,6 +324,7 @@ export class ActorCell implements Runnable {
   /** A handler threw or rejected: answer its ask, stop taking messages, tell the supervisor. */
   #failed(envelope: Envelope, error: unknown): void {
     if (envelope.correlation !== 0) this.host.replyError(envelope, error)
+    this.#finished(envelope)
     this.#suspend(error)
   }
 
@@ -368,6 +386,9 @@ export class ActorCell implements Runnable {
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
+  /** Subclasses release what they hold besides the mailbox (a router's waiting messages). */
+  protected onStopped(): void {}
+
   /**
    * The stop message: it arrives after everything the stopper sent before it. Runs `onStop`,
    * then hands whatever is still queued to dead letters (or fails its asks), then confirms.
@@ -380,6 +401,7 @@ export class ActorCell implements Runnable {
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {
       for (const left of [...this.#stash.splice(0), ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
+      this.onStopped()
       this.host.cellStopped(this)
       this.host.replyOk(envelope, failure === undefined ? undefined : toWireError(failure))
     }

@@ -14,6 +14,14 @@ export interface Envelope {
   readonly priority: MessagePriority | undefined
   /** Stop, death watch and piped continuations: never dropped by a full mailbox. */
   readonly system: boolean
+  /** Set when a router forwarded it and wants to hear once it has been processed. */
+  readonly route: Route | undefined
+}
+
+/** A router waiting for completion reports; one object per router, shared by its envelopes. */
+export interface Route {
+  readonly router: number
+  readonly thread: number
 }
 
 /** Every envelope is built here, so all have the same shape (one hidden class on the hot path). */
@@ -24,8 +32,14 @@ export function envelope(
   selector: Selector,
   body: unknown,
   priority?: MessagePriority,
+  route?: Route,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0 }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route }
+}
+
+/** The same message, as a router forwards it: tracked by `route`, or not. */
+export function routed(original: Envelope, route: Route | undefined): Envelope {
+  return original.route === route ? original : { ...original, route }
 }
 
 /** The same message with another correlation (a send, once accepted, is processed like a tell). */

@@ -23,11 +23,16 @@ import {
   DEAD_LETTER_SLOTS,
   DELIVER_PRIORITY,
   DELIVER_PRIORITY_SLOTS,
+  FORWARD,
+  FORWARD_SLOTS,
   REPLY,
   REPLY_ERROR,
   REPLY_OK,
   REPLY_SLOTS,
   RECEIVE,
+  ROUTED,
+  ROUTED_SLOTS,
+  frameSlots,
   STOP,
   checkMessage,
   constructWithContext,
@@ -48,11 +53,16 @@ import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
 import { Dispatcher } from './dispatcher.js'
-import { envelope, type Envelope } from './envelope.js'
+import { envelope, routed, type Envelope, type Route } from './envelope.js'
 import { messageHandlersOf } from './message-handlers.js'
-import { ModuleRegistry } from './module-registry.js'
+import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
 import { buildSpawnRequest } from './spawn-request.js'
+import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
+import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
+import type { RouterRequestContext } from '../router/router-request.js'
+
+type KeyFunction = (message: { method: string; args: readonly unknown[] }) => unknown
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -99,7 +109,7 @@ const selectorName = (selector: Selector): string => (typeof selector === 'strin
  * its channels to other threads, and the asks it waits on. Refs used on this thread send
  * through it.
  */
-export class Host implements RefRuntime, LinkOwner, CellHost {
+export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   readonly thread: number
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
@@ -111,6 +121,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   readonly #links = new Map<number, PeerLink>()
   /** Messages for actors being restored here, in arrival order, until they are re-created. */
   readonly #awaiting = new Map<number, Envelope[]>()
+  /** The route object of each router that tracked a message here (one per router, shared). */
+  readonly #routes = new Map<number, Route>()
+  /** Main thread: consistent-hash key functions of routers placed here, by token. */
+  readonly #keyFunctions = new Map<string, KeyFunction>()
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
@@ -213,6 +227,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
 
   undeliverable(recipient: ActorRefImpl | number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void {
     const id = typeof recipient === 'number' ? recipient : recipient.id
+    // A router waiting to hear about it must not count it in flight for ever.
+    if (envelope.route !== undefined) this.routeeDone(envelope.route, id)
     if (envelope.correlation !== 0) {
       this.replyError(envelope, error ?? this.#undeliverableError(id, reason))
       return
@@ -224,6 +240,41 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
       selector: envelope.selector,
       body: envelope.body,
     })
+  }
+
+  // ---- RouterCellHost: forwarding --------------------------------------------------------------
+
+  forward(routee: ActorRefImpl, original: Envelope, route: Route | undefined): void {
+    if (routee.home === this.thread) {
+      this.#deliverLocal(routee.id, routed(original, route))
+    } else if (this.#closed) {
+      this.undeliverable(routee.id, routed(original, route), 'shutdown')
+    } else {
+      const { sender, senderThread, correlation, selector, body, priority } = original
+      this.#link(routee.home).forward(routee.id, sender, senderThread, correlation, selector, body, priority, route?.router ?? 0)
+    }
+  }
+
+  routeOf(router: number, thread: number): Route {
+    let route = this.#routes.get(router)
+    if (route === undefined || route.thread !== thread) {
+      route = { router, thread }
+      this.#routes.set(router, route)
+    }
+    return route
+  }
+
+  routeeDone(route: Route, routee: number): void {
+    if (route.thread !== this.thread) {
+      if (!this.#closed) this.#link(route.thread).routed(route.router, routee)
+      return
+    }
+    const router = this.#cells.get(route.router)
+    if (router instanceof RouterCell) router.routeeDone(routee)
+  }
+
+  localKeyFunction(token: string): KeyFunction | undefined {
+    return this.#keyFunctions.get(token)
   }
 
   #undeliverableError(id: number, reason: DeadLetterReason): Error {
@@ -302,6 +353,18 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
       } else if (head === REPLY) {
         asks.settle(frames[i + 1] as number, frames[i + 2] as number, frames[i + 3])
         i += REPLY_SLOTS
+      } else if (head === FORWARD) {
+        const router = frames[i + 8] as number
+        const priority = (frames[i + 7] as MessagePriority | null) ?? undefined
+        const route = router === 0 ? undefined : this.routeOf(router, from)
+        this.#deliverLocal(
+          frames[i + 1] as number,
+          envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route),
+        )
+        i += FORWARD_SLOTS
+      } else if (head === ROUTED) {
+        this.routeeDone(this.routeOf(frames[i + 1] as number, this.thread), frames[i + 2] as number)
+        i += ROUTED_SLOTS
       } else if (head === DEAD_LETTER) {
         const sender = frames[i + 2] as number
         this.#deadLetter({
@@ -324,31 +387,34 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
    * their asks or become dead letters, so nothing vanishes.
    */
   batchUnencodable(link: PeerLink, frames: unknown[], error: unknown): void {
+    const failure = error instanceof Error ? error : new Error(String(error))
     for (let i = 0; i < frames.length; ) {
       const head = frames[i] as number
-      const slots = head > 0 ? DELIVER_SLOTS : head === DELIVER_PRIORITY ? DELIVER_PRIORITY_SLOTS : head === REPLY ? REPLY_SLOTS : DEAD_LETTER_SLOTS
-      // A delivery, prioritised or not, as (target, sender, correlation, selector, body, priority).
-      const delivery = head > 0 ? [head, ...frames.slice(i + 1, i + 5)] : head === DELIVER_PRIORITY ? frames.slice(i + 1, i + 7) : undefined
-      const frame = frames.slice(i, i + slots)
-      i += slots
+      const frame = frames.slice(i, i + frameSlots(head))
+      i += frame.length
       try {
         encodeValue(frame)
-      } catch {
-        if (delivery) {
-          const correlation = delivery[2] as number
-          if (correlation !== 0) this.asks.fail(Math.abs(correlation), error instanceof Error ? error : new Error(String(error)))
-          else this.#deadLetter({ recipient: delivery[0] as number, sender: undefined, reason: 'encode-failed', selector: delivery[3] as Selector, body: undefined })
-        } else if (head === REPLY) {
-          link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
-        }
+        link.resend(frame)
         continue
+      } catch {
+        // This frame is the one that cannot travel: fail it without its payload.
       }
-      if (delivery) {
-        const [target, sender, correlation, selector, body, priority] = delivery as [number, number, number, Selector, unknown, MessagePriority | undefined]
-        link.deliver(target, sender, correlation, selector, body, priority)
-      } else if (head === REPLY) link.reply(frame[1] as number, frame[2] as number, frame[3])
-      else link.deadLetter(frame[1] as number, frame[2] as number, frame[3] as DeadLetterReason, frame[4] as Selector, frame[5])
+      if (head === REPLY) link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
+      else if (head === DEAD_LETTER) link.deadLetter(frame[1] as number, frame[2] as number, 'encode-failed', frame[4] as Selector, undefined)
+      else {
+        const [target, unsent] = this.#unsentDelivery(head, frame)
+        this.undeliverable(target, unsent, 'encode-failed', failure)
+      }
     }
+  }
+
+  /** A delivery frame (plain, prioritised or forwarded) as its target and envelope, without the body. */
+  #unsentDelivery(head: number, frame: unknown[]): [number, Envelope] {
+    if (head > 0) return [head, envelope(frame[1] as number, this.thread, frame[2] as number, frame[3] as Selector, undefined)]
+    if (head === DELIVER_PRIORITY) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
+    const router = frame[8] as number
+    const route = router === 0 ? undefined : this.routeOf(router, this.thread)
+    return [frame[1] as number, envelope(frame[2] as number, frame[3] as number, frame[4] as number, frame[5] as Selector, undefined, undefined, route)]
   }
 
   // ---- Lifecycle of actors on this thread ---------------------------------------------------
@@ -356,21 +422,26 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   /** Creates an actor here, as ordered by the system. Resolves once `onStart` has completed. */
   async spawnHere(order: SpawnOrder): Promise<void> {
     if (this.#closed) throw new SystemShutdownError(`spawn ${order.export}`)
-    const actorClass = await this.registry.load(order.module, order.export)
+    const isRouter = order.module === ROUTER_MODULE
+    const actorClass = isRouter ? RouterActor : await this.registry.load(order.module, order.export)
     const args = order.args ? decodeValue(order.args, this) : []
     if (!Array.isArray(args)) throw new SpawnError(order.module, order.export, 'constructor arguments must be an array')
     const self = new ActorRefImpl(order.id, this.thread, order.name, this)
     const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
-    const cell = new ActorCell(self, parent, messageHandlersOf(actorClass), this, order.mailbox, order.handlerTimeoutMs)
+    const handlers = messageHandlersOf(actorClass)
+    const cell = isRouter
+      ? new RouterCell(self, parent, handlers, this, order.mailbox, this)
+      : new ActorCell(self, parent, handlers, this, order.mailbox, order.handlerTimeoutMs)
     const context = new HostedActorContext(cell, this)
+    const construct = (constructorArgs: unknown[]): Actor & ActorLifecycle =>
+      constructWithContext(context, () =>
+        isRouter ? new RouterActor(cell as RouterCell, constructorArgs[0] as RouterArgs) : new (actorClass as LoadedActorClass)(...constructorArgs),
+      )
     // Restarts build from the encoded arguments again, so no state leaks from the failed instance.
-    const create = (): Actor & ActorLifecycle => {
-      const fresh = order.args ? (decodeValue(order.args, this) as unknown[]) : []
-      return constructWithContext(context, () => new actorClass(...fresh))
-    }
+    const create = (): Actor & ActorLifecycle => construct(order.args ? (decodeValue(order.args, this) as unknown[]) : [])
     let instance: Actor & ActorLifecycle
     try {
-      instance = constructWithContext(context, () => new actorClass(...args))
+      instance = construct(args)
     } catch (error) {
       throw new SpawnError(order.module, order.export, `the constructor threw: ${errorMessage(error)}`, { cause: error })
     }
@@ -402,8 +473,27 @@ export class Host implements RefRuntime, LinkOwner, CellHost {
   /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
     const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
-    const info = await this.#options.system.spawn(parent, request)
+    const info = await this.spawnRequest(parent, request)
     return this.refTo<A>(info.id, info.thread, info.name)
+  }
+
+  /** Spawns from an already validated request. */
+  spawnRequest(parent: number, request: SpawnRequest): Promise<RefInfo> {
+    return this.#options.system.spawn(parent, request)
+  }
+
+  /** What building a router's request needs from this thread. */
+  get routerContext(): RouterRequestContext {
+    return {
+      registry: this.registry,
+      workerCount: this.#options.workerCount,
+      maxMessageBytes: this.#options.maxMessageBytes,
+      registerKeyFunction: (keyFunction) => {
+        const token = `key-${this.#keyFunctions.size + 1}`
+        this.#keyFunctions.set(token, keyFunction)
+        return token
+      },
+    }
   }
 
   watch(watcher: number, watched: number, on: boolean): Promise<void> {

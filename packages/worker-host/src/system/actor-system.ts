@@ -1,4 +1,19 @@
-import type { ActorClass, ActorRef, ActorSystemOptions, ActorTypeRef, OffloadOptions, SpawnOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '@troupe/core'
+import type {
+  ActorClass,
+  ActorRef,
+  ActorSystemOptions,
+  ActorTypeRef,
+  GroupRouter,
+  OffloadOptions,
+  PoolRouter,
+  PoolRouterOptions,
+  RouterOptions,
+  SpawnOptions,
+  TaskFunction,
+  TaskInput,
+  TaskOutput,
+  TaskRef,
+} from '@troupe/core'
 import { InvalidOptionError, TaskNotAllowedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
@@ -8,6 +23,8 @@ import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
 import { utilizationBetween } from './scheduler.js'
 import { SystemRuntime } from './system-runtime.js'
+import { RouterHandle } from '../router/router-handle.js'
+import { buildRouterRequest } from '../router/router-request.js'
 import type { WorkerLaunch } from './worker-handle.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
@@ -89,6 +106,22 @@ export class ActorSystem implements AsyncDisposable {
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
     return this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
+  }
+
+  /**
+   * Creates a router: a ref whose messages go to its routees, chosen by `strategy`.
+   * - Pool: `system.router(Worker, { strategy, size, routee })` spawns `size` routees as the
+   *   router's children; the router supervises them (`supervision`) and can be resized.
+   * - Group: `system.router([a, b, c], { strategy })` routes to existing actors.
+   * Resolves once the routees are in place.
+   */
+  router<C extends ActorClass>(type: C | ActorTypeRef<C>, options: PoolRouterOptions<ConstructorParameters<C>>): Promise<PoolRouter<InstanceType<C>>>
+  router<A>(routees: readonly ActorRef<A>[], options: RouterOptions): Promise<GroupRouter<A>>
+  async router(target: unknown, options: RouterOptions): Promise<PoolRouter<unknown> & GroupRouter<unknown>> {
+    const host = this.#runtime.mainHost
+    const { request, args } = await buildRouterRequest(host.routerContext, target, options)
+    const info = await host.spawnRequest(0, request)
+    return new RouterHandle(info.id, info.thread, info.name, host, args, (updated) => this.#runtime.replaceArgs(info.id, [updated]))
   }
 
   /** Finds a live actor by name. */

@@ -21,7 +21,8 @@ export interface ActorRecord {
   readonly parent: number
   /** In start order: OTP stops children in reverse start order. */
   readonly children: number[]
-  readonly blueprint: ActorBlueprint
+  /** Replaced (never mutated) when a re-creation must use other arguments. */
+  blueprint: ActorBlueprint
   stopping: Promise<void> | undefined
   /** Its worker died and it has not been re-created yet. */
   lost: boolean

@@ -1,5 +1,5 @@
 import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
-import { STOP, TERMINATED, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
@@ -237,6 +237,12 @@ export class SystemRuntime implements SystemPort {
 
   actorFailed(id: number, error: WireError): void {
     void this.supervisor.childFailed(id, fromWireError(error))
+  }
+
+  /** New constructor arguments for an actor's re-creation after a crash (a group router's membership). */
+  replaceArgs(id: number, args: unknown[]): void {
+    const record = this.directory.get(id)
+    if (record) record.blueprint = { ...record.blueprint, args: encodeValue(args) }
   }
 
   /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */

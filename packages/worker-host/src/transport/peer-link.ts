@@ -5,7 +5,9 @@ import {
   createEncoder,
   DEAD_LETTER,
   DELIVER_PRIORITY,
+  FORWARD,
   REPLY,
+  ROUTED,
   type DeadLetterReason,
   type Selector,
 } from '@troupe/core/internal'
@@ -55,6 +57,18 @@ export class PeerLink {
     this.#touch()
   }
 
+  /** A message a router passes on: its original sender thread and correlation go with it. */
+  forward(target: number, sender: number, senderThread: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, router: number): void {
+    this.#frames.push(FORWARD, target, sender, senderThread, correlation, selector, body, priority ?? null, router)
+    this.#touch()
+  }
+
+  /** Tells `router` (on the other end) that `routee` has processed one message it forwarded. */
+  routed(router: number, routee: number): void {
+    this.#frames.push(ROUTED, router, routee)
+    this.#touch()
+  }
+
   reply(correlation: number, status: number, value: unknown): void {
     this.#frames.push(REPLY, correlation, status, value)
     this.#touch()
@@ -62,6 +76,12 @@ export class PeerLink {
 
   deadLetter(recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void {
     this.#frames.push(DEAD_LETTER, recipient, sender, reason, selector, body)
+    this.#touch()
+  }
+
+  /** Queues a frame again, as it was (after its batch failed to encode as a whole). */
+  resend(frame: readonly unknown[]): void {
+    for (const slot of frame) this.#frames.push(slot)
     this.#touch()
   }
 
