@@ -104,7 +104,7 @@ export class Player extends Actor<Player> {
     const seat = this.#seats.get(roomName)
     if (seat === undefined) return undefined
     const { joinedAfter, leftAfter, seen, afterLeaving, winner } = seat
-    return { player: this.#name, room: roomName, thread: this.ctx.thread, joinedAfter, leftAfter, seen, afterLeaving, winner: winner?.winner }
+    return { player: this.#name, room: roomName, thread: this.ctx.thread, joinedAfter, leftAfter, seen: [...seen], afterLeaving, winner: winner?.winner }
   }
 
   thread(): number {

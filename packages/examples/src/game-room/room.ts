@@ -58,7 +58,8 @@ export class Room extends Actor {
       members: [...this.#members.keys()],
       scores: this.#board(),
       winner: this.#winner,
-      updates: this.#updates,
+      // A copy: an asker on this thread would otherwise share the live array (no copy on the same thread).
+      updates: [...this.#updates],
     }
   }
 
