@@ -135,6 +135,20 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'memory.per-actor',
     goal: { op: '<=', value: 400 },
   },
+  {
+    id: 'P10',
+    name: 'balancing pool router vs piscina shared queue, uneven jobs/s',
+    numerator: 'routing.uneven.balancing',
+    denominator: 'baseline.piscina.uneven',
+    goal: { op: '>=', value: 0.9 },
+  },
+  {
+    id: 'P11',
+    name: 'balancing vs round-robin pool router, uneven jobs/s',
+    numerator: 'routing.uneven.balancing',
+    denominator: 'routing.uneven.round-robin',
+    goal: { op: '>=', value: 1.3 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

@@ -39,6 +39,9 @@ const fullRun: BenchmarkResult[] = [
   { ...result('offload.tasks', 30e3), unit: 'tasks/s' },
   { ...result('baseline.piscina.tasks', 33e3), unit: 'tasks/s' },
   { ...result('memory.per-actor', 500), unit: 'B' },
+  { ...result('routing.uneven.balancing', 800), unit: 'jobs/s' },
+  { ...result('routing.uneven.round-robin', 500), unit: 'jobs/s' },
+  { ...result('baseline.piscina.uneven', 850), unit: 'jobs/s' },
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */

@@ -1,10 +1,11 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, routing.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { memoryPerActor } from './memory.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
 import { restartLatencyP50 } from './restart.js'
+import { routingBenchmarks } from './routing.js'
 import { savinaBenchmarks } from './savina/index.js'
 import { skynet1m } from './skynet.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
@@ -25,4 +26,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   mutexAtomics,
   actorCounter,
   ...savinaBenchmarks,
+  ...routingBenchmarks,
 ]

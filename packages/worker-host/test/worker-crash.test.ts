@@ -62,12 +62,12 @@ describe('a worker that dies is replaced and its actors restarted', () => {
   })
 
   it('an infinite loop: missed heartbeats get the worker terminated, then recovered', async () => {
-    const { events, victim, neighbour, bystander } = await setup({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 500 })
+    const { events, victim, neighbour, bystander } = await setup({ heartbeatIntervalMs: 50, heartbeatTimeoutMs: 1000 })
     victim.tell.spinForever()
     await expectRecovered(events, [victim, neighbour], bystander, /hung: no heartbeat/)
     const hung = events.find((e) => e.type === 'worker-hung')
     expect(hung).toMatchObject({ type: 'worker-hung', thread: 2 })
-    expect(hung && hung.type === 'worker-hung' && hung.silentMs).toBeGreaterThan(500)
+    expect(hung && hung.type === 'worker-hung' && hung.silentMs).toBeGreaterThan(1000)
   })
 })
 
