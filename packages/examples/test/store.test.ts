@@ -167,6 +167,7 @@ describe('the LogWriter actor (real threads)', () => {
     expect(stats.largestGroup).toBeGreaterThan(1)
     expect(Math.max(...answers.map((answer) => answer.group))).toBe(stats.largestGroup)
     expect(new Set(answers.map((answer) => answer.flush)).size).toBe(stats.flushes)
+    expect(answers.every((answer) => answer.fence === fence)).toBe(true) // each answer names the append's owner
     expect(events.filter((event) => event.type === 'actor-failed')).toEqual([])
   })
 

@@ -26,14 +26,21 @@ export class Buyer extends Actor {
   }
 
   async #attempt(purchaseId: string): Promise<AttemptOutcome> {
-    for (let tries = 1; ; tries++) {
+    let lastFailure = ''
+    for (let tries = 1; tries <= MAX_TRIES; tries++) {
       try {
         const result = await this.#inventory.ask.buy(purchaseId, this.#name)
-        return { ...result, tries }
+        // A reply is matched to its ask by a number that restarts when a worker is replaced, so
+        // after a crash an answer meant for the previous life of this buyer's worker could land
+        // here. It is not ours: ask again (safe, the inventory is idempotent per purchase id).
+        if (result.purchaseId === purchaseId) return { ...result, tries }
+        lastFailure = `a reply for ${result.purchaseId}`
       } catch (error) {
-        if (!isRetryable(error) || tries >= MAX_TRIES) return { status: 'unanswered', purchaseId, tries, error: describeError(error) }
+        if (!isRetryable(error)) return { status: 'unanswered', purchaseId, tries, error: describeError(error) }
+        lastFailure = describeError(error)
         await delay(retryDelayMs(tries))
       }
     }
+    return { status: 'unanswered', purchaseId, tries: MAX_TRIES, error: lastFailure }
   }
 }

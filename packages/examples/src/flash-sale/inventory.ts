@@ -1,5 +1,5 @@
 import { Actor, type ActorLifecycle, type ActorRef, type DeferredReply } from 'troupe'
-import type { LogWriter } from '../store/index.js'
+import type { Appended, LogWriter } from '../store/index.js'
 import { PurchaseUncertainError } from './errors.js'
 import type { PurchaseResult } from './purchase.js'
 import { openingRecords, readSale, saleRecords, type Product } from './sale-records.js'
@@ -52,6 +52,7 @@ export class Inventory extends Actor<Inventory> implements ActorLifecycle {
   /** Loads the sale from the writer. On a first start, opens it; after a restart, resumes it. */
   async onStart(): Promise<void> {
     const { fence, entries } = await this.#writer.ask.load()
+    if (typeof fence !== 'string' || !Array.isArray(entries)) throw new Error('the writer answered load() with something else: a stray reply')
     this.#fence = fence
     const sale = readSale(entries)
     for (const [purchaseId, buyer] of sale.purchases) this.#sold.set(purchaseId, buyer)
@@ -87,7 +88,7 @@ export class Inventory extends Actor<Inventory> implements ActorLifecycle {
     const written = this.#writer.ask.append(this.#fence, saleRecords(purchaseId, buyer, this.#available()))
     this.ctx.pipeToSelf(
       written,
-      () => this.#recorded(sale, buyer),
+      (appended) => this.#recorded(sale, buyer, appended),
       (error) => this.#lostTrack(error),
     )
     return reply
@@ -120,8 +121,15 @@ export class Inventory extends Actor<Inventory> implements ActorLifecycle {
     return this.#initial - this.#sold.size - this.#pending.size
   }
 
-  #recorded(sale: PendingSale, buyer: string): void {
+  #recorded(sale: PendingSale, buyer: string, appended: Appended): void {
     if (this.#defunct) return
+    // troupe matches a reply to its ask by a number that restarts with a replaced worker, so a
+    // reply meant for an append of this worker's previous life could land here. An answer to
+    // another fence proves nothing about this sale: treat it as a lost write.
+    if (appended.fence !== this.#fence) {
+      this.#lostTrack(new Error('an append was answered for another fence'))
+      return
+    }
     this.#pending.delete(sale.purchaseId)
     this.#sold.set(sale.purchaseId, buyer)
     for (const reply of sale.replies) reply.resolve({ status: 'sold', purchaseId: sale.purchaseId, replayed: false })

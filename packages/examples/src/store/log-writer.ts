@@ -8,7 +8,7 @@ import { LogState } from './log-state.js'
 import { checkRecords, type LogRecord } from './record.js'
 import type { Appended, Loaded, LogWriterOptions, WriterStats } from './writer-types.js'
 
-type PendingAppend = { readonly records: LogRecord[]; readonly reply: DeferredReply<Appended> }
+type PendingAppend = { readonly fence: string; readonly records: LogRecord[]; readonly reply: DeferredReply<Appended> }
 
 /** The one I/O operation in progress; the next starts when it ends. */
 type Running = { readonly kind: 'flush'; readonly batch: PendingAppend[]; readonly done: Promise<void> } | { readonly kind: 'compaction'; readonly done: Promise<void> }
@@ -91,7 +91,7 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
       reply.reject(error)
       return reply
     }
-    this.#waiting.push({ records: checked, reply })
+    this.#waiting.push({ fence, records: checked, reply })
     this.#pump()
     return reply
   }
@@ -145,10 +145,10 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
   /** The batch is on disk: it becomes part of the state, and its appends are answered. */
   #commit(batch: PendingAppend[]): void {
     const flush = ++this.#counters.flushes
-    for (const { records, reply } of batch) {
+    for (const { fence, records, reply } of batch) {
       this.#state.apply(records)
       this.#counters.records += records.length
-      reply.resolve({ flush, group: batch.length })
+      reply.resolve({ fence, flush, group: batch.length })
     }
     this.#counters.appends += batch.length
     this.#counters.largestGroup = Math.max(this.#counters.largestGroup, batch.length)

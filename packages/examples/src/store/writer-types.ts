@@ -17,6 +17,8 @@ export type Loaded = {
 
 /** What `append()` answers once the records are durable. */
 export type Appended = {
+  /** The fence the append was accepted under: lets the owner match the answer to its own append. */
+  readonly fence: string
   /** Which write+fsync round made them durable (1, 2, ...; counted since the writer started). */
   readonly flush: number
   /** How many appends that round made durable together, this one included. */
