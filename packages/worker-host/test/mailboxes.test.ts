@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HandlerTimeoutError, MailboxFullError, type DeadLetter, type SystemEvent } from '../src/index.js'
-import { Door, Gatekeeper, Producer, Recipient } from './fixtures/mailboxes.js'
+import { Door, Flooder, Gatekeeper, Producer, Recipient } from './fixtures/mailboxes.js'
 import { fixture, startSystem } from './helpers/system.js'
 
 const ACTORS = [fixture('mailboxes.ts')]
@@ -61,6 +61,60 @@ describe('bounded mailboxes', () => {
     await expect.poll(async () => (await consumer.ask.seen()).length).toBe(count)
     expect(depths.length).toBeGreaterThan(3)
     expect(Math.max(...depths)).toBeLessThanOrEqual(capacity)
+  })
+
+  it('backpressure across threads: producers that tell in a loop cannot grow the consumer past its capacity', async () => {
+    const system = await startSystem({ actors: ACTORS })
+    const capacity = 90
+    const window = capacity / 3 // main + 2 workers share the capacity as credit
+    const consumer = await system.spawn(Recipient, { placement: { worker: 1 }, mailbox: { capacity, overflow: 'backpressure' } })
+    const gatekeeper = await system.spawn(Gatekeeper, { placement: { worker: 1 } })
+    const flooder = await system.spawn(Flooder, { placement: { worker: 0 } })
+    void consumer.ask.hold() // the consumer is busy until the gate opens
+    const count = 5_000
+    expect(await flooder.ask.flood(consumer, 'w', count)).toBe(count)
+    for (let i = 0; i < count; i++) consumer.tell.take(`m${i}`) // and the main thread floods too
+
+    // Each producer thread got exactly its window in; the rest waits on its own side.
+    const threads = async () => (await system.stats()).threads
+    await expect.poll(async () => (await threads())[1]!.awaitingCredit).toBe(count - window)
+    expect((await threads())[0]!.awaitingCredit).toBe(count - window)
+    await expect.poll(async () => (await threads())[2]!.mailboxDepth + (await threads())[2]!.parked).toBe(2 * window)
+
+    // Sample the consumer's queue while it drains (credits come back only as messages leave it,
+    // so it cannot grow): never above capacity; nothing lost or reordered.
+    gatekeeper.tell.open()
+    const depths: number[] = []
+    for (let seen = 0; seen < 2 * count; seen = (await consumer.ask.seen()).length) {
+      const consumerThread = (await threads())[2]!
+      depths.push(consumerThread.mailboxDepth + consumerThread.parked)
+    }
+    expect(Math.max(0, ...depths)).toBeLessThanOrEqual(capacity)
+    const seen = await consumer.ask.seen()
+    expect(seen.filter((item) => item.startsWith('w'))).toEqual(Array.from({ length: count }, (_, i) => `w${i}`))
+    expect(seen.filter((item) => item.startsWith('m'))).toEqual(Array.from({ length: count }, (_, i) => `m${i}`))
+    expect(system.deadLetters.count).toBe(0)
+    const after = await threads()
+    expect(after.map((thread) => thread.awaitingCredit)).toEqual([0, 0, 0])
+  })
+
+  it("backpressure across threads: a consumer's worker dying gives its producers their credit back", async () => {
+    const system = await startSystem({ actors: ACTORS })
+    const events: SystemEvent[] = []
+    system.events.subscribe((event) => events.push(event))
+    const consumer = await system.spawn(Recipient, { placement: { worker: 1 }, mailbox: { capacity: 6, overflow: 'backpressure' } })
+    const gatekeeper = await system.spawn(Gatekeeper, { placement: { worker: 1 } })
+    const flooder = await system.spawn(Flooder, { placement: { worker: 0 } })
+    void consumer.ask.hold().catch(() => undefined)
+    await flooder.ask.flood(consumer, 'w', 100)
+    await expect.poll(async () => (await system.stats()).threads[1]!.awaitingCredit).toBe(98) // window: 6 / 3 threads
+
+    // The two messages in the consumer's mailbox die with its worker; the 98 waiting for credit
+    // go to the restarted consumer, in order.
+    gatekeeper.tell.crash()
+    await expect.poll(() => events.some((event) => event.type === 'worker-recovered'), { timeout: 10_000 }).toBe(true)
+    await expect.poll(() => consumer.ask.seen(), { timeout: 10_000 }).toEqual(Array.from({ length: 98 }, (_, i) => `w${i + 2}`))
+    expect((await system.stats()).threads[1]!.awaitingCredit).toBe(0)
   })
 })
 

@@ -73,6 +73,18 @@ export function resolveMailbox(options: unknown): ResolvedMailbox {
   return { capacity: capacity ?? Infinity, overflow, priority }
 }
 
+/**
+ * How many messages one thread may have on their way to (or waiting in) an actor's mailbox:
+ * its credit window. Only `backpressure` mailboxes are flow-controlled across threads; each of
+ * the `threads` gets an equal share of the capacity, so together they cannot exceed it (at
+ * least one each, so a capacity below the thread count still lets every thread send).
+ * 0 means no flow control.
+ */
+export function creditWindow(mailbox: ResolvedMailbox, threads: number): number {
+  if (mailbox.overflow !== 'backpressure' || !Number.isFinite(mailbox.capacity)) return 0
+  return Math.max(1, Math.floor(mailbox.capacity / threads))
+}
+
 export function createMailbox<T extends MailboxItem>(options: ResolvedMailbox): Mailbox<T> {
   return options.priority ? new PriorityMailbox<T>(options) : new FifoMailbox<T>(options)
 }

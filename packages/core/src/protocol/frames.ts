@@ -9,6 +9,8 @@
  *   Prioritised  DELIVER_PRIORITY, target, sender, correlation, selector, body, priority
  *   Forward      FORWARD, target, sender, senderThread, correlation, selector, body, priority, router
  *   Routed       ROUTED, router, routee
+ *   Credited     DELIVER_CREDITED, target, sender, correlation, selector, body, priority
+ *   Credit       CREDIT, target, count
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -22,6 +24,10 @@
  *   the routee replies straight to the asker; `priority` is null for normal. `router` is the
  *   router's id when it wants to hear when the routee has processed the message (a `Routed`
  *   frame back to it), else 0.
+ * - A message to an actor with a flow-controlled (`backpressure`) mailbox spends one of the
+ *   sending thread's credits for that actor and travels as `Credited` (`priority` null for
+ *   normal); once it leaves the mailbox, the consumer's thread gives the credit back with a
+ *   `Credit` frame (counts add up per turn).
  */
 
 export const REPLY = -1
@@ -29,6 +35,8 @@ export const DEAD_LETTER = -2
 export const DELIVER_PRIORITY = -4
 export const FORWARD = -5
 export const ROUTED = -6
+export const DELIVER_CREDITED = -7
+export const CREDIT = -8
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
@@ -36,6 +44,8 @@ export const DEAD_LETTER_SLOTS = 6
 export const DELIVER_PRIORITY_SLOTS = 7
 export const FORWARD_SLOTS = 9
 export const ROUTED_SLOTS = 3
+export const DELIVER_CREDITED_SLOTS = 7
+export const CREDIT_SLOTS = 3
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -57,6 +67,10 @@ export function frameSlots(head: number): number {
       return FORWARD_SLOTS
     case ROUTED:
       return ROUTED_SLOTS
+    case DELIVER_CREDITED:
+      return DELIVER_CREDITED_SLOTS
+    case CREDIT:
+      return CREDIT_SLOTS
     default:
       throw new Error(`protocol error: unknown frame kind ${String(head)}`)
   }

@@ -121,6 +121,8 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
     readonly name: string | undefined,
     readonly runtime: RefRuntime,
     readonly options?: MessageOptions,
+    /** The actor's credit window when its mailbox is flow-controlled across threads (see `creditWindow`), else 0. */
+    readonly window = 0,
   ) {}
 
   get tell(): Tell<A> {
@@ -136,7 +138,7 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   }
 
   with(options: MessageOptions): ActorRef<A> {
-    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...options })
+    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...options }, this.window)
   }
 
   toString(): string {

@@ -7,11 +7,12 @@ const ACTOR_REF_EXTENSION = 0x41
 addExtension({
   Class: ActorRefImpl,
   type: ACTOR_REF_EXTENSION,
-  write(ref: ActorRefImpl): [number, number, string | undefined] {
-    return [ref.id, ref.home, ref.name]
+  // The credit window travels with the ref, so whoever receives it sends under flow control.
+  write(ref: ActorRefImpl): [number, number, string | undefined] | [number, number, string | undefined, number] {
+    return ref.window === 0 ? [ref.id, ref.home, ref.name] : [ref.id, ref.home, ref.name, ref.window]
   },
-  read([id, home, name]: [number, number, string | undefined]): ActorRefImpl {
-    return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime)
+  read([id, home, name, window]: [number, number, string | undefined, number?]): ActorRefImpl {
+    return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime, undefined, window ?? 0)
   },
 })
 

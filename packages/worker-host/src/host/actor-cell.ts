@@ -18,6 +18,8 @@ export interface CellHost {
   cellStopped(cell: ActorCell): void
   /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
   routeeDone(route: Route, routee: number): void
+  /** A flow-controlled message left `target`'s mailbox: `thread` gets its credit back. */
+  creditReturned(thread: number, target: number): void
 }
 
 type MessageTarget = Actor & {
@@ -138,6 +140,7 @@ export class ActorCell implements Runnable {
     while (done < budget && !this.#busy) {
       const next = this.mailbox.dequeue(this.#admit)
       if (next === undefined) break
+      if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
       done++
       // An accepted send was answered on acceptance: from here on it is a tell.
       this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)

@@ -16,6 +16,8 @@ export interface Envelope {
   readonly system: boolean
   /** Set when a router forwarded it and wants to hear once it has been processed. */
   readonly route: Route | undefined
+  /** The thread whose credit it spent (flow control), to be given back when it leaves the mailbox; -1: none. */
+  readonly credit: number
 }
 
 /** A router waiting for completion reports; one object per router, shared by its envelopes. */
@@ -33,8 +35,9 @@ export function envelope(
   body: unknown,
   priority?: MessagePriority,
   route?: Route,
+  credit = -1,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit }
 }
 
 /** The same message, as a router forwards it: tracked by `route`, or not. */

@@ -21,6 +21,10 @@ import {
   DEAD_LETTER,
   DELIVER_SLOTS,
   DEAD_LETTER_SLOTS,
+  CREDIT,
+  CREDIT_SLOTS,
+  DELIVER_CREDITED,
+  DELIVER_CREDITED_SLOTS,
   DELIVER_PRIORITY,
   DELIVER_PRIORITY_SLOTS,
   FORWARD,
@@ -36,6 +40,7 @@ import {
   STOP,
   checkMessage,
   constructWithContext,
+  creditWindow,
   decodeValue,
   decodeWith,
   describeRef,
@@ -50,6 +55,7 @@ import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import type { HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
+import { CreditWindow } from '../transport/credit-window.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
 import { Dispatcher } from './dispatcher.js'
@@ -125,6 +131,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   readonly #routes = new Map<number, Route>()
   /** Main thread: consistent-hash key functions of routers placed here, by token. */
   readonly #keyFunctions = new Map<string, KeyFunction>()
+  /** Flow control towards actors on other threads with `backpressure` mailboxes, by actor id. */
+  readonly #windows = new Map<number, CreditWindow>()
+  /** Credits to give back, per sending thread and actor, gathered over a turn. */
+  readonly #owed = new Map<number, Map<number, number>>()
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
@@ -177,7 +187,42 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
     } else {
-      this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body, priority)
+      // Most refs are not flow-controlled; the map is only consulted once some actor is.
+      const window = ref.window !== 0 || this.#windows.size !== 0 ? this.#windowOf(ref) : undefined
+      if (window === undefined) this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body, priority)
+      else if (window.take()) this.#link(ref.home).deliverCredited(ref.id, sender, correlation, selector, body, priority)
+      else window.held.push(envelope(sender, this.thread, correlation, selector, body, priority))
+    }
+  }
+
+  /** The flow control towards `ref`'s actor: known from this ref, or from an earlier one to it. */
+  #windowOf(ref: ActorRefImpl): CreditWindow | undefined {
+    let window = this.#windows.get(ref.id)
+    if (window === undefined && ref.window !== 0) {
+      window = new CreditWindow(ref.id, ref.home, ref.window)
+      this.#windows.set(ref.id, window)
+    }
+    return window
+  }
+
+  /** Sends what waited for credit, in order, while there is credit. */
+  #release(window: CreditWindow): void {
+    for (let held = window.release(); held !== undefined; held = window.release()) {
+      if (this.#closed) this.undeliverable(window.target, held, 'shutdown')
+      else this.#link(window.home).deliverCredited(window.target, held.sender, held.correlation, held.selector, held.body, held.priority)
+    }
+  }
+
+  creditReturned(thread: number, target: number): void {
+    let perTarget = this.#owed.get(thread)
+    if (perTarget === undefined) {
+      perTarget = new Map()
+      this.#owed.set(thread, perTarget)
+    }
+    perTarget.set(target, (perTarget.get(target) ?? 0) + 1)
+    if (!this.#flushQueued) {
+      this.#flushQueued = true
+      queueMicrotask(this.#flush)
     }
   }
 
@@ -227,8 +272,9 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   undeliverable(recipient: ActorRefImpl | number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void {
     const id = typeof recipient === 'number' ? recipient : recipient.id
-    // A router waiting to hear about it must not count it in flight for ever.
+    // A router waiting to hear about it must not count it in flight for ever; nor its sender a credit.
     if (envelope.route !== undefined) this.routeeDone(envelope.route, id)
+    if (envelope.credit >= 0) this.creditReturned(envelope.credit, id)
     if (envelope.correlation !== 0) {
       this.replyError(envelope, error ?? this.#undeliverableError(id, reason))
       return
@@ -331,6 +377,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   readonly #flush = (): void => {
     this.#flushQueued = false
+    if (this.#owed.size > 0 && !this.#closed) {
+      for (const [thread, perTarget] of this.#owed) for (const [target, count] of perTarget) this.#link(thread).credit(target, count)
+      this.#owed.clear()
+    }
     const dirty = this.#dirty
     this.#dirty = []
     for (const link of dirty) link.flush()
@@ -362,6 +412,20 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
           envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route),
         )
         i += FORWARD_SLOTS
+      } else if (head === DELIVER_CREDITED) {
+        const priority = (frames[i + 6] as MessagePriority | null) ?? undefined
+        this.#deliverLocal(
+          frames[i + 1] as number,
+          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from),
+        )
+        i += DELIVER_CREDITED_SLOTS
+      } else if (head === CREDIT) {
+        const window = this.#windows.get(frames[i + 1] as number)
+        if (window !== undefined) {
+          window.grant(frames[i + 2] as number)
+          this.#release(window)
+        }
+        i += CREDIT_SLOTS
       } else if (head === ROUTED) {
         this.routeeDone(this.routeOf(frames[i + 1] as number, this.thread), frames[i + 2] as number)
         i += ROUTED_SLOTS
@@ -412,6 +476,13 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   #unsentDelivery(head: number, frame: unknown[]): [number, Envelope] {
     if (head > 0) return [head, envelope(frame[1] as number, this.thread, frame[2] as number, frame[3] as Selector, undefined)]
     if (head === DELIVER_PRIORITY) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
+    if (head === DELIVER_CREDITED) {
+      // It never left: its credit is this thread's again.
+      const window = this.#windows.get(frame[1] as number)
+      window?.grant(1)
+      if (window) queueMicrotask(() => this.#release(window))
+      return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
+    }
     const router = frame[8] as number
     const route = router === 0 ? undefined : this.routeOf(router, this.thread)
     return [frame[1] as number, envelope(frame[2] as number, frame[3] as number, frame[4] as number, frame[5] as Selector, undefined, undefined, route)]
@@ -426,8 +497,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     const actorClass = isRouter ? RouterActor : await this.registry.load(order.module, order.export)
     const args = order.args ? decodeValue(order.args, this) : []
     if (!Array.isArray(args)) throw new SpawnError(order.module, order.export, 'constructor arguments must be an array')
-    const self = new ActorRefImpl(order.id, this.thread, order.name, this)
-    const parent = order.parent && new ActorRefImpl(order.parent.id, order.parent.thread, order.parent.name, this)
+    const self = new ActorRefImpl(order.id, this.thread, order.name, this, undefined, creditWindow(order.mailbox, this.#options.workerCount + 1))
+    const parent = order.parent && this.refTo(order.parent.id, order.parent.thread, order.parent.name, order.parent.window)
     const handlers = messageHandlersOf(actorClass)
     const cell = isRouter
       ? new RouterCell(self, parent, handlers, this, order.mailbox, this)
@@ -474,7 +545,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
     const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
     const info = await this.spawnRequest(parent, request)
-    return this.refTo<A>(info.id, info.thread, info.name)
+    return this.refTo<A>(info.id, info.thread, info.name, info.window)
   }
 
   /** Spawns from an already validated request. */
@@ -524,22 +595,30 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
     const info = await this.#options.system.lookup(name)
-    return info && this.refTo<A>(info.id, info.thread, info.name)
+    return info && this.refTo<A>(info.id, info.thread, info.name, info.window)
   }
 
   /** A ref to an actor that lives on `thread`, usable from this thread. */
-  refTo<A>(id: number, thread: number, name?: string): ActorRefImpl<A> {
-    return new ActorRefImpl<A>(id, thread, name, this)
+  refTo<A>(id: number, thread: number, name?: string, window = 0): ActorRefImpl<A> {
+    return new ActorRefImpl<A>(id, thread, name, this, undefined, window)
   }
 
   stats(): HostStats {
     let mailboxDepth = 0
-    for (const cell of this.#cells.values()) mailboxDepth += cell.mailbox.length
+    let parked = 0
+    for (const cell of this.#cells.values()) {
+      mailboxDepth += cell.mailbox.length
+      parked += cell.mailbox.parked
+    }
+    let awaitingCredit = 0
+    for (const window of this.#windows.values()) awaitingCredit += window.held.length
     const { active, idle } = performance.eventLoopUtilization()
     return {
       thread: this.thread,
       actors: this.#cells.size,
       mailboxDepth,
+      parked,
+      awaitingCredit,
       processed: this.dispatcher.processed,
       pendingAsks: this.asks.size,
       eventLoop: { active, idle },
@@ -552,6 +631,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     if (this.#closed) return
     this.#flush()
     this.#closed = true
+    // Messages still waiting for credit will not be sent now.
+    for (const window of this.#windows.values()) for (const held of window.held.drain()) this.undeliverable(window.target, held, 'shutdown')
     for (const link of this.#links.values()) link.close()
     this.#links.clear()
     this.asks.failAll(() => new SystemShutdownError('ask'))
@@ -564,6 +645,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   threadDied(thread: number, reason: string): void {
     this.asks.failThread(thread, reason)
     this.#links.get(thread)?.detach()
+    // What was in flight to its actors died with it: their windows are whole again.
+    for (const window of this.#windows.values()) {
+      if (window.home !== thread) continue
+      window.reset()
+      this.#release(window)
+    }
   }
 }
 

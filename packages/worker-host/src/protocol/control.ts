@@ -30,6 +30,8 @@ export interface RefInfo {
   id: number
   thread: number
   name: string | undefined
+  /** Its credit window when its mailbox is flow-controlled (`backpressure`), else 0. */
+  window: number
 }
 
 /** Placement as it crosses threads (refs flattened to id and thread). */
@@ -85,6 +87,10 @@ export interface HostStats {
   actors: number
   /** Messages waiting in all mailboxes of the thread. */
   mailboxDepth: number
+  /** Messages set aside by full `backpressure` mailboxes of the thread, waiting for room. */
+  parked: number
+  /** Messages this thread sent to flow-controlled actors elsewhere that wait here for credit. */
+  awaitingCredit: number
   /** Messages processed since the thread started. */
   processed: number
   pendingAsks: number

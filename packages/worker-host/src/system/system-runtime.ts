@@ -1,5 +1,5 @@
 import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
-import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
@@ -126,7 +126,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id,
       name: request.name,
-      parent: parentRecord && { id: parentRecord.id, thread: parentRecord.thread, name: parentRecord.name },
+      parent: parentRecord && this.#info(parentRecord),
       module: request.module,
       export: request.export,
       args: request.args,
@@ -142,7 +142,7 @@ export class SystemRuntime implements SystemPort {
     }
     this.scheduler.placed(thread)
     this.events.publish({ type: 'actor-started', actor: id, thread, name: request.name })
-    return { id, thread, name: request.name }
+    return { id, thread, name: request.name, window: creditWindow(request.mailbox, this.options.workers + 1) }
   }
 
   /**
@@ -191,7 +191,7 @@ export class SystemRuntime implements SystemPort {
 
   async lookup(name: string): Promise<RefInfo | undefined> {
     const record = this.directory.byName(name)
-    return record && { id: record.id, thread: record.thread, name: record.name }
+    return record && this.#info(record)
   }
 
   /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */
@@ -356,7 +356,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id: record.id,
       name: record.name,
-      parent: parent && { id: parent.id, thread: parent.thread, name: parent.name },
+      parent: parent && this.#info(parent),
       module: record.blueprint.module,
       export: record.blueprint.export,
       args: record.blueprint.args,
@@ -369,13 +369,18 @@ export class SystemRuntime implements SystemPort {
     record.lost = false
   }
 
+  /** Where an actor lives, as a host needs it to build a ref. */
+  #info(record: ActorRecord): RefInfo {
+    return { id: record.id, thread: record.thread, name: record.name, window: creditWindow(record.blueprint.mailbox, this.options.workers + 1) }
+  }
+
   #controlFor(thread: number): SystemControlApi {
     return {
       spawn: (parent, request) => settle(() => this.spawn(parent, request)),
       stop: (id, exit) => settle(() => this.stop(id, exit)),
       lookup: (name) => {
         const record = this.directory.byName(name)
-        return record && { id: record.id, thread: record.thread, name: record.name }
+        return record && this.#info(record)
       },
       connect: (from, to) => this.connect(from === thread ? from : thread, to),
       actorFailed: (id, error) => this.actorFailed(id, error),

@@ -4,6 +4,8 @@ import {
   createDecoder,
   createEncoder,
   DEAD_LETTER,
+  CREDIT,
+  DELIVER_CREDITED,
   DELIVER_PRIORITY,
   FORWARD,
   REPLY,
@@ -54,6 +56,18 @@ export class PeerLink {
   deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
     if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
     else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+    this.#touch()
+  }
+
+  /** A message to a flow-controlled actor, sent with one of this thread's credits for it. */
+  deliverCredited(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
+    this.#frames.push(DELIVER_CREDITED, target, sender, correlation, selector, body, priority ?? null)
+    this.#touch()
+  }
+
+  /** Gives `count` credits for `target` back to the thread at the other end. */
+  credit(target: number, count: number): void {
+    this.#frames.push(CREDIT, target, count)
     this.#touch()
   }
 
