@@ -75,7 +75,8 @@ describe('flash sale', () => {
 
   it('main() runs both sales and reports success', async () => {
     const lines: string[] = []
-    expect(await main((line) => lines.push(line))).toBe(true)
+    const passed = await main((line) => lines.push(line))
+    expect(passed, lines.join('\n')).toBe(true)
     expect(lines.at(-1)).toMatch(/^PASS/)
   })
 })

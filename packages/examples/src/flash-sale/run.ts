@@ -130,11 +130,11 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     }
     say('sale opens')
     const ids = Array.from({ length: attempts }, (_, i) => purchaseId(i + 1))
-    const rerunChunks = await shop({ buyers, chunks: chunked(ids, CHUNK_SIZE), onReport })
+    const rerunChunks = await unlessTerminated(system, shop({ buyers, chunks: chunked(ids, CHUNK_SIZE), onReport }))
     // Every attempt was answered, so the inventory is back; wait for its worker's recovery to
     // complete too (its other actors), so that the story and the numbers below are whole. The
     // deadline only keeps a broken run from hanging: the checks then report what is missing.
-    if (soldAtKill !== undefined) await waitAtMost(watch.recovered, RECOVERY_DEADLINE_MS)
+    if (soldAtKill !== undefined) await unlessTerminated(system, waitAtMost(watch.recovered, RECOVERY_DEADLINE_MS))
     watch.stop()
 
     const writerStats = await writer.ask.sync()
@@ -189,6 +189,19 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
     await system.shutdown()
     if (ownDir) await rm(dataDir, { recursive: true, force: true })
   }
+}
+
+/**
+ * `work`, unless the system shuts itself down first (its guardian gave up, e.g. because a
+ * replacement worker cannot start): then nothing will answer any more, so fail at once.
+ */
+async function unlessTerminated<T>(system: ActorSystem, work: Promise<T>): Promise<T> {
+  work.catch(() => undefined) // if the system wins the race, the work's own failure is moot
+  const terminated = system.whenTerminated().then(() => {
+    throw new Error('the actor system shut down during the sale')
+  })
+  terminated.catch(() => undefined) // resolves at the normal shutdown too, after the race
+  return Promise.race([work, terminated])
 }
 
 /** Waits for `promise`, or `ms` at most; clears its timer either way so no process waits on it. */
