@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { HandlerTimeoutError, MailboxFullError, type DeadLetter, type SystemEvent } from '../src/index.js'
-import { Door, Flooder, Gatekeeper, Producer, Recipient } from './fixtures/mailboxes.js'
+import { Door, Flooder, Gatekeeper, PrioritySender, Producer, Recipient } from './fixtures/mailboxes.js'
 import { fixture, startSystem } from './helpers/system.js'
 
 const ACTORS = [fixture('mailboxes.ts')]
@@ -131,6 +131,35 @@ describe('priority mailboxes', () => {
     recipient.tell.take('normal-2')
     gatekeeper.tell.open()
     await expect.poll(() => recipient.ask.seen()).toEqual(['high-1', 'high-2', 'normal-1', 'normal-2', 'low-1', 'low-2'])
+  })
+})
+
+describe('priority under load', () => {
+  it('thousands of mixed-priority messages from two threads are taken high, normal, low, each sender in order', async () => {
+    const { system, recipient, gatekeeper } = await blockedRecipient({ priority: true })
+    const sender = await system.spawn(PrioritySender, { placement: { worker: 0 } })
+    // A marker after `hold` from the same thread: once it waits, the recipient is surely held.
+    recipient.with({ priority: 'low' }).tell.take('marker')
+    await expect.poll(async () => (await system.stats()).threads[2]!.mailboxDepth).toBe(1)
+    const count = 3_000
+    await sender.ask.send(recipient, 'w', count)
+    const levels = ['low', 'normal', 'high'] as const
+    for (let i = 0; i < count; i++) recipient.with({ priority: levels[i % 3]! }).tell.take(`m-${levels[i % 3]}-${i}`)
+    await expect.poll(async () => (await system.stats()).threads[2]!.mailboxDepth).toBe(2 * count + 1)
+    gatekeeper.tell.open()
+    await expect.poll(async () => (await recipient.ask.seen()).length, { timeout: 10_000 }).toBe(2 * count + 1)
+    const seen = (await recipient.ask.seen()).filter((item) => item !== 'marker')
+    const levelOf = (item: string) => item.split('-')[1]!
+    const rank = { high: 0, normal: 1, low: 2 } as Record<string, number>
+    seen.forEach((item, i) => i > 0 && expect(rank[levelOf(item)]!).toBeGreaterThanOrEqual(rank[levelOf(seen[i - 1]!)]!))
+    for (const prefix of ['w', 'm']) {
+      const indices = seen.filter((item) => item.startsWith(`${prefix}-`))
+      for (const level of levels) {
+        const ofLevel = indices.filter((item) => levelOf(item) === level).map((item) => Number(item.split('-')[2]))
+        expect(ofLevel).toEqual([...ofLevel].sort((a, b) => a - b))
+        expect(ofLevel).toHaveLength(count / 3)
+      }
+    }
   })
 })
 
