@@ -97,8 +97,9 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
   const path = join(dataDir, 'flash-sale.log')
   if (await exists(path)) throw new Error(`${path} already holds a sale; give each run its own dataDir`)
 
-  const system = await ActorSystem.start({ workers, actors: FLASH_SALE_ACTOR_MODULES })
+  let system: ActorSystem | undefined
   try {
+    system = await ActorSystem.start({ workers, actors: FLASH_SALE_ACTOR_MODULES })
     const { writer, inventory, buyers, inventoryThread, writerThread } = await spawnSale(system, {
       path,
       compaction: SALE_COMPACTION,
@@ -186,7 +187,7 @@ export async function runFlashSale(options: FlashSaleOptions): Promise<FlashSale
       seconds,
     }
   } finally {
-    await system.shutdown()
+    await system?.shutdown()
     if (ownDir) await rm(dataDir, { recursive: true, force: true })
   }
 }

@@ -34,10 +34,10 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
   /** Appends received since the current flush began: the next group. */
   #waiting: PendingAppend[] = []
   #running: Running | undefined
-  /** Loads wait until every append received before them is durable. */
-  #loads: { readonly fence: string; readonly reply: DeferredReply<Loaded> }[] = []
-  /** Syncs wait until nothing is waiting or running. */
-  #syncs: DeferredReply<WriterStats>[] = []
+  /** Appends accepted so far. A load or sync waits until the ones accepted before it are durable. */
+  #accepted = 0
+  #loads: { readonly upTo: number; readonly fence: string; readonly reply: DeferredReply<Loaded> }[] = []
+  #syncs: { readonly upTo: number; readonly reply: DeferredReply<WriterStats> }[] = []
   /** Stopping or restarting: late I/O completions are ignored, `onStop` settles everything. */
   #closed = false
   /** A write, sync or compaction failed: the file's content is unknown until it is re-read. */
@@ -66,7 +66,7 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
   load(): DeferredReply<Loaded> {
     const reply = this.ctx.deferReply<Loaded>()
     this.#fence = randomUUID()
-    this.#loads.push({ fence: this.#fence, reply })
+    this.#loads.push({ upTo: this.#accepted, fence: this.#fence, reply })
     this.#settleWaiters()
     return reply
   }
@@ -92,14 +92,15 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
       return reply
     }
     this.#waiting.push({ fence, records: checked, reply })
+    this.#accepted++
     this.#pump()
     return reply
   }
 
-  /** Answers once everything received before is durable and no compaction is running. */
+  /** Answers once every append accepted before it is durable and no compaction is running. */
   sync(): DeferredReply<WriterStats> {
     const reply = this.ctx.deferReply<WriterStats>()
-    this.#syncs.push(reply)
+    this.#syncs.push({ upTo: this.#accepted, reply })
     this.#settleWaiters()
     return reply
   }
@@ -187,11 +188,15 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
     throw failure
   }
 
-  /** Answers the loads and syncs whose wait is over. */
+  /** Answers the loads and syncs whose wait is over (each list is in `upTo` order). */
   #settleWaiters(): void {
-    if (this.#waiting.length > 0 || this.#running?.kind === 'flush') return
-    for (const { fence, reply } of this.#loads.splice(0)) reply.resolve({ fence, entries: this.#state.entries() })
-    if (this.#running === undefined) for (const reply of this.#syncs.splice(0)) reply.resolve(this.stats())
+    const durable = this.#counters.appends
+    while (this.#loads.length > 0 && this.#loads[0]!.upTo <= durable) {
+      const { fence, reply } = this.#loads.shift()!
+      reply.resolve({ fence, entries: this.#state.entries() })
+    }
+    if (this.#running?.kind === 'compaction') return
+    while (this.#syncs.length > 0 && this.#syncs[0]!.upTo <= durable) this.#syncs.shift()!.reply.resolve(this.stats())
   }
 
   /**
@@ -224,14 +229,14 @@ export class LogWriter extends Actor<LogWriter> implements ActorLifecycle {
         await this.#file?.append(encodeBatch(batch))
         this.#commit(batch)
       } catch (error) {
+        this.#failed = true
         for (const { reply } of batch) reply.reject(new LogWriteError(error))
       }
     }
     const closed = new WriterClosedError()
     for (const { reply } of this.#waiting.splice(0)) reply.reject(closed)
     if (this.#failed) {
-      for (const { reply } of this.#loads.splice(0)) reply.reject(closed)
-      for (const reply of this.#syncs.splice(0)) reply.reject(closed)
+      for (const { reply } of [...this.#loads.splice(0), ...this.#syncs.splice(0)]) reply.reject(closed)
     } else {
       this.#settleWaiters()
     }
