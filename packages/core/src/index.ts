@@ -1,6 +1,6 @@
 export { Actor, isActorClass } from './actor/actor.js'
 export type { ActorLifecycle } from './actor/actor.js'
-export type { ActorContext, DeferredReply } from './actor/context.js'
+export type { ActorContext, Cancellable, DeferredReply } from './actor/context.js'
 export { actorType } from './actor/actor-type.js'
 export type { ActorClass, ActorTypeRef } from './actor/actor-type.js'
 export type {

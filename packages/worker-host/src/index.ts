@@ -33,6 +33,7 @@ export type {
   ActorSystemOptions,
   ActorTypeRef,
   Ask,
+  Cancellable,
   AskMethods,
   BackoffOptions,
   DeadLetterReason,

@@ -66,6 +66,18 @@ export interface ActorContext<Self = unknown> {
    */
   stash(): void
   unstashAll(): void
+  /**
+   * Akka's single timer: after `delayMs`, `callback` runs as a message of this actor, in mailbox
+   * order. Pending timers are cancelled when the actor stops or restarts, so a callback never
+   * runs on a stopped or replaced instance. `cancel()` cancels this one.
+   */
+  schedule(delayMs: number, callback: () => unknown): Cancellable
+}
+
+/** A scheduled callback that has not run yet can be cancelled. */
+export interface Cancellable {
+  /** Cancels it if it has not run; returns whether it was still pending. */
+  cancel(): boolean
 }
 
 /** The pending answer to an ask, from `ctx.deferReply()`. Only the first call counts. */

@@ -1,4 +1,4 @@
-import { HandlerTimeoutError, MailboxFullError, UnknownMessageError, type Actor } from '@troupe/core'
+import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessageError, type Actor, type Cancellable } from '@troupe/core'
 import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
@@ -54,6 +54,10 @@ export class ActorCell implements Runnable {
   #create: (() => Actor) | undefined
   /** Work to run once the async handler in progress settles (a restart ordered meanwhile). */
   #afterHandler: (() => void) | undefined
+  /** Counts restarts: callbacks of an earlier instance are ignored. */
+  #incarnation = 0
+  /** Pending `ctx.schedule` timers (created on first use). */
+  #timers: Set<NodeJS.Timeout> | undefined
   /** Messages set aside with `ctx.stash()`, in order. */
   #stash: Envelope[] = []
   /** The envelope the running handler stashed: no reply for it now. */
@@ -364,6 +368,8 @@ export class ActorCell implements Runnable {
   }
 
   async #replaceInstance(cause: Error): Promise<void> {
+    this.#cancelTimers()
+    this.#incarnation++
     try {
       await this.#instance?.onStop?.()
     } catch {
@@ -389,6 +395,34 @@ export class ActorCell implements Runnable {
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
+  /** See `ActorContext.schedule`: a timer whose callback is a message of this actor. */
+  schedule(delayMs: number, callback: () => unknown): Cancellable {
+    if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 2 ** 31 - 1)) throw new InvalidOptionError('delayMs', 'an integer from 0 to 2147483647', delayMs)
+    if (typeof callback !== 'function') throw new InvalidOptionError('callback', 'a function', callback)
+    const timers = (this.#timers ??= new Set())
+    // A callback that fired but still waits in the mailbox when the actor restarts must not run
+    // on the new instance: it checks the incarnation it was scheduled by.
+    const incarnation = this.#incarnation
+    const timer = setTimeout(() => {
+      timers.delete(timer)
+      this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, () => (incarnation === this.#incarnation ? callback() : undefined)))
+    }, delayMs)
+    timers.add(timer)
+    return {
+      cancel: () => {
+        clearTimeout(timer)
+        return timers.delete(timer)
+      },
+    }
+  }
+
+  /** Stop and restart cancel every pending timer: its callback belongs to the old instance. */
+  #cancelTimers(): void {
+    if (this.#timers === undefined) return
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+  }
+
   /** Subclasses release what they hold besides the mailbox (a router's waiting messages). */
   protected onStopped(): void {}
 
@@ -398,6 +432,7 @@ export class ActorCell implements Runnable {
    */
   #stop(envelope: Envelope): void {
     this.#stopped = true
+    this.#cancelTimers()
     this.#suspended = false
     this.#busy = true
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could

@@ -1,4 +1,4 @@
-import type { ActorContext, ActorRef, DeferredReply } from '@troupe/core'
+import type { ActorContext, ActorRef, Cancellable, DeferredReply } from '@troupe/core'
 import type { ActorCell } from './actor-cell.js'
 import type { Host } from './host.js'
 
@@ -65,6 +65,10 @@ export class HostedActorContext implements ActorContext {
 
   unstashAll(): void {
     this.#cell.unstashAll()
+  }
+
+  schedule(delayMs: number, callback: () => unknown): Cancellable {
+    return this.#cell.schedule(delayMs, callback)
   }
 
   deferReply<T = unknown>(): DeferredReply<T> {
