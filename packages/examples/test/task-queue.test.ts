@@ -1,9 +1,23 @@
 import { describe, expect, it } from 'vitest'
 import { main } from '../src/task-queue/main.js'
+import { PriorityQueue } from '../src/task-queue/priority-queue.js'
 import { runTaskQueue } from '../src/task-queue/run.js'
 import { EXPECTED_FIRST_DISPATCHES, PRIORITY_SCRIPT } from '../src/task-queue/script.js'
 
 describe('task-queue', () => {
+  it('its priority queue takes high before normal before low, FIFO within each, and counts whom a task overtakes', () => {
+    const queue = new PriorityQueue<string>()
+    for (const [priority, item] of [['low', 'l1'], ['normal', 'n1'], ['low', 'l2'], ['high', 'h1'], ['normal', 'n2'], ['high', 'h2']] as const) queue.push(priority, item)
+    expect(queue.removeWhere((item) => item === 'l2').map(({ item }) => item)).toEqual(['l2'])
+    expect(queue.sizes()).toEqual({ high: 2, normal: 2, low: 1 })
+    const h1 = queue.shift()!
+    expect(h1.item).toBe('h1')
+    expect(queue.overtakenBy(h1)).toBe(2) // l1 and n1 were admitted before it and still wait; n2 came after
+    const taken = [h1.item]
+    for (let next = queue.shift(); next !== undefined; next = queue.shift()) taken.push(next.item)
+    expect(taken).toEqual(['h1', 'h2', 'n1', 'n2', 'l1'])
+  })
+
   it('ends every task exactly once, as scripted: priorities, deadlines, retries, a bounded queue and an idle worker taking the work', async () => {
     const lines: string[] = []
     const result = await runTaskQueue({ log: (line) => lines.push(line), workers: 2, offloadThreads: 1 })

@@ -6,7 +6,7 @@ import { checkTaskQueue, type Backpressure, type Check } from './checks.js'
 import type { TaskMaster } from './master.js'
 import type { Monitor } from './monitor.js'
 import { floodLines, phaseOneLines, scriptLines, summaryLines } from './report.js'
-import { floodScript, LONG_TASK_ID, MAX_ATTEMPTS, POOL_SIZE, PRIORITY_SCRIPT, type ScriptedTask } from './script.js'
+import { BLOCKER_IDS, floodScript, LONG_TASK_ID, MAX_ATTEMPTS, POOL_SIZE, PRIORITY_SCRIPT, type ScriptedTask } from './script.js'
 import { stamp } from './table.js'
 import { spawnQueue } from './topology.js'
 import type { Dispatch, Outcome, Totals, WorkerRow } from './types.js'
@@ -88,16 +88,17 @@ export async function runTaskQueue(options: TaskQueueOptions): Promise<TaskQueue
     log(`  pool of ${POOL_SIZE} workers (prefetch 1): ${queue.workers.map((w) => `${w.label} on worker ${w.thread}`).join(', ')}`)
     log(`  queue capacity ${capacity}; ${MAX_ATTEMPTS} attempts per task; cpu tasks run in the offload pool`)
     log('')
+    for (const line of scriptLines(PRIORITY_SCRIPT)) log(line)
     monitor.tell.start(openedAt)
     const printing = printFeed(monitor, log)
+    // Awaited below; this only keeps a run that fails earlier from adding an unhandled rejection.
+    printing.catch(() => undefined)
 
     // Phase 1: one burst, so everything after the blockers is queued before any worker is free.
-    for (const line of scriptLines(PRIORITY_SCRIPT)) log(line)
     const receipts = await Promise.all(PRIORITY_SCRIPT.map(({ spec }) => master.ask.submit(spec)))
     say(`phase 1: ${receipts.length} tasks submitted; ${receipts.at(-1)?.depth ?? 0} wait in the queue behind the blockers`)
     await aggregator.with({ timeoutMs: ASK_DEADLINE_MS }).ask.whenSettled(PRIORITY_SCRIPT.length)
-    const blockers = new Set(PRIORITY_SCRIPT.filter(({ spec }) => spec.id.startsWith('B')).map(({ spec }) => spec.id))
-    const firstDispatches = (await master.ask.dispatches()).filter((d) => d.attempt === 1 && !blockers.has(d.id))
+    const firstDispatches = (await master.ask.dispatches()).filter((d) => d.attempt === 1 && !BLOCKER_IDS.includes(d.id))
     for (const line of phaseOneLines(firstDispatches, await aggregator.ask.outcomes())) say(line)
     log('')
 

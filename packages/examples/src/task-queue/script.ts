@@ -18,6 +18,9 @@ export const BLOCKER_MS = 250
 /** Far shorter than the blockers: these tasks cannot reach a worker in time. */
 const SHORT_DEADLINE_MS = 60
 
+/** The phase-1 tasks that take every worker first, so that the rest must queue. */
+export const BLOCKER_IDS: readonly string[] = Array.from({ length: POOL_SIZE }, (_, i) => `B${i + 1}`)
+
 const done = (spec: TaskSpec, note?: string): ScriptedTask => ({ spec, expected: 'done', expectedAttempts: 1, ...(note === undefined ? {} : { note }) })
 
 /**
@@ -26,7 +29,7 @@ const done = (spec: TaskSpec, note?: string): ScriptedTask => ({ spec, expected:
  * first, then normal, then low; the two tasks with a 60 ms deadline expire without running.
  */
 export const PRIORITY_SCRIPT: readonly ScriptedTask[] = [
-  ...Array.from({ length: POOL_SIZE }, (_, i) => done({ id: `B${i + 1}`, priority: 'normal', kind: 'io', cost: BLOCKER_MS }, `holds a worker for ${BLOCKER_MS} ms`)),
+  ...BLOCKER_IDS.map((id) => done({ id, priority: 'normal', kind: 'io', cost: BLOCKER_MS }, `holds a worker for ${BLOCKER_MS} ms`)),
   done({ id: 'L1', priority: 'low', kind: 'io', cost: 10 }),
   done({ id: 'L2', priority: 'low', kind: 'cpu', cost: 10 }),
   done({ id: 'L3', priority: 'low', kind: 'io', cost: 20 }),
