@@ -38,7 +38,8 @@ interface Parked {
  *   the queue stays bounded however fast it submits. Waiting submitters get in by priority too.
  * - In flight: at most `slots` attempts are handed to the pool, one per idle routee. Handing out
  *   more would queue them at the router, first come first served, where priorities no longer apply.
- * - Deadlines: a task past its deadline is taken out of the queue and reported expired, never run.
+ * - Deadlines: a task still waiting at its deadline is taken out of the queue and reported
+ *   expired, never run.
  * - Retries: a failed attempt goes back into its priority's queue until `maxAttempts`.
  *
  * It never awaits in a handler: each attempt's answer comes back through `ctx.pipeToSelf` as a
@@ -114,6 +115,9 @@ export class TaskMaster extends Actor {
     } else {
       this.#queue.push(spec.priority, { spec, deadlineAt, attempts: 0 })
       this.#highWater = Math.max(this.#highWater, this.#queue.size)
+      // Pump at the deadline, so a task that is still waiting then is reported expired then. If
+      // it has left the queue by that time, the pump finds nothing to expire: no need to cancel.
+      if (deadlineAt !== undefined) this.ctx.schedule(Math.max(0, deadlineAt - Date.now()), () => this.#pump())
     }
     reply.resolve({ id: spec.id, depth: this.#queue.size, waited })
   }
@@ -123,7 +127,8 @@ export class TaskMaster extends Actor {
     const now = Date.now()
     for (const { item } of this.#queue.removeWhere((held) => held.deadlineAt !== undefined && now >= held.deadlineAt)) {
       this.#expiredInQueue++
-      this.#settle(item, 'expired', item.attempts === 0 ? 'deadline passed while queued' : `deadline passed while queued for attempt ${item.attempts + 1}`)
+      const deadline = `its deadline (${item.spec.deadlineMs ?? 0} ms after submission) passed`
+      this.#settle(item, 'expired', item.attempts === 0 ? `${deadline} while it was queued` : `${deadline} while it was queued for attempt ${item.attempts + 1}`)
     }
     do {
       for (let next = this.#nextIfFree(); next !== undefined; next = this.#nextIfFree()) this.#dispatch(next)

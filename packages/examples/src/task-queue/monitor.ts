@@ -1,5 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { Actor, type ActorRef, type DeferredReply } from 'troupe'
+import { Actor, type ActorRef, type Cancellable, type DeferredReply } from 'troupe'
 import type { ResultAggregator } from './aggregator.js'
 import type { TaskMaster } from './master.js'
 import { monitorTable, stamp } from './table.js'
@@ -16,8 +15,8 @@ export interface MonitorFeed {
  * table. It prints to a feed rather than to a console, so whoever runs the example decides where
  * lines go: `feed(cursor)` is a long poll that answers when there are lines past the cursor.
  *
- * Its clock is a message loop (`pipeToSelf` of a timer), not a `setInterval`: each tick runs as a
- * message of this actor, one at a time, so a slow snapshot delays the next tick instead of
+ * Its clock is `ctx.schedule`, re-armed after each table rather than a `setInterval`: each tick
+ * runs as a message of this actor, and a slow snapshot delays the next tick instead of
  * overlapping it.
  */
 export class Monitor extends Actor {
@@ -25,8 +24,8 @@ export class Monitor extends Actor {
   readonly #aggregator: ActorRef<ResultAggregator>
   readonly #intervalMs: number
   readonly #lines: string[] = []
-  /** Stops the pending timer on `finish`, so nothing ticks after the last table. */
-  readonly #timer = new AbortController()
+  /** The next tick; cancelled by `finish`, so nothing ticks after the last table. */
+  #next: Cancellable | undefined
   #readers: Array<{ readonly cursor: number; readonly reply: DeferredReply<MonitorFeed> }> = []
   #startedAt = Date.now()
   #running = false
@@ -55,7 +54,7 @@ export class Monitor extends Actor {
   finish(): DeferredReply<number> {
     const reply = this.ctx.deferReply<number>()
     this.#stopping = true
-    this.#timer.abort()
+    this.#next?.cancel()
     this.#render(() => {
       this.#closed = true
       for (const { cursor, reply: reader } of this.#readers) reader.resolve(this.#feedFrom(cursor))
@@ -74,12 +73,7 @@ export class Monitor extends Actor {
 
   #tick(): void {
     this.#render(() => {
-      if (this.#stopping) return
-      this.ctx.pipeToSelf(
-        sleep(this.#intervalMs, undefined, { signal: this.#timer.signal }),
-        () => this.#tick(),
-        () => undefined, // aborted by `finish`
-      )
+      if (!this.#stopping) this.#next = this.ctx.schedule(this.#intervalMs, () => this.#tick())
     })
   }
 
