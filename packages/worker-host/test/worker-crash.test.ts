@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerCrashedError, type ActorRef, type SystemEvent } from '../src/index.js'
+import { DyingRelay, SlowEcho } from './fixtures/actors.js'
 import { Saboteur } from './fixtures/saboteur.js'
 import { fixture, startSystem } from './helpers/system.js'
 
@@ -68,6 +69,20 @@ describe('a worker that dies is replaced and its actors restarted', () => {
     const hung = events.find((e) => e.type === 'worker-hung')
     expect(hung).toMatchObject({ type: 'worker-hung', thread: 2 })
     expect(hung && hung.type === 'worker-hung' && hung.silentMs).toBeGreaterThan(1000)
+  })
+})
+
+describe('after a worker is replaced', () => {
+  it('a reply meant for the dead worker never answers an ask of its replacement', async () => {
+    const system = await startSystem({ actors: [fixture('actors.ts')] })
+    const events: SystemEvent[] = []
+    system.events.subscribe((event) => events.push(event))
+    const echo = await system.spawn(SlowEcho, { placement: { worker: 1 } })
+    const relay = await system.spawn(DyingRelay, { placement: { worker: 0 } })
+    relay.tell.askThenDie(echo, 1_500) // the 'stale' reply reaches thread 1 after its replacement started
+    await expect.poll(() => events.some((e) => e.type === 'worker-recovered' && e.thread === 1), { timeout: 10_000 }).toBe(true)
+    // The replacement's first ask is pending when the stale reply arrives.
+    expect(await relay.ask.relay(echo, 'fresh', 3_000)).toBe('fresh')
   })
 })
 

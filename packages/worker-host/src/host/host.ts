@@ -33,6 +33,7 @@ import {
   REPLY_ERROR,
   REPLY_OK,
   REPLY_SLOTS,
+  PIPE,
   RECEIVE,
   ROUTED,
   ROUTED_SLOTS,
@@ -106,6 +107,8 @@ export interface HostOptions {
   deadLetters?: (record: DeadLetterRecord) => void
   /** Actors this host will re-create (its worker replaced a dead one): their messages wait for them. */
   restoring?: readonly number[]
+  /** How many hosts ran this thread before (a replaced worker's successor is 1, and so on). */
+  generation?: number
 }
 
 const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
@@ -119,7 +122,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   readonly thread: number
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
-  readonly asks = new PendingAsks()
+  readonly asks: PendingAsks
   readonly #options: HostOptions
   readonly #cells = new Map<number, ActorCell>()
   /** Ids of actors that lived here and stopped, so late messages get "stopped", not "not found". */
@@ -144,6 +147,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     this.#options = options
     this.thread = options.thread
     this.dispatcher = new Dispatcher(options.throughput)
+    this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
     this.registry = new ModuleRegistry(options.allowList)
     for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
   }
@@ -284,7 +288,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       sender: envelope.sender === 0 ? undefined : { id: envelope.sender, thread: envelope.senderThread },
       reason,
       selector: envelope.selector,
-      body: envelope.body,
+      // A piped continuation or timer callback is a function: it is reported, not carried.
+      body: envelope.selector === PIPE ? undefined : envelope.body,
     })
   }
 
@@ -464,7 +469,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
         // This frame is the one that cannot travel: fail it without its payload.
       }
       if (head === REPLY) link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
-      else if (head === DEAD_LETTER) link.deadLetter(frame[1] as number, frame[2] as number, 'encode-failed', frame[4] as Selector, undefined)
+      else if (head === DEAD_LETTER) link.deadLetter(frame[1] as number, frame[2] as number, frame[3] as DeadLetterReason, frame[4] as Selector, undefined)
       else {
         const [target, unsent] = this.#unsentDelivery(head, frame)
         this.undeliverable(target, unsent, 'encode-failed', failure)
@@ -652,6 +657,16 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       this.#release(window)
     }
   }
+}
+
+/**
+ * Replies addressed to a worker that died are delivered to its replacement (channels keep what
+ * was sent to a dead thread). Each generation of a thread numbers its asks in its own range, so
+ * such a stale reply matches no ask of the replacement and is ignored. 2^40 asks per generation;
+ * ranges repeat after 8 192 replacements of one slot, which stay clear of 2^53.
+ */
+function firstCorrelation(generation: number): number {
+  return 1 + (generation % 8192) * 2 ** 40
 }
 
 function errorMessage(error: unknown): string {

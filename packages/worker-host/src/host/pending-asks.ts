@@ -29,11 +29,16 @@ const COMPACT_AT = 1024
  * more than the rest of an ask on the pipelined path.
  */
 export class PendingAsks {
-  #nextCorrelation = 1
+  #nextCorrelation: number
   readonly #byCorrelation = new Map<number, PendingAsk>()
   readonly #buckets = new Map<number, DeadlineBucket>()
   #timer: NodeJS.Timeout | undefined
   #timerAt = Infinity
+
+  /** `firstCorrelation`: where this thread's numbering starts (see the host's generations). */
+  constructor(firstCorrelation = 1) {
+    this.#nextCorrelation = firstCorrelation
+  }
 
   get size(): number {
     return this.#byCorrelation.size

@@ -98,8 +98,8 @@ export class SystemRuntime implements SystemPort {
     this.#watchdog.start()
   }
 
-  #startWorker(thread: number, restoring: number[]): WorkerHandle {
-    const handle = new WorkerHandle(thread, this.#launch!, this.#controlFor(thread), this.mainHost, restoring)
+  #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
+    const handle = new WorkerHandle(thread, this.#launch!, this.#controlFor(thread), this.mainHost, restoring, generation)
     void handle.exited.then((exit) => {
       if (!exit.expected) void this.#recover(handle)
     })
@@ -326,7 +326,11 @@ export class SystemRuntime implements SystemPort {
 
     const lost = this.directory.onThread(thread)
     for (const record of lost) record.lost = true
-    const replacement = this.#startWorker(thread, lost.map((record) => record.id))
+    const replacement = this.#startWorker(
+      thread,
+      lost.map((record) => record.id),
+      dead.generation + 1,
+    )
     this.workers[thread - 1] = replacement
     try {
       await replacement.ready()

@@ -12,7 +12,7 @@ export interface WorkerLaunch {
   bootstrap: URL
   execArgv: string[]
   resourceLimits: ResolvedSystemOptions['resourceLimits']
-  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring'>
+  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation'>
 }
 
 export interface WorkerExit {
@@ -41,13 +41,16 @@ export class WorkerHandle {
   /** Its host answered once: from then on, silence means it hung. Before, `ready()` judges. */
   started = false
 
-  /** `restoring`: ids of the actors this worker will re-create, when it replaces a dead one. */
-  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host, restoring: number[] = []) {
+  /**
+   * `restoring`: ids of the actors this worker will re-create, when it replaces a dead one;
+   * `generation`: how many workers held the slot before it.
+   */
+  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host, restoring: number[] = [], readonly generation = 0) {
     this.thread = thread
     const data = new MessageChannel()
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
-    const init: WorkerInit = { ...launch.init, thread, restoring, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
+    const init: WorkerInit = { ...launch.init, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
     this.#worker = new Worker(launch.bootstrap, {
       workerData: { troupe: init },
       transferList: [data.port2, hostChannel.port2, systemChannel.port2],

@@ -30,6 +30,7 @@ const host = new Host({
   throughput: init.throughput,
   system: systemPort,
   restoring: init.restoring,
+  generation: init.generation,
 })
 host.attachLink(0, init.dataPort)
 

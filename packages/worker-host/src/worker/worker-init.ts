@@ -14,6 +14,8 @@ export interface WorkerInit {
   heartbeatIntervalMs: number
   /** Ids of the actors this worker will re-create (it replaces a dead worker). */
   restoring: number[]
+  /** How many workers held this slot before: 0 for the first, +1 per replacement. */
+  generation: number
   /** Data-plane channel to the main thread. */
   dataPort: MessagePort
   /** The worker exposes its HostControlApi here. */
