@@ -36,13 +36,18 @@ describe('group routers', () => {
     expect(await group.ask.whoami()).toBe(b!.id)
   })
 
-  it('reject pool operations, and pools reject group operations', async () => {
+  it('reject pool operations, and pools reject group operations, without failing the router', async () => {
     const { system, sink } = await setup()
+    const events: SystemEvent[] = []
+    system.events.subscribe((event) => events.push(event))
     const member = await system.spawn(Routee, { args: [sink] })
     const group = await system.router([member], { strategy: 'round-robin' })
     const pool = await system.router(Routee, { strategy: 'round-robin', size: 1, routee: { args: [sink] } })
+    const routees = (await pool.routees()).map((ref) => ref.id)
     expect(await errorOf((group as unknown as typeof pool).resize(3))).toBeInstanceOf(InvalidOptionError)
     expect(await errorOf((pool as unknown as typeof group).add(member))).toBeInstanceOf(InvalidOptionError)
+    expect((await pool.routees()).map((ref) => ref.id)).toEqual(routees)
+    expect(events.filter((event) => event.type === 'actor-failed')).toEqual([])
   })
 })
 
@@ -82,6 +87,26 @@ describe('consistent-hash keys', () => {
     const seen = await sink.ask.seen()
     expect(new Set(seen.filter(([, , seq]) => seq % 2 === 0).map(([routee]) => routee)).size).toBe(1)
     expect(new Set(seen.filter(([, , seq]) => seq % 2 === 1).map(([routee]) => routee)).size).toBe(1)
+  })
+})
+
+describe('a key function that throws', () => {
+  it('fails that message only: its ask rejects with the error, the router goes on', async () => {
+    const { system, sink } = await setup()
+    const router = await system.router(Routee, {
+      strategy: 'consistent-hash',
+      size: 2,
+      placement: 'main',
+      hashKey: (message) => {
+        if (message.args[0] === 'bad') throw new TypeError('no key for bad')
+        return message.args[0]
+      },
+      routee: { args: [sink] },
+    })
+    await expect(router.ask.job('bad', 1)).rejects.toThrow(TypeError)
+    router.tell.job('bad', 2)
+    await expect.poll(() => system.deadLetters.countsByReason['routing-failed']).toBe(1)
+    expect((await router.ask.job('good', 3)).routee).toBeTypeOf('number')
   })
 })
 

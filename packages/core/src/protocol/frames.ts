@@ -51,7 +51,7 @@ export const REPLY_OK = 0
 export const REPLY_ERROR = 1
 
 /** Why a message became a dead letter. */
-export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee'
+export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee' | 'routing-failed'
 
 /** Slots of the frame starting with `head`. */
 export function frameSlots(head: number): number {

@@ -1,4 +1,4 @@
-import { Actor, InvalidOptionError, type ActorRef, type ActorTypeRef, type SpawnOptions } from '@troupe/core'
+import { Actor, InvalidOptionError, type ActorRef, type ActorTypeRef, type DeferredReply, type SpawnOptions } from '@troupe/core'
 import { SYNC, validateRouterSize, type ActorRefImpl, type RoutingSpec } from '@troupe/core/internal'
 import type { SpawnInput } from '../host/spawn-request.js'
 import type { RouterCell } from './router-cell.js'
@@ -49,7 +49,17 @@ export class RouterActor extends Actor {
     this.#cell.drain()
   }
 
-  async control(...[op, argument]: RouterControl): Promise<unknown> {
+  /** Management operations, one at a time; a bad one is refused to its caller without failing the router. */
+  #operations: Promise<unknown> = Promise.resolve()
+
+  control(...message: RouterControl): DeferredReply<unknown> {
+    const reply = this.ctx.deferReply<unknown>()
+    const run = (): Promise<unknown> => this.#control(...message).then(reply.resolve, reply.reject)
+    this.#operations = this.#operations.then(run, run)
+    return reply
+  }
+
+  async #control(...[op, argument]: RouterControl): Promise<unknown> {
     switch (op) {
       case 'routees':
         return this.#cell.table.routees()

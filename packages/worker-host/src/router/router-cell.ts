@@ -96,7 +96,15 @@ export class RouterCell extends ActorCell {
       for (const routee of table.routees()) this.#routerHost.forward(routee, envelope, undefined)
       return true
     }
-    const routee = table.pick(this.#keyOf?.(envelope))
+    let key: unknown
+    try {
+      key = this.#keyOf?.(envelope)
+    } catch (error) {
+      // A key function that throws fails this message, not the router.
+      this.host.undeliverable(this.self, envelope, 'routing-failed', error instanceof Error ? error : new Error(String(error)))
+      return true
+    }
+    const routee = table.pick(key)
     if (routee === undefined) return false
     if (table.tracked) {
       table.dispatched(routee.id)
