@@ -2,6 +2,7 @@
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
+import { kvBenchmarks } from './kv-contention.js'
 import { memoryPerActor } from './memory.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
 import { restartLatencyP50 } from './restart.js'
@@ -25,6 +26,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   memoryPerActor,
   mutexAtomics,
   actorCounter,
+  ...kvBenchmarks,
   ...savinaBenchmarks,
   ...routingBenchmarks,
 ]
