@@ -1,8 +1,9 @@
-// `pnpm start`: troupe streaming messages across every core for a few seconds, then checking them.
+// `pnpm start`: streams across every core, a worker killed half way and brought back, and a
+// ledger on the main thread that proves nothing was lost or counted twice.
 import { runDemo } from './demo/run-demo.js'
 
-// Eight seconds of streaming keeps `pnpm start` (build included) well under half a minute on a
-// 2-core machine; DEMO_SECONDS overrides it.
+// Eight seconds of streaming keeps `pnpm start` (build included) under half a minute on a
+// 2-core machine; DEMO_SECONDS overrides it. The kill comes half way through.
 const seconds = Number(process.env['DEMO_SECONDS'] ?? 8)
 if (!(seconds > 0 && Number.isFinite(seconds))) {
   console.error(`DEMO_SECONDS must be a positive number of seconds, got ${process.env['DEMO_SECONDS']}`)

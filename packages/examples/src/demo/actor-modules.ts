@@ -8,4 +8,4 @@ const extension = extname(fileURLToPath(import.meta.url))
 const moduleUrl = (name: string): URL => new URL(`./${name}${extension}`, import.meta.url)
 
 /** Every module defining an actor of the demo: the system's `actors` allow-list. */
-export const DEMO_ACTOR_MODULES: readonly URL[] = [moduleUrl('producer'), moduleUrl('consumer'), moduleUrl('ledger')]
+export const DEMO_ACTOR_MODULES: readonly URL[] = [moduleUrl('producer'), moduleUrl('consumer'), moduleUrl('ledger'), moduleUrl('saboteur')]

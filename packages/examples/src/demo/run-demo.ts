@@ -1,119 +1,126 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { performance } from 'node:perf_hooks'
 import { ActorSystem } from 'troupe'
 import { DEMO_ACTOR_MODULES } from './actor-modules.js'
-import { exact } from './format.js'
-import type { ProducerSettings } from './producer.js'
-import { reconcile, type Check } from './reconcile.js'
-import { checkLines, LiveTable, summaryTable } from './report.js'
-import { spawnTopology, type Topology } from './topology.js'
+import { checkRun, type Check, type Observations } from './checks.js'
+import { describeEvent } from './describe-event.js'
+import { Clock, EventLog, type TimedEvent } from './event-log.js'
+import { collectOutcomes, waitForResumedStreams } from './outcomes.js'
+import { killWorker } from './kill-drill.js'
+import { printSummary } from './summary.js'
+import { spawnTopology, type PipelineSettings } from './topology.js'
 import { ThroughputMeter, type RunTotals } from './throughput-meter.js'
+import { LiveTable } from './report.js'
 
 export interface DemoOptions {
-  /** How long the producers stream, in seconds. */
+  /** How long the producers stream, in seconds (the run waits longer if the recovery needs it). */
   readonly seconds: number
   readonly workers: number | 'auto'
   /** Where the demo's lines go. */
   readonly log: (line: string) => void
   /** Producers on each worker (each with its own consumer on the next worker). Default 2. */
   readonly pipelinesPerWorker?: number
-  readonly producer?: ProducerSettings
+  readonly pipeline?: PipelineSettings
+  /** When the worker is killed, in seconds after the streams start. Default: half way. */
+  readonly killAtSeconds?: number
+  /** The thread to kill, 1..N. Default: the last worker. */
+  readonly killThread?: number
 }
 
 export interface DemoResult {
   /** True when every check passed. */
   readonly ok: boolean
   readonly checks: readonly Check[]
+  readonly observed: Observations
   readonly run: RunTotals
-  /** Values streamed producer → consumer (each one message); `run.processed` adds the acknowledgements. */
-  readonly values: number
-  readonly deadLetters: number
+  /** Every system event of the run, on the run's clock. */
+  readonly events: readonly TimedEvent[]
 }
 
-// A few thousand tells per handler call amortise the per-turn cost; four chunks in flight keep
-// the consumer fed while an acknowledgement travels back, and bound its mailbox at 8 000.
-const DEFAULT_PRODUCER: ProducerSettings = { chunkSize: 2_000, window: 4 }
+// A few thousand tells per chunk amortise the per-turn cost; four chunks in flight keep the
+// consumer fed while an acknowledgement travels (consumer → ledger on main → consumer →
+// producer) and bound its mailbox at 8 000 values. An ack slower than 5 s means the chunk is
+// sent again, which the ledger absorbs.
+const DEFAULT_PIPELINE: PipelineSettings = { chunkSize: 2_000, window: 4, ackTimeoutMs: 5_000 }
 
 const SAMPLE_INTERVAL_MS = 1_000
 
 /**
- * Streams numbered values producer → consumer across every worker for `seconds`, printing
- * per-thread throughput each second, then stops the producers, reconciles what was sent with
- * what arrived, prints a summary and shuts the system down.
+ * Streams numbered values producer → consumer across every worker, with a ledger on the main
+ * thread as the source of truth; prints per-thread throughput each second; half way, kills a
+ * worker from inside and prints the system bringing its actors back; then drains the streams,
+ * checks that the ledger holds every chunk exactly once, prints a summary and shuts down.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
-  const { log } = options
+  const { log, seconds } = options
+  const settings = options.pipeline ?? DEFAULT_PIPELINE
   const system = await ActorSystem.start({ workers: options.workers, actors: DEMO_ACTOR_MODULES })
+  let events: EventLog | undefined
   try {
-    let actorFailures = 0
-    system.events.subscribe((event) => {
-      if (event.type === 'actor-failed') {
-        actorFailures++
-        log(`event: actor#${event.actor} failed: ${event.error.message} (${event.directive})`)
-      } else if (event.type === 'worker-crashed') {
-        log(`event: worker ${event.thread} crashed: ${event.reason}`)
-      }
+    const victim = options.killThread ?? system.workers
+    if (!(Number.isInteger(victim) && victim >= 1 && victim <= system.workers)) throw new RangeError(`killThread must be a worker thread, 1..${system.workers}; got ${victim}`)
+    const topology = await spawnTopology(system, options.pipelinesPerWorker ?? 2, settings, victim)
+    const labels = new Map<number, string>(topology.workerActors.map((actor) => [actor.ref.id, actor.label]))
+    const victimIds = new Set(topology.workerActors.filter((actor) => actor.thread === victim).map((actor) => actor.ref.id))
+    let toKilledWorker = 0
+    const unsubscribe = system.deadLetters.subscribe((letter) => {
+      if (victimIds.has(letter.recipient)) toKilledWorker++
     })
 
-    const pipelinesPerWorker = options.pipelinesPerWorker ?? 2
-    const topology = await spawnTopology(system, pipelinesPerWorker, options.producer ?? DEFAULT_PRODUCER)
     log(
-      `troupe demo: ${system.workers} workers + main thread, ${topology.pipelines.length} producer → consumer streams ` +
-        `(each crossing to the next worker), a ledger actor on main; ${options.seconds} s`,
+      `troupe demo: ${system.workers} workers + main thread, ${topology.pipelines.length} producer → consumer streams (each crossing to the next worker), ` +
+        `chunks of ${settings.chunkSize} values, a ledger actor on main; ${seconds} s, worker ${victim} killed half way`,
     )
     log('')
 
+    const clock = new Clock()
+    const eventLog = new EventLog(system, clock, describeEvent(labels), log)
+    events = eventLog
     const meter = await ThroughputMeter.start(system)
     const table = new LiveTable([0, ...Array.from({ length: system.workers }, (_, i) => i + 1)])
     for (const line of table.header()) log(line)
     for (const { producer } of topology.pipelines) producer.tell.start()
-    await streamFor(options.seconds, async () => log(table.line(await meter.sample())))
 
-    const observed = await collect(topology)
+    const killAtMs = (options.killAtSeconds ?? seconds / 2) * 1000
+    // A reading just before the kill: what the worker processes after its last reading dies uncounted.
+    const drill = sleep(Math.max(0, killAtMs - clock.now()))
+      .then(() => meter.checkpoint())
+      .then(() => killWorker(topology, eventLog, clock, log))
+    drill.catch(() => undefined) // awaited below; this only keeps a failure from being "unhandled" meanwhile
+    await streamFor(seconds, clock, async () => log(table.line(await meter.sample())))
+    const kill = await drill
+    await waitForResumedStreams(topology, kill)
+
+    const pipelines = await collectOutcomes(topology, kill)
     const run = await meter.finish()
-    const deadLetters = system.deadLetters.count
-    const checks = reconcile({ ...observed, run, deadLetters, actorFailures })
+    unsubscribe()
+    const observed: Observations = {
+      chunkSize: settings.chunkSize,
+      pipelines,
+      kill,
+      crashed: eventLog.of('worker-crashed').filter(({ event }) => event.thread === victim).length,
+      recoveredActors: eventLog.of('worker-recovered').find(({ event }) => event.thread === victim)?.event.actors,
+      failedActors: eventLog.of('actor-failed').map(({ event }) => event.actor),
+      restartedActors: eventLog.of('actor-restarted').map(({ event }) => event.actor),
+      run,
+      deadLetters: { total: system.deadLetters.count, toKilledWorker },
+    }
+    const checks = checkRun(observed)
     const ok = checks.every((check) => check.passed)
-    const values = observed.streams.reduce((total, stream) => total + stream.producer.count, 0)
-
-    log('')
-    log(`Summary: ${exact(run.processed)} messages in ${run.seconds.toFixed(1)} s (${exact(values)} streamed values + acknowledgements)`)
-    for (const line of summaryTable(run)) log(`  ${line}`)
-    log('')
-    log('Checks')
-    for (const line of checkLines(checks)) log(`  ${line}`)
-    log('')
-    log(ok ? `PASS: all ${checks.length} checks` : `FAIL: ${checks.filter((c) => !c.passed).length} of ${checks.length} checks failed`)
-    return { ok, checks, run, values, deadLetters }
+    printSummary({ observed, checks, ok, events: eventLog.events }, log)
+    return { ok, checks, observed, run, events: [...eventLog.events] }
   } finally {
+    events?.stop()
     await system.shutdown()
   }
 }
 
 /** Calls `onTick` about once a second, on a schedule that does not drift, until `seconds` are up. */
-async function streamFor(seconds: number, onTick: () => Promise<void>): Promise<void> {
-  const start = performance.now()
-  const end = start + seconds * 1000
+async function streamFor(seconds: number, clock: Clock, onTick: () => Promise<void>): Promise<void> {
+  const end = seconds * 1000
   for (let tick = 1; ; tick++) {
-    const due = Math.min(start + tick * SAMPLE_INTERVAL_MS, end)
-    await sleep(Math.max(0, due - performance.now()))
+    const due = Math.min(tick * SAMPLE_INTERVAL_MS, end)
+    await sleep(Math.max(0, due - clock.now()))
     await onTick()
     if (due >= end) return
   }
-}
-
-/** Stops every producer (each answers once its consumer acknowledged all it sent), then reads every tally. */
-async function collect(topology: Topology) {
-  const producers = await Promise.all(topology.pipelines.map(({ producer }) => producer.ask.finish()))
-  // Asked after the producers drained: each consumer's reports to the ledger left on the same
-  // channel, before its reply, so once every consumer has answered the ledger has them all.
-  const consumers = await Promise.all(topology.pipelines.map(({ consumer }) => consumer.ask.totals()))
-  const ledger = await topology.ledger.ask.totals()
-  const streams = topology.pipelines.map((pipeline, i) => ({
-    producer: producers[i]!,
-    consumer: consumers[i]!,
-    producerThread: pipeline.producerWorker + 1,
-    consumerThread: pipeline.consumerWorker + 1,
-  }))
-  return { streams, ledger }
 }
