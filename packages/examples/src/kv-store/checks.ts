@@ -55,7 +55,7 @@ export function checkKvStore(o: KvObservations): Check[] {
     {
       id: 'shards-match-files',
       passed: o.shardsVsFiles.every(({ diff }) => isExact(diff)),
-      detail: o.shardsVsFiles.map(({ shard, diff }) => `${shard}: ${exact(diff.expected)} keys in its file, ${describeDiff(diff)} in its map`).join('; '),
+      detail: o.shardsVsFiles.map(({ shard, diff }) => (isExact(diff) ? `${shard}: its map = its file (${exact(diff.expected)} keys)` : `${shard}: its map against its file: ${describeDiff(diff)}`)).join('; '),
     },
     {
       ...diffCheck('files-match-ledger', 'in the files on disk', o.files.diff),

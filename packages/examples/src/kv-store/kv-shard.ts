@@ -167,6 +167,8 @@ export class KvShard extends Actor<KvShard> implements ActorLifecycle, Beating {
    */
   #durable({ record, reply }: Write, appended: Appended, epoch: number): void {
     if (epoch !== this.#epoch) return // answered as uncertain already; the reload saw the write if it landed
+    // The writer names the fence it accepted the append under: an answer for another is not ours.
+    if (appended.fence !== this.#fence) return this.#lostTrack(new Error(`an append answer for fence ${appended.fence}, not ${this.#fence}`), epoch)
     this.#inFlight.delete(reply)
     if (record.deleted) this.#values.delete(record.key)
     else this.#values.set(record.key, record.value)

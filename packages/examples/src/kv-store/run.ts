@@ -134,7 +134,7 @@ export async function runKvStore(options: KvStoreOptions): Promise<KvStoreResult
     log('')
     const { totals } = live
     log(`  clients: ${exact(live.ledger.sets)} sets and ${exact(live.ledger.deletes)} deletes acknowledged, ${exact(totals.reads)} reads; ${exact(totals.retries)} retries (${describeCodes(totals.retriesByCode)})`)
-    log(`  writers: ${live.writers.map((w, i) => `${live.shards[i]!.shard}: ${exact(w.appends)} appends in ${exact(w.flushes)} fsyncs since its last restart (up to ${exact(w.largestGroup)} per fsync), ${exact(w.compactions)} compactions`).join('; ')}`)
+    log(`  writers, since their last restart: ${live.writers.map((w, i) => `${live.shards[i]!.shard} made ${exact(w.appends)} appends durable with ${exact(w.flushes)} fsyncs (up to ${exact(w.largestGroup)} per fsync) and compacted ${times(w.compactions)}`).join('; ')}`)
     log(`  files: ${exact(filesSummary.records)} records in ${exact(filesSummary.lines)} lines, ${exact(filesSummary.bytes)} bytes, for ${exact(live.ledger.writes)} acknowledged writes`)
     log(`  troupe: ${exact(live.worker.crashes)} workers died, ${exact(live.worker.hangs)} of them hung; ${exact(live.worker.restarts)} actor restarts; ${exact(live.deadLetters)} dead letters`)
     log('')
@@ -277,6 +277,7 @@ function fileOf(files: readonly FileAudit[], shard: string): FileAudit {
 }
 
 const sum = (values: readonly number[]): number => values.reduce((total, n) => total + n, 0)
+const times = (n: number): string => (n === 1 ? 'once' : `${exact(n)} times`)
 
 function describeCodes(codes: Readonly<Record<string, number>>): string {
   const parts = Object.entries(codes).map(([code, n]) => `${exact(n)} × ${code}`)
