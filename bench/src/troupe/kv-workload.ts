@@ -13,7 +13,7 @@ export const kvKeys = kvTasks * keysPerTask
  */
 export const kvOpsPerTask = {
   mutex: { full: 2_000_000, quick: 500_000 },
-  actors: { full: 50_000, quick: 10_000 },
+  actors: { full: 25_000, quick: 5_000 },
 }
 /** Shares of the mix, as in the kv-store example: 60% sets, 15% deletes, 25% gets. */
 const setShare = 0.6
