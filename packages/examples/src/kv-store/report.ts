@@ -3,6 +3,52 @@ import type { Diff } from './audit.js'
 import type { Check, FaultRecord } from './checks.js'
 import { describeFault } from './fault-plan.js'
 import type { Incident } from './incidents.js'
+import type { LiveResult } from './live-run.js'
+
+export type Summary = {
+  readonly live: LiveResult
+  readonly fileDiff: Diff
+  readonly coldDiff: Diff
+  readonly files: { readonly records: number; readonly lines: number; readonly bytes: number }
+  readonly checks: readonly Check[]
+  readonly seconds: number
+}
+
+/** Everything printed after the run: the fault table, where the keys are, the counters, the checks, the verdict. */
+export function summaryLines({ live, fileDiff, coldDiff, files, checks, seconds }: Summary): string[] {
+  const where: (readonly [string, Diff])[] = [
+    ['read through the router after the faults', live.throughRouter],
+    ["in the log files on disk (all shards' files)", fileDiff],
+    ['after a cold restart, through a new router', coldDiff],
+  ]
+  const { ledger, totals } = live
+  const writers = live.writers.map(
+    (w, i) => `${live.shards[i]!.shard} made ${exact(w.appends)} appends durable with ${exact(w.flushes)} fsyncs (up to ${exact(w.largestGroup)} per fsync) and compacted ${times(w.compactions)}`,
+  )
+  const passed = checks.filter((check) => check.passed).length
+  return [
+    '',
+    ...faultTable(live.faults, live.incidents).map((line) => `  ${line}`),
+    '',
+    ...whereTable(ledger.liveKeys, where).map((line) => `  ${line}`),
+    '',
+    `  clients: ${exact(ledger.sets)} sets and ${exact(ledger.deletes)} deletes acknowledged, ${exact(totals.reads)} reads; ${exact(totals.retries)} retries (${describeCodes(totals.retriesByCode)})`,
+    `  writers, since their last restart: ${writers.join('; ')}`,
+    `  files: ${exact(files.records)} records in ${exact(files.lines)} lines, ${exact(files.bytes)} bytes, for ${exact(ledger.writes)} acknowledged writes`,
+    `  troupe: ${exact(live.worker.crashes)} workers died, ${exact(live.worker.hangs)} of them hung; ${exact(live.worker.restarts)} actor restarts; ${exact(live.deadLetters)} dead letters`,
+    '',
+    ...checkLines(checks).map((line) => `  ${line}`),
+    '',
+    `${passed === checks.length ? 'PASS' : 'FAIL'}: ${passed}/${checks.length} checks, ${seconds.toFixed(1)} s`,
+  ]
+}
+
+const times = (n: number): string => (n === 1 ? 'once' : `${exact(n)} times`)
+
+function describeCodes(codes: Readonly<Record<string, number>>): string {
+  const parts = Object.entries(codes).map(([code, n]) => `${exact(n)} × ${code}`)
+  return parts.length === 0 ? 'none' : parts.join(', ')
+}
 
 const WHERE_COLUMNS: readonly Column[] = [
   { width: 44, align: 'left' },
