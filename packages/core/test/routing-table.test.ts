@@ -63,6 +63,16 @@ describe('routing table', () => {
 })
 
 describe('hash ring', () => {
+  it('places named members by name, so keys keep their owner across runs whatever the ids', () => {
+    const names = ['shard-a', 'shard-b', 'shard-c']
+    const first = table('consistent-hash', [])
+    names.forEach((name, i) => first.add({ id: 10 + i, name } as { id: number }))
+    const second = table('consistent-hash', [])
+    names.forEach((name, i) => second.add({ id: 500 - i, name } as { id: number }))
+    const nameOf = (t: typeof first, key: string) => (t.pick(key) as { name?: string }).name
+    for (let k = 0; k < 200; k++) expect(nameOf(second, `key-${k}`)).toBe(nameOf(first, `key-${k}`))
+  })
+
   const owners = (ring: HashRing, keys: string[]) => keys.map((key) => ring.owner(keyHash(key)))
 
   it('adding a member moves keys only to it; removing one moves only its keys', () => {
@@ -70,12 +80,13 @@ describe('hash ring', () => {
       fc.property(fc.uniqueArray(fc.integer({ min: 1, max: 10_000 }), { minLength: 1, maxLength: 12 }), fc.integer({ min: 10_001, max: 20_000 }), (members, added) => {
         const keys = Array.from({ length: 300 }, (_, i) => `key-${i}`)
         const ring = new HashRing(32)
-        ring.reset(members)
+        const member = (id: number) => ({ id, label: `#${id}` })
+        ring.reset(members.map(member))
         const before = owners(ring, keys)
-        ring.reset([...members, added])
+        ring.reset([...members, added].map(member))
         const after = owners(ring, keys)
         after.forEach((owner, i) => expect(owner === before[i] || owner === added).toBe(true))
-        ring.reset(members)
+        ring.reset(members.map(member))
         expect(owners(ring, keys)).toEqual(before)
       }),
       { numRuns: 50 },
@@ -84,7 +95,7 @@ describe('hash ring', () => {
 
   it('spreads keys over every member', () => {
     const ring = new HashRing(160)
-    ring.reset([1, 2, 3, 4])
+    ring.reset([1, 2, 3, 4].map((id) => ({ id, label: `#${id}` })))
     const counts = new Map<number, number>()
     for (let i = 0; i < 10_000; i++) counts.set(ring.owner(keyHash(`k${i}`))!, (counts.get(ring.owner(keyHash(`k${i}`))!) ?? 0) + 1)
     for (const member of [1, 2, 3, 4]) expect(counts.get(member)).toBeGreaterThan(1_500) // a fair share is 2 500

@@ -90,6 +90,22 @@ describe('consistent-hash keys', () => {
   })
 })
 
+describe('balancing', () => {
+  it("the shared queue honours message priority", async () => {
+    const { system, sink } = await setup()
+    const pool = await system.router(Routee, { strategy: 'balancing', size: 1, prefetch: 1, placement: 'main', routee: { args: [sink] } })
+    const busy = pool.ask.work('busy', 0, 300) // holds the only routee; everything else waits at the router
+    pool.with({ priority: 'low' }).tell.job('low', 1)
+    pool.with({ priority: 'low' }).tell.job('low', 2)
+    pool.tell.job('normal', 3)
+    pool.with({ priority: 'high' }).tell.job('high', 4)
+    pool.with({ priority: 'high' }).tell.job('high', 5)
+    await busy
+    await expect.poll(() => sink.ask.count()).toBe(6)
+    expect((await sink.ask.seen()).map(([, , seq]) => seq)).toEqual([0, 4, 5, 3, 1, 2])
+  })
+})
+
 describe('a key function that throws', () => {
   it('fails that message only: its ask rejects with the error, the router goes on', async () => {
     const { system, sink } = await setup()

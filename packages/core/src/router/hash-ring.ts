@@ -57,11 +57,15 @@ export class HashRing {
 
   constructor(readonly virtualNodes: number) {}
 
-  /** Rebuilds the ring for these member ids. */
-  reset(members: readonly number[]): void {
+  /**
+   * Rebuilds the ring. Each member's points come from its `label`: its name when it has one, so
+   * a ring over named actors maps keys the same way in every run and after re-creation (ids
+   * follow spawn order); otherwise its id.
+   */
+  reset(members: readonly { readonly id: number; readonly label: string }[]): void {
     const points: Array<[number, number]> = []
-    for (const member of members) {
-      for (let i = 0; i < this.virtualNodes; i++) points.push([hashString(`${member}:${i}`), member])
+    for (const { id, label } of members) {
+      for (let i = 0; i < this.virtualNodes; i++) points.push([hashString(`${label}:${i}`), id])
     }
     // Ties (astronomically rare) break by member id, so every ring over the same members agrees.
     points.sort((a, b) => a[0] - b[0] || a[1] - b[1])

@@ -11,7 +11,7 @@ interface Slot<R> {
  * A router's routees and the choice of routee per message, for every strategy. Plain data, no
  * threads: the router's cell forwards to what this picks, and reports completions back.
  */
-export class RoutingTable<R extends { readonly id: number }> {
+export class RoutingTable<R extends { readonly id: number; readonly name?: string | undefined }> {
   readonly #slots: Slot<R>[] = []
   readonly #byId = new Map<number, Slot<R>>()
   readonly #ring: HashRing | undefined
@@ -50,7 +50,7 @@ export class RoutingTable<R extends { readonly id: number }> {
     const slot = { routee, inFlight: 0 }
     this.#slots.push(slot)
     this.#byId.set(routee.id, slot)
-    this.#ring?.reset(this.#slots.map((s) => s.routee.id))
+    this.#ring?.reset(this.#slots.map((s) => ringMember(s.routee)))
     return true
   }
 
@@ -59,7 +59,7 @@ export class RoutingTable<R extends { readonly id: number }> {
     if (!slot) return undefined
     this.#byId.delete(id)
     this.#slots.splice(this.#slots.indexOf(slot), 1)
-    this.#ring?.reset(this.#slots.map((s) => s.routee.id))
+    this.#ring?.reset(this.#slots.map((s) => ringMember(s.routee)))
     return slot.routee
   }
 
@@ -103,6 +103,15 @@ export class RoutingTable<R extends { readonly id: number }> {
     return best?.routee
   }
 
+  /**
+   * Whether a message can be forwarded now: true unless (balancing) every routee already holds
+   * `prefetch` messages. With no routee at all it is true too: the message is then undeliverable.
+   */
+  hasRoom(): boolean {
+    if (this.strategy !== 'balancing' || this.#slots.length === 0) return true
+    return this.#slots.some((slot) => slot.inFlight < this.prefetch)
+  }
+
   /** A message was forwarded to `id` (tracked strategies). */
   dispatched(id: number): void {
     const slot = this.#byId.get(id)
@@ -118,4 +127,9 @@ export class RoutingTable<R extends { readonly id: number }> {
   inFlight(id: number): number {
     return this.#byId.get(id)?.inFlight ?? 0
   }
+}
+
+/** A routee's place on the hash ring: by name when it has one (stable across runs), else by id. */
+function ringMember(routee: { readonly id: number; readonly name?: string | undefined }): { id: number; label: string } {
+  return { id: routee.id, label: routee.name === undefined ? `#${routee.id}` : `name:${routee.name}` }
 }

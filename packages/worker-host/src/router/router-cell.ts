@@ -1,5 +1,5 @@
 import { NoRouteeError } from '@troupe/core'
-import { Deque, RECEIVE, ROUTER_CONTROL, RoutingTable, describeRef, type ActorRefImpl, type ResolvedMailbox, type RoutingSpec } from '@troupe/core/internal'
+import { RECEIVE, ROUTER_CONTROL, RoutingTable, createMailbox, describeRef, type ActorRefImpl, type Mailbox, type ResolvedMailbox, type RoutingSpec } from '@troupe/core/internal'
 import { ActorCell, type CellHost } from '../host/actor-cell.js'
 import type { Envelope, Route } from '../host/envelope.js'
 import { messageKey } from './message-key.js'
@@ -24,8 +24,12 @@ export interface RouterCellHost {
  */
 export class RouterCell extends ActorCell {
   table!: RoutingTable<ActorRefImpl>
-  /** Messages not yet forwarded: while the router starts, and (balancing) while every routee is full. */
-  readonly #waiting = new Deque<Envelope>()
+  /**
+   * Messages not yet forwarded: while the router starts, and (balancing) while every routee is
+   * full. By priority (high, normal, low; FIFO within each), so a balancing router's shared
+   * queue honours `ref.with({ priority })` as a priority mailbox would.
+   */
+  readonly #waiting: Mailbox<Envelope> = createMailbox<Envelope>({ capacity: Infinity, overflow: 'drop-newest', priority: true })
   #open = false
   #closed = false
   #spec!: RoutingSpec
@@ -68,7 +72,11 @@ export class RouterCell extends ActorCell {
       return
     }
     if (this.#closed) this.host.undeliverable(this.self, envelope, 'stopped')
-    else if (!this.#open || this.#waiting.length > 0 || !this.#dispatch(envelope)) this.#waiting.push(envelope)
+    else if (this.#open && this.#waiting.length === 0 && this.table.hasRoom()) this.#dispatch(envelope)
+    else {
+      this.#waiting.offer(envelope)
+      this.drain()
+    }
   }
 
   /** A routee processed a message this router forwarded: it has room for the next one. */
@@ -79,22 +87,19 @@ export class RouterCell extends ActorCell {
 
   /** Forwards waiting messages, in order, while routees take them. */
   drain(): void {
-    while (this.#open && this.#waiting.length > 0) {
-      if (!this.#dispatch(this.#waiting.peek()!)) return
-      this.#waiting.shift()
-    }
+    while (this.#open && this.#waiting.length > 0 && this.table.hasRoom()) this.#dispatch(this.#waiting.dequeue()!)
   }
 
-  /** Whether the message has been dealt with (forwarded, or undeliverable); false: every routee is full. */
-  #dispatch(envelope: Envelope): boolean {
+  /** Forwards the message, or reports it undeliverable. The table has room (`hasRoom`). */
+  #dispatch(envelope: Envelope): void {
     const table = this.table
     if (table.size === 0) {
       this.host.undeliverable(this.self, envelope, 'no-routee', new NoRouteeError(describeRef(this.self)))
-      return true
+      return
     }
     if (this.#spec.strategy === 'broadcast') {
       for (const routee of table.routees()) this.#routerHost.forward(routee, envelope, undefined)
-      return true
+      return
     }
     let key: unknown
     try {
@@ -102,17 +107,15 @@ export class RouterCell extends ActorCell {
     } catch (error) {
       // A key function that throws fails this message, not the router.
       this.host.undeliverable(this.self, envelope, 'routing-failed', error instanceof Error ? error : new Error(String(error)))
-      return true
+      return
     }
-    const routee = table.pick(key)
-    if (routee === undefined) return false
+    const routee = table.pick(key)!
     if (table.tracked) {
       table.dispatched(routee.id)
       this.#routerHost.forward(routee, envelope, this.#routerHost.routeOf(this.id, this.self.home))
     } else {
       this.#routerHost.forward(routee, envelope, undefined)
     }
-    return true
   }
 
   protected override onStopped(): void {

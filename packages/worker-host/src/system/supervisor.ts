@@ -1,4 +1,4 @@
-import { SupervisionError, type Directive } from '@troupe/core'
+import { SupervisionError, WorkerCrashedError, type Directive } from '@troupe/core'
 import { backoffDelay, decide, RestartIntensity, type ResolvedSupervision } from '@troupe/core/internal'
 import type { Topic } from '../util/topic.js'
 import type { ActorRecord, Directory } from './directory.js'
@@ -121,7 +121,7 @@ export class Supervisor {
     this.#deps.events.publish({ type: 'actor-failed', actor: id, error, directive })
     switch (directive) {
       case 'resume':
-        return this.#deps.directive(record, 'resume', error)
+        return this.#deps.directive(record, 'resume', error).catch(ignoreIfWorkerDied)
       case 'stop':
         return this.#deps.stop(id)
       case 'escalate':
@@ -159,7 +159,14 @@ export class Supervisor {
     if (!record || record.stopping) return
     for (const child of [...record.children].reverse()) await this.#deps.stop(child)
     this.#intensity.delete(id)
-    await this.#deps.directive(record, 'restart', cause)
+    try {
+      await this.#deps.directive(record, 'restart', cause)
+    } catch (error) {
+      // Its worker died while the directive was on its way: the crash recovery handles the
+      // actor now (as lost), and reports its restart then.
+      ignoreIfWorkerDied(error)
+      return
+    }
     record.restarts++
     this.#deps.events.publish({ type: 'actor-restarted', actor: id, thread: record.thread, restarts: record.restarts })
   }
@@ -218,4 +225,9 @@ export class Supervisor {
     })
     return next
   }
+}
+
+/** A directive sent to a worker that died meanwhile: the crash recovery takes over, so it is no error. */
+function ignoreIfWorkerDied(error: unknown): void {
+  if (!(error instanceof WorkerCrashedError)) throw error
 }
