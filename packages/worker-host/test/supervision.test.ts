@@ -141,6 +141,25 @@ describe('strategies', () => {
     ])
   })
 
+  it('one-for-all: the siblings take no message from the failure until their restart (OTP)', async () => {
+    const { system, events, log } = await setup()
+    // A backoff holds the restarts for a second, so what the siblings do meanwhile is visible.
+    const boss = await system.spawn(Boss, { args: [log], placement: { worker: 1 }, supervision: { strategy: 'one-for-all', backoff: { minMs: 1_000, maxMs: 1_000, jitter: 0 } } })
+    const [a, b, c] = (await boss.ask.hire(['a', 'b', 'c'])) as [ActorRef<Flaky>, ActorRef<Flaky>, ActorRef<Flaky>]
+    await expect(b.ask.crash('b broke')).rejects.toThrow('b broke')
+    await expect.poll(() => events.some((e) => e.type === 'actor-failed')).toBe(true)
+    const bumps = 50
+    for (let i = 0; i < bumps; i++) {
+      a.tell.bump()
+      c.tell.bump()
+    }
+    // Held in the mailboxes, not processed by the old instances...
+    await expect.poll(async () => (await system.stats()).threads[1]!.mailboxDepth).toBe(2 * bumps)
+    await expect.poll(() => events.filter((e) => e.type === 'actor-restarted').length, { timeout: 5_000 }).toBe(3)
+    // ...so the fresh instances process every one of them.
+    expect([await a.ask.count(), await c.ask.count()]).toEqual([bumps, bumps])
+  })
+
   it('rest-for-one restarts the failed child and those started after it', async () => {
     const { counts, restartLog } = await crew('rest-for-one')
     expect(counts).toEqual([1, 0, 0])

@@ -54,6 +54,8 @@ export class ActorCell implements Runnable {
   #create: (() => Actor) | undefined
   /** Work to run once the async handler in progress settles (a restart ordered meanwhile). */
   #afterHandler: (() => void) | undefined
+  /** Paused by its supervisor until its restart (see `pause`). */
+  #paused = false
   /** Counts restarts: callbacks of an earlier instance are ignored. */
   #incarnation = 0
   /** Pending `ctx.schedule` timers (created on first use). */
@@ -96,7 +98,7 @@ export class ActorCell implements Runnable {
   }
 
   get runnable(): boolean {
-    return !this.#busy && this.mailbox.length > 0
+    return !this.#busy && !this.#paused && this.mailbox.length > 0
   }
 
   /** Attaches the constructed instance; `started()` then lets messages flow. */
@@ -116,8 +118,8 @@ export class ActorCell implements Runnable {
       this.host.undeliverable(this.self, envelope, 'stopped')
       return
     }
-    if (this.#suspended && envelope.selector === STOP) {
-      // Stopping a failed actor: it will not process what it holds (Akka sends that to dead letters).
+    if ((this.#suspended || this.#paused) && envelope.selector === STOP) {
+      // Stopping a failed (or paused) actor: it will not process what it holds (Akka sends that to dead letters).
       this.#stop(envelope)
       return
     }
@@ -141,7 +143,7 @@ export class ActorCell implements Runnable {
     const dispatcher = this.host.dispatcher
     dispatcher.current = this
     let done = 0
-    while (done < budget && !this.#busy) {
+    while (done < budget && !this.#busy && !this.#paused) {
       const next = this.mailbox.dequeue(this.#admit)
       if (next === undefined) break
       if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
@@ -341,6 +343,14 @@ export class ActorCell implements Runnable {
     this.host.actorFailed(this, error)
   }
 
+  /**
+   * Supervisor directive: a sibling failed under one-for-all (or rest-for-one) and this actor
+   * will be restarted with it; until then it takes no message. A handler in progress finishes.
+   */
+  pause(): void {
+    if (!this.#stopped) this.#paused = true
+  }
+
   /** Supervisor directive: carry on with the same instance and the next message. */
   resume(): void {
     if (!this.#suspended || this.#stopped) return
@@ -392,6 +402,7 @@ export class ActorCell implements Runnable {
     if (this.#stopped) return
     this.#suspended = false
     this.#busy = false
+    this.#paused = false
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 

@@ -54,7 +54,7 @@ import {
 } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
-import type { HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import type { HostDirective, HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
 import { CreditWindow } from '../transport/credit-window.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
@@ -539,10 +539,11 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   }
 
   /** A supervisor's directive for a failed actor of this thread. */
-  async supervise(id: number, directive: 'resume' | 'restart', cause: Error): Promise<void> {
+  async supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
     const cell = this.#cells.get(id)
     if (cell === undefined) return
     if (directive === 'resume') cell.resume()
+    else if (directive === 'pause') cell.pause()
     else await cell.restart(cause)
   }
 

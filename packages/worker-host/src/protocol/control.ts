@@ -103,6 +103,12 @@ export interface HostStats {
   sampledAt: number
 }
 
+/**
+ * A supervisor's directive as a host carries it out. `pause`: the actor takes no message until
+ * its restart (OTP terminates every child a one-for-all restart affects before restarting any).
+ */
+export type HostDirective = 'resume' | 'restart' | 'pause'
+
 /** What a worker's host offers the system. */
 export interface HostControlApi {
   spawn(order: SpawnOrder): Promise<ControlResult<void>>
@@ -113,7 +119,7 @@ export interface HostControlApi {
   /** Another worker died: fail the asks waiting on it and drop the channel. */
   peerDied(thread: number, reason: string): void
   /** A supervisor's directive for a failed actor hosted here. Resolves when it is carried out. */
-  supervise(id: number, directive: 'resume' | 'restart', cause: WireError): Promise<ControlResult<void>>
+  supervise(id: number, directive: HostDirective, cause: WireError): Promise<ControlResult<void>>
 }
 
 /** What the system offers each worker's host. */

@@ -2,6 +2,7 @@ import { SupervisionError, WorkerCrashedError, type Directive } from '@troupe/co
 import { backoffDelay, decide, RestartIntensity, type ResolvedSupervision } from '@troupe/core/internal'
 import type { Topic } from '../util/topic.js'
 import type { ActorRecord, Directory } from './directory.js'
+import type { HostDirective } from '../protocol/control.js'
 import type { SystemEvent } from './system-events.js'
 
 /** What the supervisor needs from the system. */
@@ -11,7 +12,7 @@ export interface SupervisorDeps {
   /** How the system guardian supervises top-level actors. */
   readonly guardian: ResolvedSupervision
   /** Carries out a directive on the thread hosting the actor. */
-  directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void>
+  directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void>
   /** Creates a stopped actor again under the same id, on its thread. */
   recreate(record: ActorRecord, cause: Error): Promise<void>
   /** Forgets an actor that stopped and will not come back. */
@@ -149,8 +150,17 @@ export class Supervisor {
         : options.strategy === 'one-for-all'
           ? [...siblings]
           : siblings.slice(Number.isFinite(first) ? first : 0)
+    // OTP: every child the restart affects stops working before any is restarted, so none goes
+    // on processing messages while its siblings are replaced.
+    if (targets.length > 1) await Promise.all(targets.map((id) => this.#pause(id, error)))
     if (options.backoff) await this.#deps.sleep(this.#nextBackoff(failed[0]!, options.backoff))
     for (const id of targets) await this.#restartOne(id, error)
+  }
+
+  async #pause(id: number, cause: Error): Promise<void> {
+    const record = this.#deps.directory.get(id)
+    if (!record || record.stopping) return
+    await this.#deps.directive(record, 'pause', cause).catch(ignoreIfWorkerDied)
   }
 
   /** Akka's default restart: the children of the restarted actor are stopped first. */

@@ -3,7 +3,7 @@ import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import { settle, unwrapResult, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
+import { settle, unwrapResult, type HostDirective, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
@@ -256,8 +256,8 @@ export class SystemRuntime implements SystemPort {
   }
 
   /** Carries out a supervisor's directive on the thread hosting the actor. */
-  async #directive(record: ActorRecord, directive: 'resume' | 'restart', cause: Error): Promise<void> {
-    if (record.lost) return this.#recreate(record, cause)
+  async #directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void> {
+    if (record.lost) return directive === 'pause' ? undefined : this.#recreate(record, cause)
     if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
