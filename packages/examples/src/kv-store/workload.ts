@@ -3,6 +3,7 @@ import type { JsonValue } from '../store/index.js'
 import type { KvShard } from './kv-shard.js'
 import { sameValue, type Ledger } from './ledger.js'
 import { delay, describeError, errorCode, isRetryable, MAX_TRIES, retryDelayMs } from './retry.js'
+import { mulberry32 } from '../shared/seeded-random.js'
 
 export type WorkloadPlan = {
   readonly clients: number
@@ -132,17 +133,5 @@ export class Workload {
       waiter.resolve()
       return false
     })
-  }
-}
-
-/** A small seeded PRNG (mulberry32), so every run makes the same choices. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
   }
 }

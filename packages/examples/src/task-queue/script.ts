@@ -1,4 +1,5 @@
 import type { FinalStatus, Priority, TaskSpec } from './types.js'
+import { mulberry32 } from '../shared/seeded-random.js'
 
 /** A task of the script, with the end it must reach. */
 export interface ScriptedTask {
@@ -69,16 +70,4 @@ export function floodScript(count: number, seed: number): ScriptedTask[] {
     tasks.push({ spec, expected: 'done', expectedAttempts: failures + 1 })
   }
   return tasks
-}
-
-/** A small seeded PRNG (mulberry32): the same seed gives the same flood on every run. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
