@@ -56,7 +56,7 @@ import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import type { HostDirective, HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
-import { CreditWindow } from '../transport/credit-window.js'
+import { FlowControl } from '../transport/flow-control.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
 import { Dispatcher } from './dispatcher.js'
@@ -134,10 +134,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   readonly #routes = new Map<number, Route>()
   /** Main thread: consistent-hash key functions of routers placed here, by token. */
   readonly #keyFunctions = new Map<string, KeyFunction>()
-  /** Flow control towards actors on other threads with `backpressure` mailboxes, by actor id. */
-  readonly #windows = new Map<number, CreditWindow>()
-  /** Credits to give back, per sending thread and actor, gathered over a turn. */
-  readonly #owed = new Map<number, Map<number, number>>()
+  /** Credit-based flow control towards (and from) actors with `backpressure` mailboxes. */
+  readonly #flow: FlowControl
   #dirty: PeerLink[] = []
   #flushQueued = false
   #closed = false
@@ -148,6 +146,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     this.thread = options.thread
     this.dispatcher = new Dispatcher(options.throughput)
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
+    this.#flow = new FlowControl({
+      thread: options.thread,
+      link: (thread) => this.#link(thread),
+      requestFlush: () => this.#requestFlush(),
+      abandon: (target, held) => this.undeliverable(target, held, 'shutdown'),
+    })
     this.registry = new ModuleRegistry(options.allowList)
     for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
   }
@@ -191,43 +195,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
     } else {
-      // Most refs are not flow-controlled; the map is only consulted once some actor is.
-      const window = ref.window !== 0 || this.#windows.size !== 0 ? this.#windowOf(ref) : undefined
-      if (window === undefined) this.#link(ref.home).deliver(ref.id, sender, correlation, selector, body, priority)
-      else if (window.take()) this.#link(ref.home).deliverCredited(ref.id, sender, correlation, selector, body, priority)
-      else window.held.push(envelope(sender, this.thread, correlation, selector, body, priority))
-    }
-  }
-
-  /** The flow control towards `ref`'s actor: known from this ref, or from an earlier one to it. */
-  #windowOf(ref: ActorRefImpl): CreditWindow | undefined {
-    let window = this.#windows.get(ref.id)
-    if (window === undefined && ref.window !== 0) {
-      window = new CreditWindow(ref.id, ref.home, ref.window)
-      this.#windows.set(ref.id, window)
-    }
-    return window
-  }
-
-  /** Sends what waited for credit, in order, while there is credit. */
-  #release(window: CreditWindow): void {
-    for (let held = window.release(); held !== undefined; held = window.release()) {
-      if (this.#closed) this.undeliverable(window.target, held, 'shutdown')
-      else this.#link(window.home).deliverCredited(window.target, held.sender, held.correlation, held.selector, held.body, held.priority)
+      this.#flow.send(ref, sender, correlation, selector, body, priority)
     }
   }
 
   creditReturned(thread: number, target: number): void {
-    let perTarget = this.#owed.get(thread)
-    if (perTarget === undefined) {
-      perTarget = new Map()
-      this.#owed.set(thread, perTarget)
-    }
-    perTarget.set(target, (perTarget.get(target) ?? 0) + 1)
-    if (!this.#flushQueued) {
-      this.#flushQueued = true
-      queueMicrotask(this.#flush)
-    }
+    this.#flow.returned(thread, target)
   }
 
   #deliverLocal(target: number, envelope: Envelope): void {
@@ -374,6 +347,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   linkTouched(link: PeerLink): void {
     this.#dirty.push(link)
+    this.#requestFlush()
+  }
+
+  #requestFlush(): void {
     if (!this.#flushQueued) {
       this.#flushQueued = true
       queueMicrotask(this.#flush)
@@ -382,10 +359,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   readonly #flush = (): void => {
     this.#flushQueued = false
-    if (this.#owed.size > 0 && !this.#closed) {
-      for (const [thread, perTarget] of this.#owed) for (const [target, count] of perTarget) this.#link(thread).credit(target, count)
-      this.#owed.clear()
-    }
+    if (!this.#closed) this.#flow.payOwed()
     const dirty = this.#dirty
     this.#dirty = []
     for (const link of dirty) link.flush()
@@ -425,11 +399,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
         )
         i += DELIVER_CREDITED_SLOTS
       } else if (head === CREDIT) {
-        const window = this.#windows.get(frames[i + 1] as number)
-        if (window !== undefined) {
-          window.grant(frames[i + 2] as number)
-          this.#release(window)
-        }
+        this.#flow.granted(frames[i + 1] as number, frames[i + 2] as number)
         i += CREDIT_SLOTS
       } else if (head === ROUTED) {
         this.routeeDone(this.routeOf(frames[i + 1] as number, this.thread), frames[i + 2] as number)
@@ -482,10 +452,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     if (head > 0) return [head, envelope(frame[1] as number, this.thread, frame[2] as number, frame[3] as Selector, undefined)]
     if (head === DELIVER_PRIORITY) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
     if (head === DELIVER_CREDITED) {
-      // It never left: its credit is this thread's again.
-      const window = this.#windows.get(frame[1] as number)
-      window?.grant(1)
-      if (window) queueMicrotask(() => this.#release(window))
+      this.#flow.unsent(frame[1] as number)
       return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
     }
     const router = frame[8] as number
@@ -616,8 +583,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       mailboxDepth += cell.mailbox.length
       parked += cell.mailbox.parked
     }
-    let awaitingCredit = 0
-    for (const window of this.#windows.values()) awaitingCredit += window.held.length
+    const awaitingCredit = this.#flow.awaitingCredit
     const { active, idle } = performance.eventLoopUtilization()
     return {
       thread: this.thread,
@@ -637,8 +603,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     if (this.#closed) return
     this.#flush()
     this.#closed = true
-    // Messages still waiting for credit will not be sent now.
-    for (const window of this.#windows.values()) for (const held of window.held.drain()) this.undeliverable(window.target, held, 'shutdown')
+    this.#flow.close()
     for (const link of this.#links.values()) link.close()
     this.#links.clear()
     this.asks.failAll(() => new SystemShutdownError('ask'))
@@ -651,12 +616,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   threadDied(thread: number, reason: string): void {
     this.asks.failThread(thread, reason)
     this.#links.get(thread)?.detach()
-    // What was in flight to its actors died with it: their windows are whole again.
-    for (const window of this.#windows.values()) {
-      if (window.home !== thread) continue
-      window.reset()
-      this.#release(window)
-    }
+    this.#flow.threadDied(thread)
   }
 }
 
