@@ -1,10 +1,9 @@
 // What the demo's actors answer each other, and guards that check an answer is the one asked for.
 //
-// Why the guards: troupe matches a reply to its ask by a correlation number that starts again
-// at 1 on a replaced worker. A reply meant for an ask of the dead worker (sent by a live actor
-// before it learned of the death) is delivered to the fresh worker, and can settle a fresh ask
-// that happens to have the same number. Every answer therefore names what it answers, and
-// anything else is treated as "no answer": the chunk is sent again, which is always safe.
+// Why the guards: every answer names what it answers, and anything else is treated as "no
+// answer": the chunk is sent again, which is always safe. troupe numbers each worker
+// generation's asks in its own range, so a reply meant for a dead worker's ask cannot settle an
+// ask of its replacement; the guards are defence in depth for a demo that promises exactly once.
 
 /** A consumer's verdict on one chunk, answering the producer's `endOfChunk(chunk)`. */
 export interface ChunkAnswer {

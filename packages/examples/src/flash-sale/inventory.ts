@@ -123,9 +123,9 @@ export class Inventory extends Actor<Inventory> implements ActorLifecycle {
 
   #recorded(sale: PendingSale, buyer: string, appended: Appended): void {
     if (this.#defunct) return
-    // troupe matches a reply to its ask by a number that restarts with a replaced worker, so a
-    // reply meant for an append of this worker's previous life could land here. An answer to
-    // another fence proves nothing about this sale: treat it as a lost write.
+    // Defence in depth: an answer to another fence proves nothing about this sale (troupe keeps
+    // replies to a dead worker's asks away from its replacement's, but a sale must not depend on
+    // that alone): treat it as a lost write.
     if (appended.fence !== this.#fence) {
       this.#lostTrack(new Error('an append was answered for another fence'))
       return
