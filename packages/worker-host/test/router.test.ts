@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { InvalidOptionError, NoRouteeError, type GroupRouter, type SystemEvent } from '../src/index.js'
+import { InvalidOptionError, NoRouteeError, WorkerCrashedError, type GroupRouter, type SystemEvent } from '../src/index.js'
 import { ReceiveRoutee, Routee, Sink } from './fixtures/routing.js'
 import { errorOf, fixture, startSystem } from './helpers/system.js'
 
@@ -169,6 +169,21 @@ describe('routers and crashes', () => {
     expect(after).toHaveLength(2)
     expect(after.some((id) => before.includes(id))).toBe(false) // Akka: a restarted pool router starts new routees
     expect(new Set((await sink.ask.seen()).map(([routee]) => routee))).toEqual(new Set(after))
+  })
+
+  it('an ask forwarded to a routee whose worker dies fails at once with WorkerCrashedError', async () => {
+    const { system, sink } = await setup()
+    for (const placement of ['main', { worker: 0 }] as const) {
+      const router = await system.router(Routee, { strategy: 'round-robin', size: 1, placement, routee: { args: [sink], placement: { worker: 1 } } })
+      const pending = router.with({ timeoutMs: 25_000 }).ask.later(20_000)
+      const [routee] = await router.routees()
+      const bomb = await system.spawn(Routee, { args: [sink], placement: { colocateWith: routee! } })
+      const killedAt = performance.now()
+      bomb.tell.exitProcess()
+      expect(await errorOf(pending)).toBeInstanceOf(WorkerCrashedError)
+      expect(performance.now() - killedAt).toBeLessThan(10_000) // not its 25 s deadline
+      await system.stop(router)
+    }
   })
 
   it('a routee whose worker dies is restarted under the same ref and stays routed to', async () => {

@@ -11,6 +11,7 @@
  *   Routed       ROUTED, router, routee
  *   Credited     DELIVER_CREDITED, target, sender, correlation, selector, body, priority
  *   Credit       CREDIT, target, count
+ *   Rerouted     REROUTED, correlation, thread
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -28,6 +29,8 @@
  *   sending thread's credits for that actor and travels as `Credited` (`priority` null for
  *   normal); once it leaves the mailbox, the consumer's thread gives the credit back with a
  *   `Credit` frame (counts add up per turn).
+ * - A router that forwards an ask to a routee on another thread tells the asker's thread where
+ *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
  */
 
 export const REPLY = -1
@@ -37,6 +40,7 @@ export const FORWARD = -5
 export const ROUTED = -6
 export const DELIVER_CREDITED = -7
 export const CREDIT = -8
+export const REROUTED = -9
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
@@ -46,6 +50,7 @@ export const FORWARD_SLOTS = 9
 export const ROUTED_SLOTS = 3
 export const DELIVER_CREDITED_SLOTS = 7
 export const CREDIT_SLOTS = 3
+export const REROUTED_SLOTS = 3
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -71,6 +76,8 @@ export function frameSlots(head: number): number {
       return DELIVER_CREDITED_SLOTS
     case CREDIT:
       return CREDIT_SLOTS
+    case REROUTED:
+      return REROUTED_SLOTS
     default:
       throw new Error(`protocol error: unknown frame kind ${String(head)}`)
   }

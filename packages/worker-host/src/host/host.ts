@@ -33,6 +33,8 @@ import {
   REPLY_ERROR,
   REPLY_OK,
   REPLY_SLOTS,
+  REROUTED,
+  REROUTED_SLOTS,
   PIPE,
   RECEIVE,
   ROUTED,
@@ -268,7 +270,14 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   // ---- RouterCellHost: forwarding --------------------------------------------------------------
 
-  forward(routee: ActorRefImpl, original: Envelope, route: Route | undefined): void {
+  forward(routee: ActorRefImpl, original: Envelope, route: Route | undefined, rehome: boolean): void {
+    // An ask now depends on the routee's thread, not on this one: its asker must know, so that
+    // the ask fails at once if that thread dies instead of waiting out its deadline.
+    if (rehome && original.correlation !== 0 && routee.home !== this.thread) {
+      const correlation = Math.abs(original.correlation)
+      if (original.senderThread === this.thread) this.asks.rehome(correlation, routee.home)
+      else if (!this.#closed) this.#link(original.senderThread).rerouted(correlation, routee.home)
+    }
     if (routee.home === this.thread) {
       this.#deliverLocal(routee.id, routed(original, route))
     } else if (this.#closed) {
@@ -398,6 +407,9 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
           envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from),
         )
         i += DELIVER_CREDITED_SLOTS
+      } else if (head === REROUTED) {
+        asks.rehome(frames[i + 1] as number, frames[i + 2] as number)
+        i += REROUTED_SLOTS
       } else if (head === CREDIT) {
         this.#flow.granted(frames[i + 1] as number, frames[i + 2] as number)
         i += CREDIT_SLOTS

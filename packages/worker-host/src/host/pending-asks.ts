@@ -3,7 +3,8 @@ import { Deque, fromWireError, REPLY_OK, type WireError } from '@troupe/core/int
 
 interface PendingAsk {
   readonly correlation: number
-  readonly thread: number
+  /** The thread the answer will come from: if it dies, the ask fails at once. */
+  thread: number
   readonly deadline: number
   readonly bucket: DeadlineBucket
   readonly describe: () => { actor: string; selector: string }
@@ -74,6 +75,12 @@ export class PendingAsks {
     const ask = this.#take(correlation)
     ask?.reject?.(error)
     if (ask) ask.resolve = ask.reject = undefined
+  }
+
+  /** A router passed the ask on: its answer now depends on `thread`. */
+  rehome(correlation: number, thread: number): void {
+    const ask = this.#byCorrelation.get(correlation)
+    if (ask) ask.thread = thread
   }
 
   /** Rejects every ask waiting on `thread`, at once: its worker died, no reply can come. */

@@ -6,8 +6,11 @@ import { messageKey } from './message-key.js'
 
 /** What a router's cell needs from its thread besides what every cell needs. */
 export interface RouterCellHost {
-  /** Passes the message on to `routee`, keeping its sender and correlation; `route` asks for a completion report. */
-  forward(routee: ActorRefImpl, envelope: Envelope, route: Route | undefined): void
+  /**
+   * Passes the message on to `routee`, keeping its sender and correlation; `route` asks for a
+   * completion report; `rehome`: the routee alone answers it (not a broadcast).
+   */
+  forward(routee: ActorRefImpl, envelope: Envelope, route: Route | undefined, rehome: boolean): void
   /** The route object of this router (shared by every message it tracks). */
   routeOf(router: number, thread: number): Route
   /** A key function registered on this (main) thread under `token`. */
@@ -98,7 +101,8 @@ export class RouterCell extends ActorCell {
       return
     }
     if (this.#spec.strategy === 'broadcast') {
-      for (const routee of table.routees()) this.#routerHost.forward(routee, envelope, undefined)
+      // Any routee may answer a broadcast ask: one thread dying must not fail it.
+      for (const routee of table.routees()) this.#routerHost.forward(routee, envelope, undefined, false)
       return
     }
     let key: unknown
@@ -112,9 +116,9 @@ export class RouterCell extends ActorCell {
     const routee = table.pick(key)!
     if (table.tracked) {
       table.dispatched(routee.id)
-      this.#routerHost.forward(routee, envelope, this.#routerHost.routeOf(this.id, this.self.home))
+      this.#routerHost.forward(routee, envelope, this.#routerHost.routeOf(this.id, this.self.home), true)
     } else {
-      this.#routerHost.forward(routee, envelope, undefined)
+      this.#routerHost.forward(routee, envelope, undefined, true)
     }
   }
 

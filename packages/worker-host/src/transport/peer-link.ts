@@ -9,6 +9,7 @@ import {
   DELIVER_PRIORITY,
   FORWARD,
   REPLY,
+  REROUTED,
   ROUTED,
   type DeadLetterReason,
   type Selector,
@@ -74,6 +75,12 @@ export class PeerLink {
   /** A message a router passes on: its original sender thread and correlation go with it. */
   forward(target: number, sender: number, senderThread: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, router: number): void {
     this.#frames.push(FORWARD, target, sender, senderThread, correlation, selector, body, priority ?? null, router)
+    this.#touch()
+  }
+
+  /** Tells the asker's thread (on the other end) that its ask `correlation` now waits on `thread`. */
+  rerouted(correlation: number, thread: number): void {
+    this.#frames.push(REROUTED, correlation, thread)
     this.#touch()
   }
 
