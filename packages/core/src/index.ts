@@ -56,3 +56,4 @@ export {
   UnknownMessageError,
   WorkerCrashedError,
 } from './errors/errors.js'
+export { registerErrorClass } from './errors/error-wire.js'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ActorNotAllowedError, AskTimeoutError, SpawnError, TroupeError, WorkerCrashedError } from '../src/index.js'
+import { ActorNotAllowedError, AskTimeoutError, SpawnError, TroupeError, WorkerCrashedError, registerErrorClass } from '../src/index.js'
 import { fromWireError, toWireError } from '../src/internal.js'
 
 const roundTrip = (error: unknown): Error => fromWireError(structuredClone(toWireError(error)))
@@ -35,5 +35,23 @@ describe('errors across threads', () => {
   it('non-errors thrown are carried as their string form', () => {
     expect(roundTrip('plain string').message).toBe('plain string')
     expect(roundTrip(42).message).toBe('42')
+  })
+
+  it('registered application classes come back as their class', () => {
+    class Overdrawn extends Error {
+      constructor(readonly account: string) {
+        super(`account ${account} is overdrawn`)
+      }
+    }
+    class Unregistered extends Error {}
+    registerErrorClass(Overdrawn)
+    const back = fromWireError(toWireError(new Overdrawn('acc-7')))
+    expect(back).toBeInstanceOf(Overdrawn)
+    expect(back).toMatchObject({ message: 'account acc-7 is overdrawn', account: 'acc-7' })
+    expect(fromWireError(toWireError(new Unregistered('x')))).not.toBeInstanceOf(Unregistered)
+    expect(() => registerErrorClass(Object as never)).toThrow(/option "errorClass"/)
+    const impostor = class Overdrawn extends Error {}
+    expect(() => registerErrorClass(impostor)).toThrow(/already registered/)
+    registerErrorClass(Overdrawn) // the same class again is fine
   })
 })

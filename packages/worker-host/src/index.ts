@@ -23,6 +23,7 @@ export {
   WorkerCrashedError,
   actorType,
   isActorClass,
+  registerErrorClass,
   taskType,
 } from '@troupe/core'
 export type {

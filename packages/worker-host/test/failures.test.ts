@@ -10,7 +10,7 @@ import {
   type DeadLetter,
 } from '../src/index.js'
 import { ActorRefImpl } from '@troupe/core/internal'
-import { Echo, Forwarder } from './fixtures/actors.js'
+import { Echo, Forwarder, InsufficientFunds, Wallet } from './fixtures/actors.js'
 import { Counter } from './fixtures/counter.js'
 import { errorOf, startSystem } from './helpers/system.js'
 
@@ -154,5 +154,15 @@ describe('message validation at the sender', () => {
     const fits = 'é'.repeat(400)
     expect(await echo.ask.echo(fits)).toBe(fits)
     expect(system.deadLetters.count).toBe(0)
+  })
+})
+
+describe('application errors', () => {
+  it('a class registered with registerErrorClass crosses threads as itself, with its fields', async () => {
+    const system = await startSystem()
+    const wallet = await system.spawn(Wallet, { placement: { worker: 1 } })
+    const error = await errorOf(wallet.ask.spend(42))
+    expect(error).toBeInstanceOf(InsufficientFunds)
+    expect(error).toMatchObject({ name: 'InsufficientFunds', missing: 42, message: 'insufficient funds: 42 missing' })
   })
 })

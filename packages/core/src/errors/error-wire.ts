@@ -28,6 +28,8 @@ export interface WireError {
   cause: WireError | undefined
   /** Own enumerable primitive fields (e.g. `module`, `thread`), so typed errors keep their data. */
   data: Record<string, string | number | boolean | null> | undefined
+  /** The error's class name, which a `registerErrorClass` registration is matched by. */
+  className?: string
 }
 
 type ErrorClass = abstract new (...args: never[]) => Error
@@ -63,6 +65,28 @@ const BUILT_IN_BY_NAME = new Map<string, ErrorClass>([
   ['URIError', URIError],
 ])
 
+/** Application error classes registered with `registerErrorClass`, by their name. */
+const REGISTERED_BY_NAME = new Map<string, ErrorClass>()
+
+/**
+ * Makes errors of this class cross threads as this class (`instanceof` works on the receiving
+ * side), matched by its class name (so two registered classes must not share one). Call it in the module that defines the class, next to it, so
+ * every thread that loads the module (actor modules importing it, the main program) knows it.
+ * A thread that never loaded the module gets an `Error` with the same name, message, stack,
+ * `code` and data. The class is rebuilt without running its constructor.
+ */
+export function registerErrorClass(errorClass: abstract new (...args: never[]) => Error): void {
+  if (typeof errorClass !== 'function' || !(errorClass.prototype instanceof Error)) {
+    throw new InvalidOptionError('errorClass', 'a subclass of Error', errorClass)
+  }
+  const name = errorClass.name
+  const known = REGISTERED_BY_NAME.get(name)
+  if (known !== undefined && known !== errorClass) {
+    throw new InvalidOptionError('errorClass', `a class whose name is not already registered ("${name}" is)`, errorClass)
+  }
+  REGISTERED_BY_NAME.set(name, errorClass)
+}
+
 const MAX_CAUSE_DEPTH = 8
 const RESERVED = new Set(['name', 'message', 'stack', 'code', 'cause'])
 
@@ -86,16 +110,18 @@ export function toWireError(error: unknown, depth = 0): WireError {
     code: typeof code === 'string' ? code : undefined,
     cause: error.cause !== undefined && depth < MAX_CAUSE_DEPTH ? toWireError(error.cause, depth + 1) : undefined,
     data,
+    className: typeof error.constructor?.name === 'string' ? error.constructor.name : undefined,
   }
 }
 
 /**
  * Rebuilds an error on the receiving thread. A troupe error comes back as its own class and a
- * built-in error (`RangeError`...) as its built-in class, so `instanceof` and `code` work; any
- * other error comes back as an `Error` with the original name, message, stack, code and cause.
+ * built-in error (`RangeError`...) as its built-in class, and a class registered with
+ * `registerErrorClass` as that class, so `instanceof` and `code` work; any other error comes back as an `Error` with the original name, message, stack, code and cause.
  */
 export function fromWireError(wire: WireError): Error {
-  const cls = (wire.code === undefined ? undefined : CLASSES_BY_CODE.get(wire.code)) ?? BUILT_IN_BY_NAME.get(wire.name) ?? Error
+  const cls =
+    (wire.code === undefined ? undefined : CLASSES_BY_CODE.get(wire.code)) ?? REGISTERED_BY_NAME.get(wire.className ?? wire.name) ?? BUILT_IN_BY_NAME.get(wire.name) ?? Error
   const error = Object.create(cls.prototype) as Error
   Object.defineProperty(error, 'message', { value: wire.message, writable: true, configurable: true })
   Object.defineProperty(error, 'name', { value: wire.name, writable: true, configurable: true })
