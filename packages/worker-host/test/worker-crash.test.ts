@@ -73,6 +73,20 @@ describe('a worker that dies is replaced and its actors restarted', () => {
 })
 
 describe('after a worker is replaced', () => {
+  it('stats() keeps answering for every slot across the replacement, which reports its generation', async () => {
+    const { system, victim } = await setup()
+    victim.tell.exitProcess(1)
+    for (let polls = 0; ; polls++) {
+      const stats = await system.stats() // never rejects because a worker died during the call
+      expect(stats.threads.map((thread) => thread.thread)).toEqual([0, 1, 2])
+      if (stats.threads[2]!.generation === 1) {
+        expect(stats.threads.map((thread) => thread.generation)).toEqual([0, 0, 1])
+        break
+      }
+      expect(polls).toBeLessThan(10_000)
+    }
+  })
+
   it('a reply meant for the dead worker never answers an ask of its replacement', async () => {
     const system = await startSystem({ actors: [fixture('actors.ts')] })
     const events: SystemEvent[] = []

@@ -599,6 +599,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     const { active, idle } = performance.eventLoopUtilization()
     return {
       thread: this.thread,
+      generation: this.#options.generation ?? 0,
       actors: this.#cells.size,
       mailboxDepth,
       parked,

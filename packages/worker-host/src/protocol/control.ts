@@ -84,6 +84,8 @@ export interface OffloadRequest {
 
 export interface HostStats {
   thread: number
+  /** How many workers held this thread's slot before this one (0 for main and first workers): counters restart with each. */
+  generation: number
   actors: number
   /** Messages waiting in all mailboxes of the thread. */
   mailboxDepth: number

@@ -14,7 +14,7 @@ import type {
   TaskOutput,
   TaskRef,
 } from '@troupe/core'
-import { InvalidOptionError, TaskNotAllowedError } from '@troupe/core'
+import { InvalidOptionError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
 import { OffloadPool, type OffloadStats, type PoolLaunch } from '../offload/offload-pool.js'
@@ -60,7 +60,7 @@ export interface SystemStats {
 export class ActorSystem implements AsyncDisposable {
   readonly #runtime: SystemRuntime
   /** Event-loop samples of the previous `stats()` call, per thread: the window for `utilization`. */
-  readonly #previousEventLoop = new Map<number, HostStats['eventLoop']>()
+  readonly #previousEventLoop = new Map<string, HostStats['eventLoop']>()
 
   private constructor(runtime: SystemRuntime) {
     this.#runtime = runtime
@@ -157,19 +157,32 @@ export class ActorSystem implements AsyncDisposable {
     return this.#runtime.whenTerminated()
   }
 
+  /** One worker slot's stats; if its worker dies meanwhile, its replacement's (a few tries). */
+  async #workerStats(slot: number): Promise<HostStats> {
+    for (let attempt = 1; ; attempt++) {
+      const worker = this.#runtime.workers[slot]!
+      try {
+        return await worker.call((control) => control.stats())
+      } catch (error) {
+        if (!(error instanceof WorkerCrashedError) || attempt === 3) throw error
+        await worker.exited // the slot's replacement is in place once the death is handled
+        await new Promise((resolve) => setImmediate(resolve))
+      }
+    }
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown()
   }
 
   /** Load and counters of every thread. Workers that died are left out. */
   async stats(): Promise<SystemStats> {
-    const samples = await Promise.all([
-      this.#runtime.mainHost.stats(),
-      ...this.#runtime.workers.filter((worker) => worker.alive).map((worker) => worker.call((control) => control.stats())),
-    ])
+    const samples = await Promise.all([this.#runtime.mainHost.stats(), ...this.#runtime.workers.map((_, slot) => this.#workerStats(slot))])
     const threads = samples.map((sample): ThreadStats => {
-      const before = this.#previousEventLoop.get(sample.thread) ?? { active: 0, idle: 0 }
-      this.#previousEventLoop.set(sample.thread, sample.eventLoop)
+      // A replacement worker counts from zero: its window starts with it, not with the dead one's.
+      const key = `${sample.thread}:${sample.generation}`
+      const before = this.#previousEventLoop.get(key) ?? { active: 0, idle: 0 }
+      this.#previousEventLoop.set(key, sample.eventLoop)
       return { ...sample, kind: sample.thread === 0 ? 'main' : 'worker', utilization: utilizationBetween(before, sample.eventLoop) }
     })
     const { options, offloadPool } = this.#runtime
