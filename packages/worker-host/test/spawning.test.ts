@@ -3,7 +3,8 @@ import { ActorNameTakenError, ActorNotAllowedError, InvalidOptionError, SpawnErr
 import { Echo, EventLog, Fragile, Parent } from './fixtures/actors.js'
 import { Counter } from './fixtures/counter.js'
 import type { Forbidden } from './forbidden/forbidden.js'
-import { errorOf, fixture, startSystem } from './helpers/system.js'
+import { Saboteur } from './fixtures/saboteur.js'
+import { FIXTURES_DIR, errorOf, fixture, startSystem } from './helpers/system.js'
 
 describe('names', () => {
   it('a second live actor with the same name is refused with ActorNameTakenError; the name frees on stop', async () => {
@@ -71,6 +72,15 @@ describe('actor modules', () => {
       expect(await healthy.ask.ping()).toBe('pong')
       await system.stop(healthy)
     }
+  })
+})
+
+describe('folders in the allow-list', () => {
+  it('spawn(Class) finds a class exported by a module inside an allowed folder', async () => {
+    const system = await startSystem({ actors: [FIXTURES_DIR] }) // saboteur.ts is not listed on its own
+    const saboteur = await system.spawn(Saboteur, { placement: { worker: 1 } })
+    saboteur.tell.bump()
+    expect(await saboteur.ask.count()).toBe(1)
   })
 })
 

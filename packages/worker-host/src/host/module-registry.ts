@@ -1,3 +1,5 @@
+import { readdir } from 'node:fs/promises'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ActorNotAllowedError, isActorClass, SpawnError, type Actor } from '@troupe/core'
 import { isModuleAllowed } from '@troupe/core/internal'
 
@@ -44,8 +46,8 @@ export class ModuleRegistry {
   }
 
   /**
-   * Finds the module and export name of a class, among the allow-listed module files (directory
-   * entries cannot be enumerated). Imports them on first use.
+   * Finds the module and export name of a class, among the allow-listed module files and the
+   * module files inside allow-listed `file:` folders. Imports them on first use.
    */
   async locate(actorClass: unknown): Promise<ActorTypeLocation | undefined> {
     this.#index ??= this.#buildIndex()
@@ -54,7 +56,7 @@ export class ModuleRegistry {
 
   async #buildIndex(): Promise<Map<unknown, ActorTypeLocation>> {
     const index = new Map<unknown, ActorTypeLocation>()
-    const files = this.#allowList.filter((entry) => !entry.endsWith('/'))
+    const files = [...this.#allowList.filter((entry) => !entry.endsWith('/')), ...(await modulesInFolders(this.#allowList))]
     const namespaces = await Promise.all(files.map((href) => this.#import(href).catch(() => ({}))))
     namespaces.forEach((namespace, i) => {
       for (const [name, value] of Object.entries(namespace)) {
@@ -73,4 +75,30 @@ export class ModuleRegistry {
     }
     return namespace
   }
+}
+
+const MODULE_FILE = /\.(?:m?js|m?ts)$/
+const NOT_A_MODULE = /\.d\.m?ts$|\.test\.m?[jt]s$/
+
+/**
+ * The module files inside the allow-listed `file:` folders, at any depth (node_modules aside),
+ * so that `spawn(Class)` finds classes exported there. A folder that cannot be read adds none.
+ */
+async function modulesInFolders(allowList: readonly string[]): Promise<string[]> {
+  const found: string[] = []
+  for (const entry of allowList) {
+    if (!entry.endsWith('/') || !entry.startsWith('file:')) continue
+    let names: string[]
+    try {
+      names = await readdir(fileURLToPath(entry), { recursive: true })
+    } catch {
+      continue
+    }
+    for (const name of names) {
+      if (MODULE_FILE.test(name) && !NOT_A_MODULE.test(name) && !name.split(/[\\/]/).includes('node_modules')) {
+        found.push(pathToFileURL(`${fileURLToPath(entry)}${name}`).href)
+      }
+    }
+  }
+  return found
 }
