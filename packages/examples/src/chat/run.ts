@@ -5,6 +5,7 @@ import { ChatUser } from './chat-user.js'
 import { checkChat, type Check } from './checks.js'
 import { expectedTotal, HISTORY, LATE_JOINER, POSTS_PER_PHASE, ROOMS, usersOf } from './scenario.js'
 import type { ChatMessage, Joined, Transcript } from './types.js'
+import { threadName } from '../shared/format.js'
 
 export interface ChatOptions {
   /** Where the example's lines go. */
@@ -32,7 +33,6 @@ export interface ChatResult {
   readonly deadLetters: number
 }
 
-const threadName = (thread: number): string => (thread === 0 ? 'main' : `worker ${thread}`)
 const short = (message: ChatMessage): string => `${message.from}#${message.clientSeq}`
 
 /**

@@ -1,5 +1,5 @@
 import type { PipelineLedger } from './chunk-book.js'
-import { exact } from './format.js'
+import { exact } from '../shared/format.js'
 import type { KillOutcome } from './kill-drill.js'
 import type { ProducerReport } from './producer.js'
 import { sumOfSequence } from './stream-totals.js'

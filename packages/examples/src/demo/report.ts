@@ -1,9 +1,8 @@
 import type { Check, PipelineOutcome } from './checks.js'
-import { compact, exact, percent, row, rule, share, type Column } from './format.js'
+import { compact, exact, percent, row, rule, share, threadName, type Column } from '../shared/format.js'
 import { RESEND_REASONS, addResends, emptyResends, totalResends } from './resend-reason.js'
 import type { RateSample, RunTotals } from './throughput-meter.js'
 
-const threadName = (thread: number): string => (thread === 0 ? 'main' : `worker ${thread}`)
 const shortName = (thread: number): string => (thread === 0 ? 'main' : `w${thread}`)
 
 const TIME: Column = { width: 8, align: 'right' }

@@ -1,6 +1,6 @@
 import type { Check, Observations } from './checks.js'
 import type { TimedEvent } from './event-log.js'
-import { compact, exact } from './format.js'
+import { compact, exact } from '../shared/format.js'
 import { throughKilledWorker } from './outcomes.js'
 import { checkLines, ledgerTable, resendLine, summaryTable } from './report.js'
 

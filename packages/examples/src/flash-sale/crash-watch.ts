@@ -1,6 +1,6 @@
 import type { ActorRef, ActorSystem, SystemEvent } from 'troupe'
 import type { Inventory } from './inventory.js'
-import { exact } from '../demo/format.js'
+import { exact } from '../shared/format.js'
 
 export type Crash = { readonly thread: number; readonly reason: string }
 

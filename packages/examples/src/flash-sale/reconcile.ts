@@ -1,4 +1,4 @@
-import { exact } from '../demo/format.js'
+import { exact } from '../shared/format.js'
 import type { FileAudit } from './audit.js'
 import type { InventoryReport } from './inventory.js'
 

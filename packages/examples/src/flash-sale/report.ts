@@ -1,4 +1,4 @@
-import { exact, row, rule, type Column } from '../demo/format.js'
+import { exact, row, rule, type Column } from '../shared/format.js'
 import type { WriterStats } from '../store/index.js'
 import type { FileAudit } from './audit.js'
 import type { InventoryReport } from './inventory.js'

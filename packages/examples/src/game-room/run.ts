@@ -5,6 +5,7 @@ import { Player } from './player.js'
 import { Room } from './room.js'
 import { GAMES, playersOf, TARGET, type GameScript } from './script.js'
 import type { PlayerView, RoomState, Scores } from './types.js'
+import { threadName } from '../shared/format.js'
 
 export interface GameRoomOptions {
   /** Where the example's lines go. */
@@ -27,7 +28,6 @@ export interface GameRoomResult {
   readonly deadLetters: number
 }
 
-const threadName = (thread: number): string => (thread === 0 ? 'main' : `worker ${thread}`)
 const board = (scores: Scores): string => Object.entries(scores).map(([player, points]) => `${player} ${points}`).join(', ')
 
 /**

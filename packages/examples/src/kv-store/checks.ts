@@ -1,4 +1,4 @@
-import { exact } from '../demo/format.js'
+import { exact } from '../shared/format.js'
 import { isExact, type Diff } from './audit.js'
 import type { FaultOutcome } from './fault-plan.js'
 import { describeFault } from './fault-plan.js'

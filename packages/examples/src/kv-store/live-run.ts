@@ -1,5 +1,5 @@
 import { ActorSystem, type ActorRef } from 'troupe'
-import { exact } from '../demo/format.js'
+import { exact } from '../shared/format.js'
 import type { JsonValue, WriterStats } from '../store/index.js'
 import { KV_STORE_ACTOR_MODULES } from './actor-modules.js'
 import { diff, readThroughRouter, type Diff } from './audit.js'

@@ -1,4 +1,4 @@
-import { exact, row, rule, type Column } from '../demo/format.js'
+import { exact, row, rule, type Column } from '../shared/format.js'
 import type { Diff } from './audit.js'
 import type { Check, FaultRecord } from './checks.js'
 import { describeFault } from './fault-plan.js'

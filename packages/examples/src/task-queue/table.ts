@@ -1,4 +1,4 @@
-import { row, rule, type Column } from '../demo/format.js'
+import { row, rule, type Column } from '../shared/format.js'
 import type { AggregateSnapshot, QueueSnapshot } from './types.js'
 
 const COLUMNS: readonly Column[] = [

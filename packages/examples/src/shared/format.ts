@@ -63,3 +63,8 @@ export function row(columns: readonly Column[], cells: readonly string[]): strin
 export function rule(columns: readonly Column[]): string {
   return columns.map((column) => '-'.repeat(column.width)).join('  ')
 }
+
+/** A thread as the examples print it: `main`, or `worker N`. */
+export function threadName(thread: number): string {
+  return thread === 0 ? 'main' : `worker ${thread}`
+}
