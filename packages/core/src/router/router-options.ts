@@ -25,6 +25,9 @@ export interface RoutedMessage {
   readonly args: readonly unknown[]
 }
 
+/** A consistent-hash key function (main-thread routers only). */
+export type KeyFunction = (message: RoutedMessage) => unknown
+
 /**
  * Where the consistent-hash key of a message is, as data (so it works on any thread): the
  * argument at `argument` (default 0; for `receive`, the message), then the property at the
@@ -47,7 +50,7 @@ export interface RouterOptions {
    * argument) works wherever the router lives; a function needs `placement: 'main'`, because a
    * function cannot be sent to another thread.
    */
-  readonly hashKey?: HashKeyPath | ((message: RoutedMessage) => unknown)
+  readonly hashKey?: HashKeyPath | KeyFunction
   /** `consistent-hash` only: points per routee on the hash ring. More spread keys more evenly. Default 160. */
   readonly virtualNodes?: number
   /** `balancing` only: messages a routee may hold at once (being processed or queued). Default 2. */
@@ -97,7 +100,7 @@ export interface RoutingSpec {
 export const MAX_ROUTEES = 65_536
 
 /** Validates the routing options; a key function is returned apart (it stays on the main thread). */
-export function resolveRouting(options: unknown): { spec: Omit<RoutingSpec, 'hashKey'>; hashKey: HashKeyPath | ((message: RoutedMessage) => unknown) } {
+export function resolveRouting(options: unknown): { spec: Omit<RoutingSpec, 'hashKey'>; hashKey: HashKeyPath | KeyFunction } {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object { strategy, ... }', options)
   const { strategy, hashKey = {}, virtualNodes = 160, prefetch = 2, placement } = options as RouterOptions
   if (!ROUTING_STRATEGIES.includes(strategy)) throw new InvalidOptionError('strategy', `one of ${ROUTING_STRATEGIES.join(', ')}`, strategy)

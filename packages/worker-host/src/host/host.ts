@@ -52,6 +52,7 @@ import {
   toWireError,
   type RefRuntime,
   type Selector,
+  type KeyFunction,
   type WireError,
 } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
@@ -71,7 +72,6 @@ import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
 import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
 import type { RouterRequestContext } from '../router/router-request.js'
 
-type KeyFunction = (message: { method: string; args: readonly unknown[] }) => unknown
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -302,8 +302,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       if (!this.#closed) this.#link(route.thread).routed(route.router, routee)
       return
     }
-    const router = this.#cells.get(route.router)
-    if (router instanceof RouterCell) router.routeeDone(routee)
+    this.#localRouteeDone(route.router, routee)
+  }
+
+  #localRouteeDone(router: number, routee: number): void {
+    const cell = this.#cells.get(router)
+    if (cell instanceof RouterCell) cell.routeeDone(routee)
   }
 
   localKeyFunction(token: string): KeyFunction | undefined {
@@ -414,7 +418,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
         this.#flow.granted(frames[i + 1] as number, frames[i + 2] as number)
         i += CREDIT_SLOTS
       } else if (head === ROUTED) {
-        this.routeeDone(this.routeOf(frames[i + 1] as number, this.thread), frames[i + 2] as number)
+        this.#localRouteeDone(frames[i + 1] as number, frames[i + 2] as number)
         i += ROUTED_SLOTS
       } else if (head === DEAD_LETTER) {
         const sender = frames[i + 2] as number

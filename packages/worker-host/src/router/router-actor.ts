@@ -28,13 +28,11 @@ export type RouterControl = ['routees'] | ['resize', number] | ['add', ActorRef]
 export class RouterActor extends Actor {
   readonly #cell: RouterCell
   readonly #args: RouterArgs
-  #size: number
 
   constructor(cell: RouterCell, args: RouterArgs) {
     super()
     this.#cell = cell
     this.#args = args
-    this.#size = 0
     cell.reset(args.routing)
   }
 
@@ -45,7 +43,7 @@ export class RouterActor extends Actor {
   }
 
   onTerminated(routee: ActorRef): void {
-    if (this.#cell.table.remove(routee.id) && this.#args.pool) this.#size--
+    this.#cell.table.remove(routee.id)
     this.#cell.drain()
   }
 
@@ -80,15 +78,13 @@ export class RouterActor extends Actor {
 
   async #resize(size: number): Promise<void> {
     if (!this.#args.pool) throw new InvalidOptionError('resize', 'used on a pool router (a group router changes with add and remove)', 'a group router')
-    if (size > this.#size) await this.#grow(size - this.#size)
+    const current = this.#cell.table.size
+    if (size > current) await this.#grow(size - current)
     // The newest go. Each first processes what was already forwarded to it: the stop comes from
     // the main thread, over another channel than those messages, so it could overtake them; a
     // sync message on the router's own channel cannot.
     const leaving = this.#cell.table.routees().slice(size)
-    for (const routee of leaving) {
-      this.#cell.table.remove(routee.id)
-      this.#size--
-    }
+    for (const routee of leaving) this.#cell.table.remove(routee.id)
     this.#cell.drain()
     await Promise.all(leaving.map((routee) => routee.runtime.ask(routee, SYNC, undefined, undefined).catch(() => undefined)))
     for (const routee of leaving.reverse()) this.ctx.stop(routee)
@@ -104,7 +100,6 @@ export class RouterActor extends Actor {
 
   async #add(routee: ActorRefImpl): Promise<void> {
     if (!this.#cell.table.add(routee)) return
-    if (this.#args.pool) this.#size++
     // A routee that is already gone is reported at once by the watch, and removed again.
     await this.ctx.watch(routee)
     this.#cell.drain()

@@ -1,5 +1,5 @@
-import { NoRouteeError } from '@troupe/core'
-import { RECEIVE, ROUTER_CONTROL, RoutingTable, createMailbox, describeRef, type ActorRefImpl, type Mailbox, type ResolvedMailbox, type RoutingSpec } from '@troupe/core/internal'
+import { NoRouteeError, type RoutedMessage } from '@troupe/core'
+import { RECEIVE, ROUTER_CONTROL, RoutingTable, createMailbox, describeRef, type ActorRefImpl, type KeyFunction, type Mailbox, type ResolvedMailbox, type RoutingSpec } from '@troupe/core/internal'
 import { ActorCell, type CellHost } from '../host/actor-cell.js'
 import type { Envelope, Route } from '../host/envelope.js'
 import { messageKey } from './message-key.js'
@@ -14,7 +14,7 @@ export interface RouterCellHost {
   /** The route object of this router (shared by every message it tracks). */
   routeOf(router: number, thread: number): Route
   /** A key function registered on this (main) thread under `token`. */
-  localKeyFunction(token: string): ((message: { method: string; args: readonly unknown[] }) => unknown) | undefined
+  localKeyFunction(token: string): KeyFunction | undefined
 }
 
 /**
@@ -37,6 +37,8 @@ export class RouterCell extends ActorCell {
   #closed = false
   #spec!: RoutingSpec
   #keyOf: ((envelope: Envelope) => unknown) | undefined
+  /** This router's route object, shared by every message it tracks (looked up once). */
+  #route: Route | undefined
 
   readonly #routerHost: RouterCellHost
 
@@ -116,7 +118,8 @@ export class RouterCell extends ActorCell {
     const routee = table.pick(key)!
     if (table.tracked) {
       table.dispatched(routee.id)
-      this.#routerHost.forward(routee, envelope, this.#routerHost.routeOf(this.id, this.self.home), true)
+      this.#route ??= this.#routerHost.routeOf(this.id, this.self.home)
+      this.#routerHost.forward(routee, envelope, this.#route, true)
     } else {
       this.#routerHost.forward(routee, envelope, undefined, true)
     }
@@ -128,7 +131,7 @@ export class RouterCell extends ActorCell {
   }
 }
 
-function routedMessage(envelope: Envelope): { method: string; args: readonly unknown[] } {
+function routedMessage(envelope: Envelope): RoutedMessage {
   if (envelope.selector === RECEIVE) return { method: 'receive', args: [envelope.body] }
   return { method: String(envelope.selector), args: Array.isArray(envelope.body) ? envelope.body : [envelope.body] }
 }

@@ -1,11 +1,10 @@
 import { InvalidOptionError, type ActorRef } from '@troupe/core'
-import { ActorRefImpl, resolveRouting, validateRouterSize, type RoutingSpec } from '@troupe/core/internal'
+import { ActorRefImpl, resolveRouting, validateRouterSize, type KeyFunction, type RoutingSpec } from '@troupe/core/internal'
 import type { SpawnRequest } from '../protocol/control.js'
 import { buildSpawnRequest, type SpawnInput } from '../host/spawn-request.js'
 import type { ModuleRegistry } from '../host/module-registry.js'
 import { ROUTER_EXPORT, ROUTER_MODULE, type RouterArgs } from './router-actor.js'
 
-type KeyFunction = (message: { method: string; args: readonly unknown[] }) => unknown
 
 export interface RouterRequestContext {
   readonly registry: ModuleRegistry
