@@ -1,6 +1,7 @@
 import type { Placement } from '../placement/placement.js'
 import type { RestartType, SupervisionOptions } from '../supervision/supervision-options.js'
 import type { MailboxOptions } from '../mailbox/mailbox.js'
+import type { DeliveryGuarantee } from './system-options.js'
 
 /** Options for `system.spawn` and `ctx.spawn`. `args` is required when the constructor needs arguments. */
 export type SpawnOptions<Args extends readonly unknown[] = []> = {
@@ -20,4 +21,10 @@ export type SpawnOptions<Args extends readonly unknown[] = []> = {
    * rejects. JavaScript cannot stop the handler's work; its late result is ignored. Default: none.
    */
   readonly handlerTimeoutMs?: number
+  /**
+   * What happens to messages for this actor that its worker had not processed when it died:
+   * dead letters with reason `'worker-died'` (`'at-most-once'`), or delivered again to the
+   * restarted actor in each sender's order (`'at-least-once'`). Default: the system's `delivery`.
+   */
+  readonly delivery?: DeliveryGuarantee
 } & ([] extends Args ? { readonly args?: Args } : { readonly args: Args })

@@ -42,10 +42,40 @@ export interface ActorSystemOptions {
   readonly supervision?: SupervisionOptions
   /** How often workers report that their event loop is alive, in ms. Default 100. */
   readonly heartbeatIntervalMs?: number
-  /** A worker silent for this long is considered hung, terminated and recovered as a crash, in ms. Default 2000. */
+  /**
+   * A worker is hung when one handler (or any other synchronous stretch of its code) runs longer
+   * than this, in ms: it is terminated and recovered as a crash (`worker-hung`, then
+   * `worker-crashed`). A worker busy with many shorter handlers is never hung: it shows progress
+   * after each time slice. Default 2000 (at least 5 × `heartbeatIntervalMs`).
+   */
+  readonly handlerHangMs?: number
+  /** @deprecated The former name of `handlerHangMs`, still accepted with the same meaning. */
   readonly heartbeatTimeoutMs?: number
+  /**
+   * How long one dispatcher turn may run before the thread yields to its event loop, in ms:
+   * replies and other outgoing messages leave at the end of each slice, even while the actors'
+   * mailboxes still hold work. Default 5.
+   */
+  readonly timeSliceMs?: number
+  /**
+   * What happens to the messages a worker had not processed when it died (crash, hang, exit):
+   * `'at-most-once'` (default) makes each one a dead letter with reason `'worker-died'`;
+   * `'at-least-once'` delivers them again, in each sender's order, to the restarted actor.
+   * A spawn option of the same name overrides it per actor.
+   */
+  readonly delivery?: DeliveryGuarantee
   /** Memory limits of each worker (Node's `resourceLimits`); a worker that exceeds them dies and is replaced. */
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number; readonly stackSizeMb?: number }
+}
+
+/** See `ActorSystemOptions.delivery`. */
+export type DeliveryGuarantee = 'at-most-once' | 'at-least-once'
+
+/** Validates a `delivery` option (system or spawn), naming it in the error. */
+export function resolveDelivery(option: string, value: unknown, fallback: DeliveryGuarantee): DeliveryGuarantee {
+  if (value === undefined) return fallback
+  if (value === 'at-most-once' || value === 'at-least-once') return value
+  throw new InvalidOptionError(option, "'at-most-once' or 'at-least-once'", value)
 }
 
 export interface OffloadPoolOptions {
@@ -74,7 +104,9 @@ export interface ResolvedSystemOptions {
   execArgv: string[]
   supervision: ResolvedSupervision
   heartbeatIntervalMs: number
-  heartbeatTimeoutMs: number
+  handlerHangMs: number
+  timeSliceMs: number
+  delivery: DeliveryGuarantee
   resourceLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number } | undefined
 }
 
@@ -148,17 +180,26 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     execArgv: stringArray('execArgv', options.execArgv),
     supervision: resolveSupervision(options.supervision),
     ...heartbeat(options),
+    timeSliceMs: positiveInteger('timeSliceMs', options.timeSliceMs, 5, 60_000),
+    delivery: resolveDelivery('delivery', options.delivery, 'at-most-once'),
     resourceLimits: resolveResourceLimits(options.resourceLimits),
   }
 }
 
-function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; heartbeatTimeoutMs: number } {
+function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; handlerHangMs: number } {
   const heartbeatIntervalMs = positiveInteger('heartbeatIntervalMs', options.heartbeatIntervalMs, 100, MAX_TIMEOUT_MS)
-  const heartbeatTimeoutMs = positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs, Math.max(2000, 5 * heartbeatIntervalMs), MAX_TIMEOUT_MS)
-  if (heartbeatTimeoutMs <= heartbeatIntervalMs) {
-    throw new InvalidOptionError('heartbeatTimeoutMs', `greater than heartbeatIntervalMs (${heartbeatIntervalMs})`, heartbeatTimeoutMs)
+  const fallback = Math.max(2000, 5 * heartbeatIntervalMs)
+  // The former name keeps working; given both, they must agree, or it is unclear which one wins.
+  const legacy = positiveInteger('heartbeatTimeoutMs', options.heartbeatTimeoutMs, fallback, MAX_TIMEOUT_MS)
+  const option = options.handlerHangMs === undefined && options.heartbeatTimeoutMs !== undefined ? 'heartbeatTimeoutMs' : 'handlerHangMs'
+  const handlerHangMs = positiveInteger('handlerHangMs', options.handlerHangMs, legacy, MAX_TIMEOUT_MS)
+  if (options.handlerHangMs !== undefined && options.heartbeatTimeoutMs !== undefined && handlerHangMs !== legacy) {
+    throw new InvalidOptionError('heartbeatTimeoutMs', `left out (it is the former name of handlerHangMs, given as ${handlerHangMs})`, options.heartbeatTimeoutMs)
   }
-  return { heartbeatIntervalMs, heartbeatTimeoutMs }
+  if (handlerHangMs <= heartbeatIntervalMs) {
+    throw new InvalidOptionError(option, `greater than heartbeatIntervalMs (${heartbeatIntervalMs})`, handlerHangMs)
+  }
+  return { heartbeatIntervalMs, handlerHangMs }
 }
 
 function resolveResourceLimits(value: unknown): ResolvedSystemOptions['resourceLimits'] {

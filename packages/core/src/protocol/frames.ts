@@ -56,7 +56,7 @@ export const REPLY_OK = 0
 export const REPLY_ERROR = 1
 
 /** Why a message became a dead letter. */
-export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee' | 'routing-failed'
+export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee' | 'routing-failed' | 'worker-died'
 
 /** Slots of the frame starting with `head`. */
 export function frameSlots(head: number): number {

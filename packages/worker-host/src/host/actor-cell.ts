@@ -142,6 +142,10 @@ export class ActorCell implements Runnable {
   run(budget: number): number {
     const dispatcher = this.host.dispatcher
     dispatcher.current = this
+    // The slice is checked after every message with one load of the shared coarse clock, so a
+    // handler that ran long lets the turn end (and its reply leave) before the next one starts.
+    const clock = dispatcher.clock
+    const deadline = dispatcher.deadline
     let done = 0
     while (done < budget && !this.#busy && !this.#paused) {
       const next = this.mailbox.dequeue(this.#admit)
@@ -150,6 +154,7 @@ export class ActorCell implements Runnable {
       done++
       // An accepted send was answered on acceptance: from here on it is a tell.
       this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
+      if (clock[0]! >= deadline) break
     }
     dispatcher.current = undefined
     return done

@@ -1,10 +1,11 @@
 import { Deque } from '@troupe/core/internal'
+import { NOW, type MonitorBoard } from '../monitor/monitor-board.js'
 
 /** What the dispatcher needs from an actor cell. */
 export interface Runnable {
   /** True while the cell sits in the run-queue. Owned by the dispatcher. */
   scheduled: boolean
-  /** Processes up to `budget` messages; returns how many it took. */
+  /** Processes up to `budget` messages, fewer once `sliceOver()` says so; returns how many it took. */
   run(budget: number): number
   /** Whether the cell has messages it could process now. */
   readonly runnable: boolean
@@ -13,16 +14,35 @@ export interface Runnable {
 /** Messages processed before the dispatcher yields to the event loop (I/O, timers, incoming batches). */
 const TURN_BUDGET = 4096
 
+/** Where the time slice is read when the host has no monitor board (unit tests): a clock that never moves. */
+const STILL_CLOCK = new Int32Array(1)
+
+export interface SliceOptions {
+  /** The system's shared clock and progress counters. */
+  board: MonitorBoard
+  /** This thread's index on the board. */
+  thread: number
+  /** How long a turn may run before it yields, in ms. */
+  sliceMs: number
+}
+
 /**
  * The per-thread run-queue. Ready actors take turns: each processes at most `throughput`
  * messages, then goes to the back of the queue (Akka's `throughput`), so a hot actor cannot
- * starve its neighbours. A turn ends when the queue is empty or `TURN_BUDGET` messages ran.
- * Sends made during a turn are flushed by a microtask queued behind it, so one turn's messages to
- * a thread leave as one batch.
+ * starve its neighbours. A turn ends when the queue is empty, `TURN_BUDGET` messages ran, or
+ * its time slice is spent. Sends made during a turn are flushed by a microtask queued behind
+ * it, so one turn's messages to a thread leave as one batch, and a turn cut short by its slice
+ * lets those replies leave before the next turn starts (after `setImmediate`, so the event loop
+ * also serves I/O and timers in between).
  */
 export class Dispatcher {
   readonly #queue = new Deque<Runnable>(64)
   readonly #throughput: number
+  readonly #slice: SliceOptions | undefined
+  /** The coarse clock (slot NOW of the board); checked after each message, so it must be a plain load. */
+  readonly clock: Int32Array
+  /** The clock reading at which the current turn's slice is spent. */
+  deadline = Number.POSITIVE_INFINITY
   #pending = false
   #sinceYield = 0
   /** The cell inside `run()` right now. */
@@ -34,8 +54,15 @@ export class Dispatcher {
   /** The actor whose handler is running synchronously right now: the implicit sender of its sends. */
   current: { readonly id: number } | undefined
 
-  constructor(throughput: number) {
+  constructor(throughput: number, slice?: SliceOptions) {
     this.#throughput = throughput
+    this.#slice = slice
+    this.clock = slice ? slice.board.slots : STILL_CLOCK
+  }
+
+  /** True once the running turn has used its time slice: a cell stops taking messages. */
+  sliceOver(): boolean {
+    return this.clock[NOW]! >= this.deadline
   }
 
   schedule(cell: Runnable): void {
@@ -77,21 +104,39 @@ export class Dispatcher {
     // `#pending` stays true for the whole turn: cells scheduled meanwhile join this turn's
     // queue, and at most one further turn is queued, at the end.
     this.turns++
+    const slice = this.#slice
+    if (slice !== undefined) {
+      slice.board.enterTurn()
+      this.deadline = this.clock[NOW]! + slice.sliceMs
+    }
     let done = 0
-    while (done < TURN_BUDGET) {
-      const cell = this.#queue.shift()
-      if (cell === undefined) break
-      cell.scheduled = false
-      this.#running = cell
-      done += cell.run(this.#throughput)
-      this.#running = undefined
-      if (cell.runnable) {
-        cell.scheduled = true
-        this.#queue.push(cell)
+    let outOfTime = false
+    try {
+      while (done < TURN_BUDGET) {
+        const cell = this.#queue.shift()
+        if (cell === undefined) break
+        cell.scheduled = false
+        this.#running = cell
+        done += cell.run(this.#throughput)
+        this.#running = undefined
+        if (cell.runnable) {
+          cell.scheduled = true
+          this.#queue.push(cell)
+        }
+        if (this.clock[NOW]! >= this.deadline) {
+          // Out of time: yield to the event loop, so what this turn sent leaves now.
+          outOfTime = true
+          break
+        }
       }
+    } finally {
+      this.#running = undefined
+      this.deadline = Number.POSITIVE_INFINITY
+      if (slice !== undefined) slice.board.leaveTurn(slice.thread)
     }
     this.processed += done
-    this.#sinceYield += done
+    // A turn cut by its slice counts as a full budget: the next one starts after setImmediate.
+    this.#sinceYield += outOfTime ? TURN_BUDGET : done
     if (this.#queue.length > 0) this.#kick()
     else this.#pending = false
   }

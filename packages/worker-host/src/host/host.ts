@@ -62,7 +62,7 @@ import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
 import { FlowControl } from '../transport/flow-control.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
-import { Dispatcher } from './dispatcher.js'
+import { Dispatcher, type SliceOptions } from './dispatcher.js'
 import { envelope, routed, type Envelope, type Route } from './envelope.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
@@ -111,6 +111,8 @@ export interface HostOptions {
   restoring?: readonly number[]
   /** How many hosts ran this thread before (a replaced worker's successor is 1, and so on). */
   generation?: number
+  /** The system's monitor board and time slice: turns yield after `sliceMs` and show progress there. */
+  slice?: Omit<SliceOptions, 'thread'>
 }
 
 const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
@@ -146,7 +148,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   constructor(options: HostOptions) {
     this.#options = options
     this.thread = options.thread
-    this.dispatcher = new Dispatcher(options.throughput)
+    this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
     this.#flow = new FlowControl({
       thread: options.thread,

@@ -1,5 +1,5 @@
 import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
-import { checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { checkMessage, encodeValue, isActorTypeRef, resolveDelivery, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 
@@ -11,6 +11,7 @@ export interface SpawnInput {
   supervision?: unknown
   mailbox?: unknown
   handlerTimeoutMs?: unknown
+  delivery?: unknown
 }
 
 /**
@@ -25,7 +26,7 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
-  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs } = options ?? {}
+  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery } = options ?? {}
   if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
   }
@@ -57,6 +58,8 @@ export async function buildSpawnRequest(
     supervision: resolveSupervision(supervision),
     mailbox: resolveMailbox(mailbox),
     handlerTimeoutMs: handlerTimeoutMs as number | undefined,
+    // Unset stays unset: the system's default applies where the actor is recorded.
+    delivery: delivery === undefined ? undefined : resolveDelivery('delivery', delivery, 'at-most-once'),
   }
 }
 

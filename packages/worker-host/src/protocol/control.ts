@@ -4,7 +4,7 @@
  * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
 import type { MessagePort } from 'node:worker_threads'
-import type { RestartType } from '@troupe/core'
+import type { DeliveryGuarantee, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
@@ -56,6 +56,8 @@ export interface SpawnRequest {
   supervision: ResolvedSupervision
   mailbox: ResolvedMailbox
   handlerTimeoutMs: number | undefined
+  /** Unset: the system's default. */
+  delivery: DeliveryGuarantee | undefined
 }
 
 /** The system's order to a host: create this actor here. */
@@ -132,8 +134,6 @@ export interface SystemControlApi {
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
   reportLoad(stats: HostStats): void
-  /** Heartbeat: the worker's event loop is turning. */
-  alive(): void
   /** Adds or removes a death watch; resolves once registered. */
   watch(watcher: number, watched: number, on: boolean): Promise<void>
   offload(request: OffloadRequest): Promise<ControlResult<unknown>>

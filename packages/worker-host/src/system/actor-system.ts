@@ -231,6 +231,7 @@ export function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): 
       throughput: options.throughput,
       loadReportIntervalMs: options.loadReportIntervalMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
+      timeSliceMs: options.timeSliceMs,
     },
   }
 }

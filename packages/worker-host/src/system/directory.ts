@@ -1,4 +1,4 @@
-import { ActorNameTakenError, type RestartType } from '@troupe/core'
+import { ActorNameTakenError, type DeliveryGuarantee, type RestartType } from '@troupe/core'
 import type { ResolvedMailbox, ResolvedSupervision } from '@troupe/core/internal'
 
 /** How an actor was created, so it can be created again (after its worker died). */
@@ -11,6 +11,8 @@ export interface ActorBlueprint {
   readonly supervision: ResolvedSupervision
   readonly mailbox: ResolvedMailbox
   readonly handlerTimeoutMs: number | undefined
+  /** What happens to its unprocessed messages when its worker dies. */
+  readonly delivery: DeliveryGuarantee
 }
 
 export interface ActorRecord {

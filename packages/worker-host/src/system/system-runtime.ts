@@ -14,6 +14,9 @@ import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
+import { MonitorBoard } from '../monitor/monitor-board.js'
+import { startTicker } from '../monitor/ticker.js'
+import type { Worker } from 'node:worker_threads'
 
 type State = 'running' | 'stopping' | 'stopped'
 
@@ -37,6 +40,9 @@ export class SystemRuntime implements SystemPort {
   readonly #offloads = new Map<string, AbortController>()
   readonly #deathWatch = new DeathWatch((watcher, watched) => this.#signalTerminated(watcher, watched))
   readonly #watchdog: HeartbeatWatchdog
+  /** Coarse clock and progress counters shared by every thread (see MonitorBoard). */
+  readonly board: MonitorBoard
+  #ticker: Worker | undefined
   #launch: WorkerLaunch | undefined
   #state: State = 'running'
   #shutdown: Promise<void> | undefined
@@ -63,14 +69,16 @@ export class SystemRuntime implements SystemPort {
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
     })
+    this.board = MonitorBoard.create(options.workers)
     this.#watchdog = new HeartbeatWatchdog(() => this.workers, {
       intervalMs: options.heartbeatIntervalMs,
-      timeoutMs: options.heartbeatTimeoutMs,
+      timeoutMs: options.handlerHangMs,
+      progress: (thread) => this.board.progress(thread),
       // A hung worker (a busy loop, a long synchronous call) is terminated, which also stops busy
       // loops, and its exit is then recovered like a crash.
       onSilent: (worker, silentMs) => {
         this.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs: Math.round(silentMs) })
-        worker.kill(`hung: no heartbeat for ${Math.round(silentMs)} ms (heartbeatTimeoutMs ${options.heartbeatTimeoutMs})`)
+        worker.kill(`hung: one handler (or other synchronous code) ran for ${Math.round(silentMs)} ms without yielding (handlerHangMs ${options.handlerHangMs})`)
       },
     })
     this.mainHost = new Host({
@@ -82,24 +90,27 @@ export class SystemRuntime implements SystemPort {
       throughput: options.throughput,
       system: this,
       deadLetters: this.deadLetters.post,
+      slice: { board: this.board, sliceMs: options.timeSliceMs },
     })
   }
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
     this.#launch = launch
+    this.#ticker = startTicker(this.board)
     for (let thread = 1; thread <= this.options.workers; thread++) this.workers.push(this.#startWorker(thread, []))
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
     } catch (error) {
       await this.#terminateWorkers()
       this.mainHost.close()
+      await this.#ticker?.terminate()
       throw error
     }
     this.#watchdog.start()
   }
 
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
-    const handle = new WorkerHandle(thread, this.#launch!, this.#controlFor(thread), this.mainHost, restoring, generation)
+    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, this.#controlFor(thread), this.mainHost, restoring, generation)
     void handle.exited.then((exit) => {
       if (!exit.expected) void this.#recover(handle)
     })
@@ -122,6 +133,7 @@ export class SystemRuntime implements SystemPort {
       supervision: request.supervision,
       mailbox: request.mailbox,
       handlerTimeoutMs: request.handlerTimeoutMs,
+      delivery: request.delivery ?? this.options.delivery,
     })
     const order: SpawnOrder = {
       id,
@@ -280,6 +292,7 @@ export class SystemRuntime implements SystemPort {
     await this.#terminateWorkers()
     await this.offloadPool?.destroy()
     this.mainHost.close()
+    await this.#ticker?.terminate()
     this.#state = 'stopped'
     this.#settleTerminated(this.#fatalError)
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} actor(s) failed to stop cleanly`)
@@ -392,7 +405,6 @@ export class SystemRuntime implements SystemPort {
         this.workers[thread - 1]?.touch()
         this.scheduler.report(stats)
       },
-      alive: () => this.workers[thread - 1]?.touch(),
       watch: (watcher, watched, on) => this.watch(watcher, watched, on),
       offload: (request) => settle(() => this.offload(request, thread)),
       cancelOffload: (id) => this.cancelOffload(id, thread),

@@ -12,7 +12,7 @@ export interface WorkerLaunch {
   bootstrap: URL
   execArgv: string[]
   resourceLimits: ResolvedSystemOptions['resourceLimits']
-  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation'>
+  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation' | 'board'>
 }
 
 export interface WorkerExit {
@@ -45,12 +45,23 @@ export class WorkerHandle {
    * `restoring`: ids of the actors this worker will re-create, when it replaces a dead one;
    * `generation`: how many workers held the slot before it.
    */
-  constructor(thread: number, launch: WorkerLaunch, systemApi: SystemControlApi, mainHost: Host, restoring: number[] = [], readonly generation = 0) {
+  /** Its progress counter on the monitor board when the watchdog last saw it move. */
+  lastProgress = 0
+
+  constructor(
+    thread: number,
+    launch: WorkerLaunch,
+    board: SharedArrayBuffer,
+    systemApi: SystemControlApi,
+    mainHost: Host,
+    restoring: number[] = [],
+    readonly generation = 0,
+  ) {
     this.thread = thread
     const data = new MessageChannel()
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
-    const init: WorkerInit = { ...launch.init, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
+    const init: WorkerInit = { ...launch.init, board, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
     this.#worker = new Worker(launch.bootstrap, {
       workerData: { troupe: init },
       transferList: [data.port2, hostChannel.port2, systemChannel.port2],

@@ -5,6 +5,7 @@ import { fromWireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
 import { settle, unwrapResult, type HostControlApi, type SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from './worker-init.js'
+import { MonitorBoard } from '../monitor/monitor-board.js'
 
 /** The worker thread's main: one Host for every actor placed here. */
 const init = (workerData as { troupe: WorkerInit }).troupe
@@ -21,6 +22,7 @@ const systemPort: SystemPort = {
   cancelOffload: (id) => void system.cancelOffload(id),
 }
 
+const board = new MonitorBoard(init.board)
 const host = new Host({
   thread: init.thread,
   workerCount: init.workerCount,
@@ -31,6 +33,7 @@ const host = new Host({
   system: systemPort,
   restoring: init.restoring,
   generation: init.generation,
+  slice: { board, sliceMs: init.timeSliceMs },
 })
 host.attachLink(0, init.dataPort)
 
@@ -50,6 +53,8 @@ Comlink.expose(control, nodeEndpoint(init.hostPort))
 
 const loadReports = setInterval(() => void system.reportLoad(host.stats()), init.loadReportIntervalMs)
 loadReports.unref()
-// The heartbeat is what proves this thread's event loop still turns; a blocked loop sends none.
-const heartbeats = setInterval(() => void system.alive(), init.heartbeatIntervalMs)
+// With the end of every dispatcher turn, the heartbeat shows the main thread's watchdog that this
+// thread makes progress: it is written to shared memory, so it costs no message, and an idle
+// thread shows it as well as a busy one.
+const heartbeats = setInterval(() => board.beat(init.thread), init.heartbeatIntervalMs)
 heartbeats.unref()

@@ -12,6 +12,9 @@ export interface WorkerInit {
   throughput: number
   loadReportIntervalMs: number
   heartbeatIntervalMs: number
+  /** The system's monitor board (a MonitorBoard's buffer): coarse clock and progress counters. */
+  board: SharedArrayBuffer
+  timeSliceMs: number
   /** Ids of the actors this worker will re-create (it replaces a dead worker). */
   restoring: number[]
   /** How many workers held this slot before: 0 for the first, +1 per replacement. */
