@@ -12,6 +12,8 @@
  *   Credited     DELIVER_CREDITED, target, sender, correlation, selector, body, priority
  *   Credit       CREDIT, target, count
  *   Rerouted     REROUTED, correlation, thread
+ *   Ledger       LEDGER, slab, offset                                      (first frame of a batch to a worker)
+ *   Settled      SETTLED, slab, slot                                       (back to the sender)
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -31,6 +33,15 @@
  *   `Credit` frame (counts add up per turn).
  * - A router that forwards an ask to a routee on another thread tells the asker's thread where
  *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
+ * - Accounted delivery: a batch sent to a worker (a thread that can die on its own) starts with
+ *   a `Ledger` frame naming a region of shared memory, one byte per delivery frame of the batch
+ *   (Deliver, Prioritised, Credited, Forward), in order (`slab` -1: the batch has none). The
+ *   receiver writes each byte when that message reaches its end (processed, answered, or
+ *   refused); the sender keeps the batch until every byte is written, and when the worker dies
+ *   it reads the bytes to know exactly which messages were not processed. The receiver never
+ *   reports a dead letter for such a message itself: it writes the reason's code in the byte and
+ *   sends `Settled` back, and the sender, which still holds the message, reports it. So a dead
+ *   letter is reported exactly once even when the receiver dies right after refusing it.
  */
 
 export const REPLY = -1
@@ -41,6 +52,8 @@ export const ROUTED = -6
 export const DELIVER_CREDITED = -7
 export const CREDIT = -8
 export const REROUTED = -9
+export const LEDGER = -10
+export const SETTLED = -11
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
@@ -51,12 +64,19 @@ export const ROUTED_SLOTS = 3
 export const DELIVER_CREDITED_SLOTS = 7
 export const CREDIT_SLOTS = 3
 export const REROUTED_SLOTS = 3
+export const LEDGER_SLOTS = 3
+export const SETTLED_SLOTS = 3
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
 
 /** Why a message became a dead letter. */
 export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'encode-failed' | 'shutdown' | 'mailbox-full' | 'no-routee' | 'routing-failed' | 'worker-died'
+
+/** Whether the frame starting with `head` delivers a message to an actor (and so has a ledger byte). */
+export function isDelivery(head: number): boolean {
+  return head > 0 || head === DELIVER_PRIORITY || head === DELIVER_CREDITED || head === FORWARD
+}
 
 /** Slots of the frame starting with `head`. */
 export function frameSlots(head: number): number {
@@ -78,6 +98,10 @@ export function frameSlots(head: number): number {
       return CREDIT_SLOTS
     case REROUTED:
       return REROUTED_SLOTS
+    case LEDGER:
+      return LEDGER_SLOTS
+    case SETTLED:
+      return SETTLED_SLOTS
     default:
       throw new Error(`protocol error: unknown frame kind ${String(head)}`)
   }

@@ -2,7 +2,8 @@ import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessa
 import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
 import type { ActorContext, DeferredReply } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
-import { envelope as makeEnvelope, withCorrelation, type Envelope, type Route } from './envelope.js'
+import { envelope as makeEnvelope, settle, withCorrelation, type Envelope, type Route } from './envelope.js'
+import { RUNNING, UNSETTLED } from '../transport/ledger.js'
 import type { DeadLetterReason } from '@troupe/core'
 
 /** What a cell needs from its host thread. */
@@ -171,6 +172,7 @@ export class ActorCell implements Runnable {
       return
     }
     if (envelope.selector === SYNC) {
+      settle(envelope)
       if (envelope.correlation !== 0) this.host.replyOk(envelope, undefined)
       return
     }
@@ -206,6 +208,9 @@ export class ActorCell implements Runnable {
    */
   #invokeHandler(envelope: Envelope, handler: (...args: unknown[]) => unknown, instance: MessageTarget, args: unknown[] | undefined): void {
     this.current = envelope
+    // If the worker dies before the handler returns, its sender knows this message was running.
+    const ledger = envelope.ledger
+    if (ledger !== undefined) ledger.bytes[envelope.slot] = RUNNING
     let result: unknown
     try {
       result = args === undefined ? handler.call(instance, envelope.body, this.#context) : handler.apply(instance, args)
@@ -214,6 +219,7 @@ export class ActorCell implements Runnable {
       this.#failed(envelope, error)
       return
     }
+    if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
     if (this.#stashedCurrent === envelope) {
       this.#stashedCurrent = undefined
       this.current = undefined
@@ -246,8 +252,9 @@ export class ActorCell implements Runnable {
     this.#finished(envelope)
   }
 
-  /** A router that forwarded this message is waiting to hear it has been processed. */
+  /** The message is processed: its sender's ledger and a router that forwarded it hear so. */
   #finished(envelope: Envelope): void {
+    settle(envelope)
     if (envelope.route !== undefined) this.host.routeeDone(envelope.route, this.id)
   }
 
@@ -301,7 +308,10 @@ export class ActorCell implements Runnable {
 
   /** Death watch: a watched actor stopped. Runs `onTerminated` like a handler (it may fail too). */
   #terminated(instance: MessageTarget, envelope: Envelope): void {
-    if (typeof instance.onTerminated !== 'function') return
+    if (typeof instance.onTerminated !== 'function') {
+      settle(envelope)
+      return
+    }
     const [id, thread, name] = envelope.body as [number, number, string | undefined]
     this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refTo(id, thread, name)])
   }
@@ -457,6 +467,7 @@ export class ActorCell implements Runnable {
       for (const left of [...this.#stash.splice(0), ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
       this.onStopped()
       this.host.cellStopped(this)
+      settle(envelope)
       this.host.replyOk(envelope, failure === undefined ? undefined : toWireError(failure))
     }
     let result: unknown

@@ -1,5 +1,6 @@
 import type { MessagePriority } from '@troupe/core'
 import type { Selector } from '@troupe/core/internal'
+import { SETTLED_BYTE, type InboundSlab } from '../transport/ledger.js'
 
 /** A message waiting in a mailbox. */
 export interface Envelope {
@@ -18,6 +19,10 @@ export interface Envelope {
   readonly route: Route | undefined
   /** The thread whose credit it spent (flow control), to be given back when it leaves the mailbox; -1: none. */
   readonly credit: number
+  /** Where its sender's ledger byte for it lives, when it came from another thread over a link that keeps one. */
+  readonly ledger: InboundSlab | undefined
+  /** Its byte in `ledger`. */
+  readonly slot: number
 }
 
 /** A router waiting for completion reports; one object per router, shared by its envelopes. */
@@ -36,8 +41,21 @@ export function envelope(
   priority?: MessagePriority,
   route?: Route,
   credit = -1,
+  ledger?: InboundSlab,
+  slot = 0,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, ledger, slot }
+}
+
+/** The message reached its end here (processed, answered, or handed on): its sender may forget it. */
+export function settle(envelope: Envelope): void {
+  const ledger = envelope.ledger
+  if (ledger !== undefined) ledger.bytes[envelope.slot] = SETTLED_BYTE
+}
+
+/** The same message without its ledger byte (settled here; a copy goes on under its own accounting). */
+export function unledgered(original: Envelope): Envelope {
+  return original.ledger === undefined ? original : { ...original, ledger: undefined, slot: 0 }
 }
 
 /** The same message, as a router forwards it: tracked by `route`, or not. */

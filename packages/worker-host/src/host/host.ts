@@ -29,6 +29,11 @@ import {
   DELIVER_PRIORITY_SLOTS,
   FORWARD,
   FORWARD_SLOTS,
+  LEDGER,
+  LEDGER_SLOTS,
+  SETTLED,
+  SETTLED_SLOTS,
+  isDelivery,
   REPLY,
   REPLY_ERROR,
   REPLY_OK,
@@ -63,7 +68,9 @@ import { FlowControl } from '../transport/flow-control.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
 import { Dispatcher, type SliceOptions } from './dispatcher.js'
-import { envelope, routed, type Envelope, type Route } from './envelope.js'
+import { envelope, routed, settle, unledgered, type Envelope, type Route } from './envelope.js'
+import { accountForDeadPeer, deliveryOf, reportRefused, type AccountingHost } from '../transport/delivery-accounting.js'
+import { reasonCode, type InboundSlab } from '../transport/ledger.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
@@ -115,6 +122,9 @@ export interface HostOptions {
   slice?: Omit<SliceOptions, 'thread'>
 }
 
+/** How often settled batches are released on links that send nothing meanwhile, in ms. */
+const RECLAIM_INTERVAL_MS = 250
+
 const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
 
 /**
@@ -122,7 +132,7 @@ const selectorName = (selector: Selector): string => (typeof selector === 'strin
  * its channels to other threads, and the asks it waits on. Refs used on this thread send
  * through it.
  */
-export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
+export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, AccountingHost {
   readonly thread: number
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
@@ -144,6 +154,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   #flushQueued = false
   #closed = false
   #nextOffload = 1
+  /** Releases what workers have settled on links that saw no traffic since (see `PeerLink.flush`). */
+  readonly #reclaimTimer: NodeJS.Timeout
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -158,6 +170,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     })
     this.registry = new ModuleRegistry(options.allowList)
     for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
+    this.#reclaimTimer = setInterval(() => {
+      for (const link of this.#links.values()) link.outbound?.reclaim()
+    }, RECLAIM_INTERVAL_MS)
+    this.#reclaimTimer.unref()
   }
 
   // ---- RefRuntime: the send side -------------------------------------------------------------
@@ -224,6 +240,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     for (const waiting of this.#awaiting.get(target)!) this.undeliverable(target, waiting, 'stopped')
     this.#awaiting.delete(target)
     this.#stopped.add(target)
+    settle(envelope)
     this.replyOk(envelope, undefined)
   }
 
@@ -257,9 +274,12 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     if (envelope.route !== undefined) this.routeeDone(envelope.route, id)
     if (envelope.credit >= 0) this.creditReturned(envelope.credit, id)
     if (envelope.correlation !== 0) {
+      settle(envelope)
       this.replyError(envelope, error ?? this.#undeliverableError(id, reason))
       return
     }
+    if (this.#refusedToSender(envelope.ledger, envelope.slot, reason)) return
+    settle(envelope)
     this.#deadLetter({
       recipient: id,
       sender: envelope.sender === 0 ? undefined : { id: envelope.sender, thread: envelope.senderThread },
@@ -268,6 +288,23 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       // A piped continuation or timer callback is a function: it is reported, not carried.
       body: envelope.selector === PIPE ? undefined : envelope.body,
     })
+  }
+
+  /**
+   * A tell that came over a link with a ledger is reported by its sender, which still holds it:
+   * the reason goes in its byte and a `Settled` frame tells the sender. Reported from here, it
+   * could be lost with this thread, or (read from the ledger after a death) reported twice.
+   */
+  #refusedToSender(ledger: InboundSlab | undefined, slot: number, reason: DeadLetterReason): boolean {
+    if (ledger === undefined || !ledger.live || this.#closed) return false
+    ledger.bytes[slot] = reasonCode(reason)
+    this.#link(ledger.thread).settled(ledger.id, slot)
+    return true
+  }
+
+  /** Whether this thread still waits for the answer to `correlation`. */
+  awaits(correlation: number): boolean {
+    return this.asks.has(correlation)
   }
 
   // ---- RouterCellHost: forwarding --------------------------------------------------------------
@@ -285,6 +322,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     } else if (this.#closed) {
       this.undeliverable(routee.id, routed(original, route), 'shutdown')
     } else {
+      // Handed on: the forward is a message of this thread now, under this thread's accounting.
+      settle(original)
       const { sender, senderThread, correlation, selector, body, priority } = original
       this.#link(routee.home).forward(routee.id, sender, senderThread, correlation, selector, body, priority, route?.router ?? 0)
     }
@@ -385,14 +424,23 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     const frames = decodeWith<unknown[]>(link.decoder, bytes, this)
     const from = link.thread
     const asks = this.asks
+    // The ledger region of this batch (see the Ledger frame): one byte per delivery, in order.
+    let ledger: InboundSlab | undefined
+    let slot = 0
     for (let i = 0; i < frames.length; ) {
       const head = frames[i] as number
       if (head > 0) {
-        this.#deliverLocal(head, envelope(frames[i + 1] as number, from, frames[i + 2] as number, frames[i + 3] as Selector, frames[i + 4]))
+        this.#deliverLocal(head, envelope(frames[i + 1] as number, from, frames[i + 2] as number, frames[i + 3] as Selector, frames[i + 4], undefined, undefined, -1, ledger, slot))
+        if (ledger !== undefined) slot++
         i += DELIVER_SLOTS
+      } else if (head === LEDGER) {
+        ledger = link.inbound.slab(frames[i + 1] as number)
+        slot = frames[i + 2] as number
+        i += LEDGER_SLOTS
       } else if (head === DELIVER_PRIORITY) {
         const target = frames[i + 1] as number
-        this.#deliverLocal(target, envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], frames[i + 6] as MessagePriority))
+        this.#deliverLocal(target, envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], frames[i + 6] as MessagePriority, undefined, -1, ledger, slot))
+        if (ledger !== undefined) slot++
         i += DELIVER_PRIORITY_SLOTS
       } else if (head === REPLY) {
         asks.settle(frames[i + 1] as number, frames[i + 2] as number, frames[i + 3])
@@ -403,15 +451,17 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
         const route = router === 0 ? undefined : this.routeOf(router, from)
         this.#deliverLocal(
           frames[i + 1] as number,
-          envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route),
+          envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route, -1, ledger, slot),
         )
+        if (ledger !== undefined) slot++
         i += FORWARD_SLOTS
       } else if (head === DELIVER_CREDITED) {
         const priority = (frames[i + 6] as MessagePriority | null) ?? undefined
         this.#deliverLocal(
           frames[i + 1] as number,
-          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from),
+          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from, ledger, slot),
         )
+        if (ledger !== undefined) slot++
         i += DELIVER_CREDITED_SLOTS
       } else if (head === REROUTED) {
         asks.rehome(frames[i + 1] as number, frames[i + 2] as number)
@@ -422,6 +472,9 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       } else if (head === ROUTED) {
         this.#localRouteeDone(frames[i + 1] as number, frames[i + 2] as number)
         i += ROUTED_SLOTS
+      } else if (head === SETTLED) {
+        reportRefused(this, link, frames[i + 1] as number, frames[i + 2] as number)
+        i += SETTLED_SLOTS
       } else if (head === DEAD_LETTER) {
         const sender = frames[i + 2] as number
         this.#deadLetter({
@@ -449,6 +502,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       const head = frames[i] as number
       const frame = frames.slice(i, i + frameSlots(head))
       i += frame.length
+      if (head === LEDGER) continue // the batch was never sent: its ledger region is unused
       try {
         encodeValue(frame)
         link.resend(frame)
@@ -458,24 +512,13 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       }
       if (head === REPLY) link.reply(frame[1] as number, REPLY_ERROR, toWireError(error))
       else if (head === DEAD_LETTER) link.deadLetter(frame[1] as number, frame[2] as number, frame[3] as DeadLetterReason, frame[4] as Selector, undefined)
-      else {
-        const [target, unsent] = this.#unsentDelivery(head, frame)
+      else if (isDelivery(head)) {
+        if (head === DELIVER_CREDITED) this.#flow.unsent(frame[1] as number)
+        frame[head === FORWARD ? 6 : head > 0 ? 4 : 5] = undefined // reported without the value that failed
+        const [target, unsent] = deliveryOf(frame, this.thread, (router) => this.routeOf(router, this.thread))
         this.undeliverable(target, unsent, 'encode-failed', failure)
       }
     }
-  }
-
-  /** A delivery frame (plain, prioritised or forwarded) as its target and envelope, without the body. */
-  #unsentDelivery(head: number, frame: unknown[]): [number, Envelope] {
-    if (head > 0) return [head, envelope(frame[1] as number, this.thread, frame[2] as number, frame[3] as Selector, undefined)]
-    if (head === DELIVER_PRIORITY) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
-    if (head === DELIVER_CREDITED) {
-      this.#flow.unsent(frame[1] as number)
-      return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
-    }
-    const router = frame[8] as number
-    const route = router === 0 ? undefined : this.routeOf(router, this.thread)
-    return [frame[1] as number, envelope(frame[2] as number, frame[3] as number, frame[4] as number, frame[5] as Selector, undefined, undefined, route)]
   }
 
   // ---- Lifecycle of actors on this thread ---------------------------------------------------
@@ -622,6 +665,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     if (this.#closed) return
     this.#flush()
     this.#closed = true
+    clearInterval(this.#reclaimTimer)
     this.#flow.close()
     for (const link of this.#links.values()) link.close()
     this.#links.clear()
@@ -629,12 +673,18 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   }
 
   /**
-   * The worker at `thread` died: the asks waiting on it fail now (no reply can come), and the
+   * The worker at `thread` died. What this thread had sent it and it had not processed is known
+   * from the link's ledger: dead letters `worker-died`, or (actors in `atLeastOnce`) queued again
+   * for the restarted actors. The asks waiting on it fail now (no reply can come), and the
    * channel keeps what is sent from now on for the worker that replaces it.
    */
-  threadDied(thread: number, reason: string): void {
+  threadDied(thread: number, reason: string, atLeastOnce: readonly number[] = []): void {
+    const link = this.#links.get(thread)
+    // Detached first, so nothing queued again can go to the dead port; accounted before the asks
+    // fail, so a send still waiting to be accepted is told apart (its caller retries, if anyone).
+    link?.detach()
+    if (link !== undefined && !this.#closed) accountForDeadPeer(this, link, new Set(atLeastOnce))
     this.asks.failThread(thread, reason)
-    this.#links.get(thread)?.detach()
     this.#flow.threadDied(thread)
   }
 }

@@ -45,6 +45,11 @@ export class PendingAsks {
     return this.#byCorrelation.size
   }
 
+  /** Whether the ask (or send) `correlation` still waits for its answer. */
+  has(correlation: number): boolean {
+    return this.#byCorrelation.has(correlation)
+  }
+
   /** Registers an ask; returns its correlation id and the promise its reply settles. */
   create(thread: number, timeoutMs: number, describe: PendingAsk['describe']): { correlation: number; promise: Promise<unknown> } {
     const correlation = this.#nextCorrelation++

@@ -121,7 +121,8 @@ export interface HostControlApi {
   /** Flushes outgoing batches and closes every channel; the worker can then be terminated. */
   close(): void
   /** Another worker died: fail the asks waiting on it and drop the channel. */
-  peerDied(thread: number, reason: string): void
+  /** `atLeastOnce`: the dead worker's actors whose unprocessed messages are delivered again. */
+  peerDied(thread: number, reason: string, atLeastOnce: number[]): void
   /** A supervisor's directive for a failed actor hosted here. Resolves when it is carried out. */
   supervise(id: number, directive: HostDirective, cause: WireError): Promise<ControlResult<void>>
 }

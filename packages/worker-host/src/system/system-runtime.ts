@@ -329,9 +329,14 @@ export class SystemRuntime implements SystemPort {
   async #recover(dead: WorkerHandle): Promise<void> {
     const { thread } = dead
     const reason = dead.exitReason
-    this.mainHost.threadDied(thread, reason)
+    // Every sender accounts for what it sent the dead worker: redelivered to these actors, or dead letters.
+    const atLeastOnce = this.directory
+      .onThread(thread)
+      .filter((record) => record.blueprint.delivery === 'at-least-once')
+      .map((record) => record.id)
+    this.mainHost.threadDied(thread, reason, atLeastOnce)
     for (const other of this.workers) {
-      if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason)).catch(() => undefined)
+      if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason, atLeastOnce)).catch(() => undefined)
     }
     for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
     this.events.publish({ type: 'worker-crashed', thread, reason })

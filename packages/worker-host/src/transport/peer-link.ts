@@ -8,12 +8,17 @@ import {
   DELIVER_CREDITED,
   DELIVER_PRIORITY,
   FORWARD,
+  LEDGER,
   REPLY,
   REROUTED,
   ROUTED,
+  SETTLED,
+  isDelivery,
   type DeadLetterReason,
   type Selector,
 } from '@troupe/core/internal'
+
+import { InboundLedger, OutboundLedger, isSlabRegistration } from './ledger.js'
 
 /** Flush a batch early once it holds this many frame slots (about 1000 messages). */
 const MAX_BATCH_SLOTS = 5000
@@ -32,77 +37,134 @@ export interface LinkOwner {
  * Frames are appended as they are sent and packed into one buffer per flush, whose ArrayBuffer
  * is transferred rather than copied. Until the port is attached (the channel is still being
  * set up through the main thread), frames wait here, in order.
+ *
+ * A link to a worker keeps a ledger (see `ledger.ts`): each batch starts with a `Ledger` frame,
+ * and the batch is held until the worker has settled every message in it, so that if the
+ * worker dies the messages it never processed are known exactly.
  */
 export class PeerLink {
   readonly decoder = createDecoder()
   readonly #encoder = createEncoder()
   readonly #owner: LinkOwner
   #frames: unknown[] = []
+  /** Delivery frames in `#frames`: the ledger bytes the batch needs. */
+  #deliveries = 0
   #port: MessagePort | undefined
   #touched = false
+  /** What this thread sent the peer and the peer has not settled; none towards the main thread. */
+  readonly outbound: OutboundLedger | undefined
+  /** The peer's slabs, where this thread settles the messages it receives from it. */
+  readonly inbound: InboundLedger
 
   constructor(
     readonly thread: number,
     owner: LinkOwner,
   ) {
     this.#owner = owner
+    this.outbound = thread === 0 ? undefined : new OutboundLedger()
+    this.inbound = new InboundLedger(thread)
   }
 
   attach(port: MessagePort): void {
     this.#port = port
-    port.on('message', (bytes: Uint8Array) => this.#owner.batchArrived(this, bytes))
+    port.on('message', (data: unknown) => {
+      if (data instanceof Uint8Array) this.#owner.batchArrived(this, data)
+      else if (isSlabRegistration(data)) this.inbound.register(data)
+    })
     this.flush()
   }
 
+  /** Every batch towards a worker starts with its `Ledger` frame (filled in at flush). */
+  #begin(): void {
+    if (this.#frames.length === 0 && this.outbound !== undefined) this.#frames.push(LEDGER, -1, 0)
+  }
+
   deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
+    this.#begin()
     if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
     else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+    this.#deliveries++
     this.#touch()
   }
 
   /** A message to a flow-controlled actor, sent with one of this thread's credits for it. */
   deliverCredited(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
+    this.#begin()
     this.#frames.push(DELIVER_CREDITED, target, sender, correlation, selector, body, priority ?? null)
+    this.#deliveries++
     this.#touch()
   }
 
   /** Gives `count` credits for `target` back to the thread at the other end. */
   credit(target: number, count: number): void {
+    this.#begin()
     this.#frames.push(CREDIT, target, count)
     this.#touch()
   }
 
   /** A message a router passes on: its original sender thread and correlation go with it. */
   forward(target: number, sender: number, senderThread: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, router: number): void {
+    this.#begin()
     this.#frames.push(FORWARD, target, sender, senderThread, correlation, selector, body, priority ?? null, router)
+    this.#deliveries++
     this.#touch()
   }
 
   /** Tells the asker's thread (on the other end) that its ask `correlation` now waits on `thread`. */
   rerouted(correlation: number, thread: number): void {
+    this.#begin()
     this.#frames.push(REROUTED, correlation, thread)
     this.#touch()
   }
 
   /** Tells `router` (on the other end) that `routee` has processed one message it forwarded. */
   routed(router: number, routee: number): void {
+    this.#begin()
     this.#frames.push(ROUTED, router, routee)
     this.#touch()
   }
 
   reply(correlation: number, status: number, value: unknown): void {
+    this.#begin()
     this.#frames.push(REPLY, correlation, status, value)
     this.#touch()
   }
 
   deadLetter(recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void {
+    this.#begin()
     this.#frames.push(DEAD_LETTER, recipient, sender, reason, selector, body)
+    this.#touch()
+  }
+
+  /** Tells the sender (at the other end) that it must report the message in `slot` of its slab `slab` as refused here. */
+  settled(slab: number, slot: number): void {
+    this.#begin()
+    this.#frames.push(SETTLED, slab, slot)
     this.#touch()
   }
 
   /** Queues a frame again, as it was (after its batch failed to encode as a whole). */
   resend(frame: readonly unknown[]): void {
+    const head = frame[0] as number
+    if (head === LEDGER) return // each batch gets its own
+    this.#begin()
     for (const slot of frame) this.#frames.push(slot)
+    if (isDelivery(head)) this.#deliveries++
+    this.#touch()
+  }
+
+  /**
+   * The peer died and its replacement will get `frames` (messages it must process again) first,
+   * before anything sent since the death, so each sender's order holds.
+   */
+  requeue(frames: readonly unknown[], deliveries: number): void {
+    if (frames.length === 0) return
+    const later = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : 3)
+    this.#frames = []
+    this.#begin()
+    for (const slot of frames) this.#frames.push(slot)
+    for (const slot of later) this.#frames.push(slot)
+    this.#deliveries += deliveries
     this.#touch()
   }
 
@@ -111,7 +173,20 @@ export class PeerLink {
     const port = this.#port
     if (port === undefined || this.#frames.length === 0) return
     const frames = this.#frames
+    const deliveries = this.#deliveries
     this.#frames = []
+    this.#deliveries = 0
+    const ledger = this.outbound
+    const slab = ledger !== undefined && deliveries > 0 ? ledger.reserve(deliveries) : undefined
+    if (slab !== undefined) {
+      frames[1] = slab.id
+      frames[2] = slab.used
+      if (!slab.registered) {
+        // Posted before the batch that first uses it: the port keeps the order.
+        port.postMessage({ slab: slab.id, buffer: slab.bytes.buffer })
+        slab.registered = true
+      }
+    }
     let bytes: Uint8Array
     try {
       // msgpackr returns a view of its reusable buffer: copy out before transferring.
@@ -121,6 +196,8 @@ export class PeerLink {
       return
     }
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
+    if (slab !== undefined) ledger!.hold(slab, deliveries, frames)
+    ledger?.reclaim()
   }
 
   close(): void {
@@ -131,11 +208,14 @@ export class PeerLink {
 
   /**
    * The thread at the other end died. Frames sent from now on wait here, in order, until the
-   * replacement's port is attached; what was already posted died with the thread.
+   * replacement's port is attached; what was already posted is accounted by the caller, from
+   * the ledger. The dead thread's slabs are void: messages it sent that are still queued here
+   * are settled with nobody reading.
    */
   detach(): void {
     this.#port?.close()
     this.#port = undefined
+    this.inbound.senderDied()
   }
 
   #touch(): void {

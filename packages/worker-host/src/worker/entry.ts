@@ -46,7 +46,7 @@ const control: HostControlApi = {
     clearInterval(heartbeats)
     host.close()
   },
-  peerDied: (thread, reason) => host.threadDied(thread, reason),
+  peerDied: (thread, reason, atLeastOnce) => host.threadDied(thread, reason, atLeastOnce),
   supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
 }
 Comlink.expose(control, nodeEndpoint(init.hostPort))
