@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Dispatcher, type Runnable } from '../src/host/dispatcher.js'
+import { MonitorBoard, NOW, BUSY } from '../src/monitor/monitor-board.js'
 
 /** A cell with `pending` messages; each one it processes sends it one more, up to `selfSends`. */
 class SelfSendingCell implements Runnable {
@@ -99,5 +100,45 @@ describe('Dispatcher', () => {
     dispatcher.schedule(cell('b', 12))
     await settle()
     expect(order).toEqual(['a:10', 'b:10', 'a:10', 'b:2', 'a:5'])
+  })
+
+  it('a turn ends once its time slice is spent and the next one starts after the event loop turned', async () => {
+    // The board's clock is moved by hand (no ticker thread): each "handler" advances it 2 ms.
+    const board = MonitorBoard.create(1)
+    const dispatcher = new Dispatcher(64, { board, thread: 1, sliceMs: 5 })
+    const turnsSeen: number[] = []
+    let left = 10
+    const slow: Runnable = {
+      scheduled: false,
+      get runnable() {
+        return left > 0
+      },
+      run(budget) {
+        let done = 0
+        while (done < budget && left > 0) {
+          left--
+          done++
+          turnsSeen.push(dispatcher.turns)
+          expect(Atomics.load(board.slots, BUSY)).toBe(1)
+          board.slots[NOW] = board.slots[NOW]! + 2
+          if (dispatcher.sliceOver()) break
+        }
+        return done
+      },
+    }
+    const progressBefore = board.progress(1)
+    dispatcher.schedule(slow)
+    while (left > 0) await new Promise((resolve) => setImmediate(resolve))
+    // 3 handlers per 5 ms slice (0→2→4→6): turns 1,1,1,2,2,2,3,3,3,4.
+    expect(turnsSeen).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4])
+    expect(Atomics.load(board.slots, BUSY)).toBe(0)
+    // Each turn's end shows progress on the board: this is what the watchdog reads.
+    expect(board.progress(1) - progressBefore).toBe(4)
+    expect(dispatcher.processed).toBe(10)
+  })
+
+  it('without a board (no clock), turns end by message count only', async () => {
+    const dispatcher = new Dispatcher(64)
+    expect(dispatcher.sliceOver()).toBe(false)
   })
 })

@@ -154,7 +154,13 @@ export class OutboundLedger {
     slab.live--
     const index = slab.batches.indexOf(batch)
     if (index >= 0) slab.batches.splice(index, 1)
-    if (slab.live === 0 && slab !== this.#current) this.#recycle(slab)
+    if (slab.live > 0) return
+    if (slab !== this.#current) this.#recycle(slab)
+    else {
+      // All settled: the slab in use starts over, so a steady stream keeps reusing the same bytes.
+      slab.bytes.fill(UNSETTLED, 0, slab.used)
+      slab.used = 0
+    }
   }
 
   #recycle(slab: Slab): void {
