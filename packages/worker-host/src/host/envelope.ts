@@ -53,11 +53,6 @@ export function settle(envelope: Envelope): void {
   if (ledger !== undefined) ledger.bytes[envelope.slot] = SETTLED_BYTE
 }
 
-/** The same message without its ledger byte (settled here; a copy goes on under its own accounting). */
-export function unledgered(original: Envelope): Envelope {
-  return original.ledger === undefined ? original : { ...original, ledger: undefined, slot: 0 }
-}
-
 /** The same message, as a router forwards it: tracked by `route`, or not. */
 export function routed(original: Envelope, route: Route | undefined): Envelope {
   return original.route === route ? original : { ...original, route }
