@@ -12,6 +12,7 @@
  *   Credited     DELIVER_CREDITED, target, sender, correlation, selector, body, priority
  *   Credit       CREDIT, target, count
  *   Rerouted     REROUTED, correlation, thread
+ *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -31,6 +32,10 @@
  *   `Credit` frame (counts add up per turn).
  * - A router that forwards an ask to a routee on another thread tells the asker's thread where
  *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
+ * - An ask sent from inside a handler that belongs to a call chain (reentrancy, see
+ *   docs/reentrancy.md) carries the chain's id in a `Chained` frame (`priority` null for normal).
+ *   It is a delivery frame like Deliver and Prioritised. Messages without a chain never use it,
+ *   so they pay nothing for reentrancy.
  */
 
 export const REPLY = -1
@@ -41,6 +46,7 @@ export const ROUTED = -6
 export const DELIVER_CREDITED = -7
 export const CREDIT = -8
 export const REROUTED = -9
+export const DELIVER_CHAIN = -10
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
@@ -51,6 +57,7 @@ export const ROUTED_SLOTS = 3
 export const DELIVER_CREDITED_SLOTS = 7
 export const CREDIT_SLOTS = 3
 export const REROUTED_SLOTS = 3
+export const DELIVER_CHAIN_SLOTS = 8
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -78,6 +85,8 @@ export function frameSlots(head: number): number {
       return CREDIT_SLOTS
     case REROUTED:
       return REROUTED_SLOTS
+    case DELIVER_CHAIN:
+      return DELIVER_CHAIN_SLOTS
     default:
       throw new Error(`protocol error: unknown frame kind ${String(head)}`)
   }

@@ -18,6 +18,8 @@ export interface Envelope {
   readonly route: Route | undefined
   /** The thread whose credit it spent (flow control), to be given back when it leaves the mailbox; -1: none. */
   readonly credit: number
+  /** The call chain of an ask sent from inside a chain's handler (reentrancy); 0: none. */
+  readonly chain: number
 }
 
 /** A router waiting for completion reports; one object per router, shared by its envelopes. */
@@ -36,8 +38,9 @@ export function envelope(
   priority?: MessagePriority,
   route?: Route,
   credit = -1,
+  chain = 0,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, chain }
 }
 
 /** The same message, as a router forwards it: tracked by `route`, or not. */

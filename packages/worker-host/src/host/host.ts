@@ -25,6 +25,8 @@ import {
   CREDIT_SLOTS,
   DELIVER_CREDITED,
   DELIVER_CREDITED_SLOTS,
+  DELIVER_CHAIN,
+  DELIVER_CHAIN_SLOTS,
   DELIVER_PRIORITY,
   DELIVER_PRIORITY_SLOTS,
   FORWARD,
@@ -67,6 +69,7 @@ import { envelope, routed, type Envelope, type Route } from './envelope.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
+import { currentChain, useChains } from './reentrancy.js'
 import { buildSpawnRequest } from './spawn-request.js'
 import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
 import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
@@ -142,12 +145,15 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   #flushQueued = false
   #closed = false
   #nextOffload = 1
+  /** Call chains started on this thread (see `newChain`). */
+  #nextChain: number
 
   constructor(options: HostOptions) {
     this.#options = options
     this.thread = options.thread
     this.dispatcher = new Dispatcher(options.throughput)
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
+    this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
     this.#flow = new FlowControl({
       thread: options.thread,
       link: (thread) => this.#link(thread),
@@ -186,16 +192,21 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       return Promise.reject(error)
     }
     const { correlation, promise } = this.asks.create(ref.home, timeoutMs, () => ({ actor: describeRef(ref), selector: selectorName(selector) }))
-    this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body)
+    // An ask (not a send: that is a tell once accepted) made by a handler of a call chain carries the chain.
+    this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body, onAccept ? 0 : currentChain())
     return promise
   }
 
-  #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown): void {
+  #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown, chain = 0): void {
     const priority = ref.options?.priority === 'normal' ? undefined : ref.options?.priority
     if (ref.home === this.thread) {
-      this.#deliverLocal(ref.id, envelope(sender, this.thread, correlation, selector, body, priority))
+      this.#deliverLocal(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain))
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
+    } else if (chain !== 0 && ref.window === 0) {
+      // Only chained asks use this frame, so the common frames stay as they are. (To a
+      // flow-controlled actor the ask goes credited, in order with what waits for credit, without its chain.)
+      this.#link(ref.home).deliverChain(ref.id, sender, correlation, selector, body, priority, chain)
     } else {
       this.#flow.send(ref, sender, correlation, selector, body, priority)
     }
@@ -203,6 +214,14 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   creditReturned(thread: number, target: number): void {
     this.#flow.returned(thread, target)
+  }
+
+  /**
+   * A call-chain id unique across threads: the thread in the low 16 bits, a counter above. Each
+   * generation of a thread counts in its own range (2^25 chains), like its ask correlations.
+   */
+  newChain(): number {
+    return this.#nextChain++ * 65_536 + this.thread
   }
 
   #deliverLocal(target: number, envelope: Envelope): void {
@@ -411,6 +430,14 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
           envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from),
         )
         i += DELIVER_CREDITED_SLOTS
+      } else if (head === DELIVER_CHAIN) {
+        useChains()
+        const priority = (frames[i + 6] as MessagePriority | null) ?? undefined
+        this.#deliverLocal(
+          frames[i + 1] as number,
+          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, -1, frames[i + 7] as number),
+        )
+        i += DELIVER_CHAIN_SLOTS
       } else if (head === REROUTED) {
         asks.rehome(frames[i + 1] as number, frames[i + 2] as number)
         i += REROUTED_SLOTS
@@ -466,7 +493,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   /** A delivery frame (plain, prioritised or forwarded) as its target and envelope, without the body. */
   #unsentDelivery(head: number, frame: unknown[]): [number, Envelope] {
     if (head > 0) return [head, envelope(frame[1] as number, this.thread, frame[2] as number, frame[3] as Selector, undefined)]
-    if (head === DELIVER_PRIORITY) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
+    if (head === DELIVER_PRIORITY || head === DELIVER_CHAIN) return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
     if (head === DELIVER_CREDITED) {
       this.#flow.unsent(frame[1] as number)
       return [frame[1] as number, envelope(frame[2] as number, this.thread, frame[3] as number, frame[4] as Selector, undefined)]
@@ -490,7 +517,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     const handlers = messageHandlersOf(actorClass)
     const cell = isRouter
       ? new RouterCell(self, parent, handlers, this, order.mailbox, this)
-      : new ActorCell(self, parent, handlers, this, order.mailbox, order.handlerTimeoutMs)
+      : new ActorCell(self, parent, handlers, this, order.mailbox, order)
     const context = new HostedActorContext(cell, this)
     const construct = (constructorArgs: unknown[]): Actor & ActorLifecycle =>
       constructWithContext(context, () =>

@@ -1,4 +1,4 @@
-import { ActorNameTakenError, type RestartType } from '@troupe/core'
+import { ActorNameTakenError, type AskErrorPolicy, type ReentrancyMode, type RestartType } from '@troupe/core'
 import type { ResolvedMailbox, ResolvedSupervision } from '@troupe/core/internal'
 
 /** How an actor was created, so it can be created again (after its worker died). */
@@ -11,6 +11,8 @@ export interface ActorBlueprint {
   readonly supervision: ResolvedSupervision
   readonly mailbox: ResolvedMailbox
   readonly handlerTimeoutMs: number | undefined
+  readonly askErrors: AskErrorPolicy
+  readonly reentrancy: ReentrancyMode
 }
 
 export interface ActorRecord {

@@ -5,6 +5,7 @@ import {
   createEncoder,
   DEAD_LETTER,
   CREDIT,
+  DELIVER_CHAIN,
   DELIVER_CREDITED,
   DELIVER_PRIORITY,
   FORWARD,
@@ -57,6 +58,12 @@ export class PeerLink {
   deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
     if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
     else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+    this.#touch()
+  }
+
+  /** An ask that belongs to a call chain (reentrancy): a delivery frame that also carries the chain id. */
+  deliverChain(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
+    this.#frames.push(DELIVER_CHAIN, target, sender, correlation, selector, body, priority ?? null, chain)
     this.#touch()
   }
 
