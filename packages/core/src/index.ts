@@ -17,7 +17,7 @@ export type {
 } from './actor/message-types.js'
 export type { ActorRef, MessageOptions } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
-export type { SpawnOptions } from './options/spawn-options.js'
+export type { AskErrorPolicy, ReentrancyMode, SpawnOptions } from './options/spawn-options.js'
 export type {
   GroupRouter,
   HashKeyPath,

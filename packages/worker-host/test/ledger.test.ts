@@ -52,15 +52,17 @@ describe('OutboundLedger', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 1, max: 5000 }), { minLength: 1, maxLength: 30 }), (sizes) => {
         const { ledger, regions } = sendBatches(sizes)
-        const taken = new Map<Uint8Array, Set<number>>()
+        // Within each slab, regions sorted by offset must not reach into the next one.
+        const bySlab = new Map<Uint8Array, { offset: number; end: number }[]>()
         regions.forEach((region, n) => {
-          const slots = taken.get(region.bytes) ?? new Set<number>()
-          taken.set(region.bytes, slots)
-          for (let i = 0; i < sizes[n]!; i++) {
-            expect(slots.has(region.offset + i)).toBe(false)
-            slots.add(region.offset + i)
-          }
+          const list = bySlab.get(region.bytes) ?? []
+          bySlab.set(region.bytes, list)
+          list.push({ offset: region.offset, end: region.offset + sizes[n]! })
         })
+        for (const [bytes, list] of bySlab) {
+          list.sort((x, y) => x.offset - y.offset)
+          list.forEach((region, i) => expect(region.end).toBeLessThanOrEqual(list[i + 1]?.offset ?? bytes.length))
+        }
         regions.forEach((region, n) => region.bytes.fill(SETTLED_BYTE, region.offset, region.offset + sizes[n]!))
         ledger.reclaim()
         expect(ledger.held).toBe(0)

@@ -39,8 +39,8 @@ describe('tell and ask across threads', () => {
   })
 
   it('supports message-style actors over a discriminated union', async () => {
-    // RangeError is an expected business error here: resume keeps the balance (the default, restart, would reset it).
-    const system = await startSystem({ supervision: { decider: { RangeError: 'resume' } } })
+    // An ask's error only rejects the ask: the balance stays (no restart, whatever the decider says).
+    const system = await startSystem()
     const account = await system.spawn(Account)
     account.tell({ type: 'deposit', amount: 50 })
     expect(await account.ask({ type: 'withdraw', amount: 20 })).toBe(30)

@@ -14,6 +14,7 @@
  *   Rerouted     REROUTED, correlation, thread
  *   Ledger       LEDGER, slab, offset                                      (first frame of a batch to a worker)
  *   Settled      SETTLED, slab, slot                                       (back to the sender)
+ *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -35,13 +36,17 @@
  *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
  * - Accounted delivery: a batch sent to a worker (a thread that can die on its own) starts with
  *   a `Ledger` frame naming a region of shared memory, one byte per delivery frame of the batch
- *   (Deliver, Prioritised, Credited, Forward), in order (`slab` -1: the batch has none). The
+ *   (Deliver, Prioritised, Credited, Forward, Chained), in order (`slab` -1: the batch has none). The
  *   receiver writes each byte when that message reaches its end (processed, answered, or
  *   refused); the sender keeps the batch until every byte is written, and when the worker dies
  *   it reads the bytes to know exactly which messages were not processed. The receiver never
  *   reports a dead letter for such a message itself: it writes the reason's code in the byte and
  *   sends `Settled` back, and the sender, which still holds the message, reports it. So a dead
  *   letter is reported exactly once even when the receiver dies right after refusing it.
+ * - An ask sent from inside a handler that belongs to a call chain (reentrancy, see
+ *   docs/reentrancy.md) carries the chain's id in a `Chained` frame (`priority` null for normal).
+ *   It is a delivery frame like Deliver and Prioritised. Messages without a chain never use it,
+ *   so they pay nothing for reentrancy.
  */
 
 export const REPLY = -1
@@ -54,6 +59,7 @@ export const CREDIT = -8
 export const REROUTED = -9
 export const LEDGER = -10
 export const SETTLED = -11
+export const DELIVER_CHAIN = -12
 
 export const DELIVER_SLOTS = 5
 export const REPLY_SLOTS = 4
@@ -66,6 +72,7 @@ export const CREDIT_SLOTS = 3
 export const REROUTED_SLOTS = 3
 export const LEDGER_SLOTS = 3
 export const SETTLED_SLOTS = 3
+export const DELIVER_CHAIN_SLOTS = 8
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -75,7 +82,7 @@ export type DeadLetterReason = 'stopped' | 'not-found' | 'unknown-message' | 'en
 
 /** Whether the frame starting with `head` delivers a message to an actor (and so has a ledger byte). */
 export function isDelivery(head: number): boolean {
-  return head > 0 || head === DELIVER_PRIORITY || head === DELIVER_CREDITED || head === FORWARD
+  return head > 0 || head === DELIVER_PRIORITY || head === DELIVER_CREDITED || head === FORWARD || head === DELIVER_CHAIN
 }
 
 /** Slots of the frame starting with `head`. */
@@ -102,6 +109,8 @@ export function frameSlots(head: number): number {
       return LEDGER_SLOTS
     case SETTLED:
       return SETTLED_SLOTS
+    case DELIVER_CHAIN:
+      return DELIVER_CHAIN_SLOTS
     default:
       throw new Error(`protocol error: unknown frame kind ${String(head)}`)
   }

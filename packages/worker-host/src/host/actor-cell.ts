@@ -1,10 +1,11 @@
 import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessageError, type Actor, type Cancellable } from '@troupe/core'
 import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
-import type { ActorContext, DeferredReply } from '@troupe/core'
+import type { ActorContext, AskErrorPolicy, DeferredReply, ReentrancyMode } from '@troupe/core'
 import type { Dispatcher, Runnable } from './dispatcher.js'
 import { envelope as makeEnvelope, settle, withCorrelation, type Envelope, type Route } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
 import type { DeadLetterReason } from '@troupe/core'
+import { Reentrancy, callIn, chainsInUse, invocation, invocationOf, useChains } from './reentrancy.js'
 
 /** What a cell needs from its host thread. */
 export interface CellHost {
@@ -21,7 +22,18 @@ export interface CellHost {
   routeeDone(route: Route, routee: number): void
   /** A flow-controlled message left `target`'s mailbox: `thread` gets its credit back. */
   creditReturned(thread: number, target: number): void
+  /** A fresh call-chain id, unique across threads (a `call-chain` actor's handler starts a chain). */
+  newChain(): number
 }
+
+/** The spawn options a cell acts on (a `SpawnOrder` is one). */
+export interface CellOptions {
+  readonly handlerTimeoutMs: number | undefined
+  readonly askErrors: AskErrorPolicy
+  readonly reentrancy: ReentrancyMode
+}
+
+export const DEFAULT_CELL_OPTIONS: CellOptions = { handlerTimeoutMs: undefined, askErrors: 'reply', reentrancy: 'none' }
 
 type MessageTarget = Actor & {
   receive?: (message: unknown, ctx: ActorContext) => unknown
@@ -68,6 +80,10 @@ export class ActorCell implements Runnable {
   /** An async handler that ran past `handlerTimeoutMs`: its late result is ignored. */
   #timedOut: Envelope | undefined
   readonly #handlerTimeoutMs: number | undefined
+  /** `askErrors: 'fail'`: an ask's error fails the actor too (Akka), instead of only rejecting the ask. */
+  readonly #askErrorsFail: boolean
+  /** Set for `reentrancy` other than 'none'; 'none' actors take none of the reentrant paths. */
+  readonly #reentry: Reentrancy | undefined
   /** Called when a parked message enters the mailbox: a waiting send is acknowledged. */
   readonly #admit = (admitted: Envelope): void => {
     if (admitted.correlation < 0) this.host.replyOk(admitted, undefined)
@@ -88,10 +104,15 @@ export class ActorCell implements Runnable {
     readonly handlers: ReadonlySet<string>,
     readonly host: CellHost,
     mailbox: ResolvedMailbox,
-    handlerTimeoutMs: number | undefined,
+    options: CellOptions,
   ) {
     this.mailbox = createMailbox<Envelope>(mailbox)
-    this.#handlerTimeoutMs = handlerTimeoutMs
+    this.#handlerTimeoutMs = options.handlerTimeoutMs
+    this.#askErrorsFail = options.askErrors === 'fail'
+    if (options.reentrancy !== 'none') {
+      this.#reentry = this.#reentrancy(options.reentrancy)
+      useChains()
+    }
   }
 
   get id(): number {
@@ -99,7 +120,7 @@ export class ActorCell implements Runnable {
   }
 
   get runnable(): boolean {
-    return !this.#busy && !this.#paused && this.mailbox.length > 0
+    return (!this.#busy && !this.#paused && this.mailbox.length > 0) || (this.#reentry !== undefined && this.#reentry.entered.length > 0 && !this.#paused)
   }
 
   /** Attaches the constructed instance; `started()` then lets messages flow. */
@@ -124,6 +145,13 @@ export class ActorCell implements Runnable {
       this.#stop(envelope)
       return
     }
+    const reentry = this.#reentry
+    if (reentry !== undefined && reentry.admits(envelope) && !this.#suspended && !this.#paused) {
+      // An ask of a chain one of its handlers awaits in: it runs next, ahead of the mailbox.
+      reentry.entered.push(envelope)
+      this.host.dispatcher.schedule(this)
+      return
+    }
     const offer = this.mailbox.offer(envelope)
     if (offer.accepted) {
       if (offer.evicted) this.#refused(offer.evicted)
@@ -141,6 +169,7 @@ export class ActorCell implements Runnable {
   }
 
   run(budget: number): number {
+    if (this.#reentry !== undefined) return this.#runReentrant(this.#reentry, budget)
     const dispatcher = this.host.dispatcher
     dispatcher.current = this
     // The slice is checked after every message with one load of the shared coarse clock, so a
@@ -154,6 +183,29 @@ export class ActorCell implements Runnable {
       if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
       done++
       // An accepted send was answered on acceptance: from here on it is a tell.
+      this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
+      if (clock[0]! >= deadline) break
+    }
+    dispatcher.current = undefined
+    return done
+  }
+
+  /** `run` of a reentrant actor: asks of an awaiting chain first, then the mailbox unless a handler blocks it. */
+  #runReentrant(reentry: Reentrancy, budget: number): number {
+    const dispatcher = this.host.dispatcher
+    dispatcher.current = this
+    const clock = dispatcher.clock
+    const deadline = dispatcher.deadline
+    let done = 0
+    while (done < budget && !this.#paused) {
+      let next = reentry.entered.shift()
+      if (next === undefined) {
+        if (this.#busy) break
+        next = this.mailbox.dequeue(this.#admit)
+        if (next === undefined) break
+        if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
+      }
+      done++
       this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
       if (clock[0]! >= deadline) break
     }
@@ -207,13 +259,24 @@ export class ActorCell implements Runnable {
    * `args` undefined means a `receive` call, `(body, ctx)`, made without building an array.
    */
   #invokeHandler(envelope: Envelope, handler: (...args: unknown[]) => unknown, instance: MessageTarget, args: unknown[] | undefined): void {
-    this.current = envelope
     // If the worker dies before the handler returns, its sender knows this message was running.
     const ledger = envelope.ledger
     if (ledger !== undefined) ledger.bytes[envelope.slot] = RUNNING
+    if (this.#reentry !== undefined) {
+      this.#reentry.invoke(envelope, handler, instance, args, this.#context)
+      if (ledger !== undefined && ledger.bytes[envelope.slot] === RUNNING) ledger.bytes[envelope.slot] = UNSETTLED
+      return
+    }
+    this.current = envelope
     let result: unknown
     try {
-      result = args === undefined ? handler.call(instance, envelope.body, this.#context) : handler.apply(instance, args)
+      // Once chains exist on this thread, a handler runs in its chain's context (none without one),
+      // so that its asks carry the chain across awaits.
+      result = chainsInUse
+        ? callIn(envelope.chain === 0 ? undefined : invocation(this, envelope, envelope.chain, this.#incarnation), handler, instance, args, envelope.body, this.#context)
+        : args === undefined
+          ? handler.call(instance, envelope.body, this.#context)
+          : handler.apply(instance, args)
     } catch (error) {
       this.current = undefined
       this.#failed(envelope, error)
@@ -252,6 +315,53 @@ export class ActorCell implements Runnable {
     this.#finished(envelope)
   }
 
+  /** The reentrancy state, with what its overlapping handlers need of this cell's own state. */
+  #reentrancy(mode: Exclude<ReentrancyMode, 'none'>): Reentrancy {
+    const cell = this
+    return new Reentrancy(mode, {
+      host: this.host,
+      handlerTimeoutMs: this.#handlerTimeoutMs,
+      get incarnation() {
+        return cell.#incarnation
+      },
+      get gone() {
+        return cell.#stopped
+      },
+      get suspended() {
+        return cell.#suspended
+      },
+      setBusy: (busy) => void (this.#busy = busy),
+      takeStashed: (envelope) => {
+        if (this.#stashedCurrent !== envelope) return false
+        this.#stashedCurrent = undefined
+        return true
+      },
+      failed: (envelope, error) => this.#failed(envelope, error),
+      finished: (envelope) => this.#finished(envelope),
+      timeoutError: (envelope) => this.#timeoutError(envelope),
+      settled: () => {
+        const after = this.#reentry!.pending === 0 ? this.#afterHandler : undefined
+        if (after) {
+          this.#afterHandler = undefined
+          after()
+        } else if (this.runnable) this.host.dispatcher.schedule(this)
+      },
+    })
+  }
+
+  #timeoutError(envelope: Envelope): HandlerTimeoutError {
+    const selector = typeof envelope.selector === 'string' ? envelope.selector : 'a system message'
+    return new HandlerTimeoutError(describeRef(this.self), selector, this.#handlerTimeoutMs!)
+  }
+
+  /**
+   * The envelope being handled (`ctx.sender`, `deferReply`, `stash`), in the handler's code before
+   * and after its awaits. A reentrant actor's handlers overlap: each finds its own.
+   */
+  currentEnvelope(): Envelope | undefined {
+    return this.#reentry === undefined ? this.current : invocationOf(this.#reentry)?.envelope
+  }
+
   /** The message is processed: its sender's ledger and a router that forwarded it hear so. */
   #finished(envelope: Envelope): void {
     settle(envelope)
@@ -260,7 +370,7 @@ export class ActorCell implements Runnable {
 
   /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
   stash(): void {
-    const envelope = this.current
+    const envelope = this.currentEnvelope()
     if (envelope === undefined) throw new Error('stash() can only be called while handling a message')
     this.#stash.push(envelope)
     this.#stashedCurrent = envelope
@@ -288,9 +398,10 @@ export class ActorCell implements Runnable {
 
   /** Detaches the reply of the message being processed; see `ActorContext.deferReply`. */
   deferReply<T>(): DeferredReply<T> {
-    const envelope = this.current
+    const envelope = this.currentEnvelope()
     if (envelope === undefined) throw new Error('deferReply() can only be called while handling a message')
-    this.#deferred = envelope
+    if (this.#reentry !== undefined) invocationOf(this.#reentry)!.deferred = true
+    else this.#deferred = envelope
     let settled = envelope.correlation === 0
     return {
       resolve: (value: T) => {
@@ -321,8 +432,7 @@ export class ActorCell implements Runnable {
     if (this.current !== envelope || this.#suspended) return
     this.#timedOut = envelope
     this.current = undefined
-    const selector = typeof envelope.selector === 'string' ? envelope.selector : 'a system message'
-    this.#failed(envelope, new HandlerTimeoutError(describeRef(this.self), selector, this.#handlerTimeoutMs!))
+    this.#failed(envelope, this.#timeoutError(envelope))
   }
 
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {
@@ -345,17 +455,30 @@ export class ActorCell implements Runnable {
     else if (!this.#busy && this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
-  /** A handler threw or rejected: answer its ask, stop taking messages, tell the supervisor. */
+  /**
+   * A handler threw or rejected: answer its ask. An ask's error is the asker's (RPC semantics,
+   * `askErrors: 'reply'`): the actor carries on with its state. Anything else (a tell, a timer, a
+   * continuation, `askErrors: 'fail'`, or a handler stuck past its timeout, whose state is suspect)
+   * fails the actor: it stops taking messages and its supervisor decides.
+   */
   #failed(envelope: Envelope, error: unknown): void {
     if (envelope.correlation !== 0) this.host.replyError(envelope, error)
     this.#finished(envelope)
+    if (envelope.correlation > 0 && !this.#askErrorsFail && !(error instanceof HandlerTimeoutError)) return
     this.#suspend(error)
   }
 
   #suspend(error: unknown): void {
     this.#suspended = true
     this.#busy = true
+    this.#requeueEntered()
     this.host.actorFailed(this, error)
+  }
+
+  /** Asks that entered with their chain go back to the front of the mailbox: the actor takes none now. */
+  #requeueEntered(): void {
+    const entered = this.#reentry?.entered
+    if (entered !== undefined && entered.length > 0) this.mailbox.prepend(entered.splice(0))
   }
 
   /**
@@ -363,14 +486,17 @@ export class ActorCell implements Runnable {
    * will be restarted with it; until then it takes no message. A handler in progress finishes.
    */
   pause(): void {
-    if (!this.#stopped) this.#paused = true
+    if (this.#stopped) return
+    this.#paused = true
+    this.#requeueEntered()
   }
 
   /** Supervisor directive: carry on with the same instance and the next message. */
   resume(): void {
     if (!this.#suspended || this.#stopped) return
     this.#suspended = false
-    this.#busy = false
+    // A call-chain actor whose other handlers still await stays busy for other chains.
+    this.#busy = this.#reentry !== undefined && this.#reentry.mode === 'call-chain' && this.#reentry.pending > 0
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
@@ -382,7 +508,8 @@ export class ActorCell implements Runnable {
    */
   restart(cause: Error): Promise<void> {
     if (this.#stopped) return Promise.resolve()
-    if (this.#busy && !this.#suspended) {
+    const inHandler = this.#reentry === undefined ? this.#busy : this.#reentry.pending > 0
+    if (inHandler && !this.#suspended) {
       return new Promise((resolve) => {
         this.#afterHandler = () => void this.restart(cause).then(resolve)
       })
@@ -395,6 +522,7 @@ export class ActorCell implements Runnable {
   async #replaceInstance(cause: Error): Promise<void> {
     this.#cancelTimers()
     this.#incarnation++
+    this.#reentry?.reset()
     try {
       await this.#instance?.onStop?.()
     } catch {
@@ -464,7 +592,8 @@ export class ActorCell implements Runnable {
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {
-      for (const left of [...this.#stash.splice(0), ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
+      const entered = this.#reentry?.entered.splice(0) ?? []
+      for (const left of [...this.#stash.splice(0), ...entered, ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
       this.onStopped()
       this.host.cellStopped(this)
       settle(envelope)

@@ -29,7 +29,7 @@ export class HostedActorContext implements ActorContext {
   }
 
   get sender(): ActorRef | undefined {
-    const envelope = this.#cell.current
+    const envelope = this.#cell.currentEnvelope()
     if (envelope === undefined || envelope.sender === 0) return undefined
     return this.#host.refTo(envelope.sender, envelope.senderThread)
   }

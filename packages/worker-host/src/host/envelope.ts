@@ -23,6 +23,8 @@ export interface Envelope {
   readonly ledger: InboundSlab | undefined
   /** Its byte in `ledger`. */
   readonly slot: number
+  /** The call chain of an ask sent from inside a chain's handler (reentrancy); 0: none. */
+  readonly chain: number
 }
 
 /** A router waiting for completion reports; one object per router, shared by its envelopes. */
@@ -41,10 +43,11 @@ export function envelope(
   priority?: MessagePriority,
   route?: Route,
   credit = -1,
+  chain = 0,
   ledger?: InboundSlab,
   slot = 0,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, ledger, slot }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, chain, ledger, slot }
 }
 
 /** The message reached its end here (processed, answered, or handed on): its sender may forget it. */

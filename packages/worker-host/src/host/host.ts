@@ -25,6 +25,8 @@ import {
   CREDIT_SLOTS,
   DELIVER_CREDITED,
   DELIVER_CREDITED_SLOTS,
+  DELIVER_CHAIN,
+  DELIVER_CHAIN_SLOTS,
   DELIVER_PRIORITY,
   DELIVER_PRIORITY_SLOTS,
   FORWARD,
@@ -74,6 +76,7 @@ import { reasonCode, type InboundSlab } from '../transport/ledger.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
+import { currentChain, useChains } from './reentrancy.js'
 import { buildSpawnRequest } from './spawn-request.js'
 import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
 import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
@@ -156,12 +159,15 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
   #nextOffload = 1
   /** Releases what workers have settled on links that saw no traffic since (see `PeerLink.flush`). */
   readonly #reclaimTimer: NodeJS.Timeout
+  /** Call chains started on this thread (see `newChain`). */
+  #nextChain: number
 
   constructor(options: HostOptions) {
     this.#options = options
     this.thread = options.thread
     this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
+    this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
     this.#flow = new FlowControl({
       thread: options.thread,
       link: (thread) => this.#link(thread),
@@ -204,16 +210,21 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
       return Promise.reject(error)
     }
     const { correlation, promise } = this.asks.create(ref.home, timeoutMs, () => ({ actor: describeRef(ref), selector: selectorName(selector) }))
-    this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body)
+    // An ask (not a send: that is a tell once accepted) made by a handler of a call chain carries the chain.
+    this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body, onAccept ? 0 : currentChain())
     return promise
   }
 
-  #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown): void {
+  #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown, chain = 0): void {
     const priority = ref.options?.priority === 'normal' ? undefined : ref.options?.priority
     if (ref.home === this.thread) {
-      this.#deliverLocal(ref.id, envelope(sender, this.thread, correlation, selector, body, priority))
+      this.#deliverLocal(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain))
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
+    } else if (chain !== 0 && ref.window === 0) {
+      // Only chained asks use this frame, so the common frames stay as they are. (To a
+      // flow-controlled actor the ask goes credited, in order with what waits for credit, without its chain.)
+      this.#link(ref.home).deliverChain(ref.id, sender, correlation, selector, body, priority, chain)
     } else {
       this.#flow.send(ref, sender, correlation, selector, body, priority)
     }
@@ -221,6 +232,14 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
 
   creditReturned(thread: number, target: number): void {
     this.#flow.returned(thread, target)
+  }
+
+  /**
+   * A call-chain id unique across threads: the thread in the low 16 bits, a counter above. Each
+   * generation of a thread counts in its own range (2^25 chains), like its ask correlations.
+   */
+  newChain(): number {
+    return this.#nextChain++ * 65_536 + this.thread
   }
 
   #deliverLocal(target: number, envelope: Envelope): void {
@@ -430,7 +449,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     for (let i = 0; i < frames.length; ) {
       const head = frames[i] as number
       if (head > 0) {
-        this.#deliverLocal(head, envelope(frames[i + 1] as number, from, frames[i + 2] as number, frames[i + 3] as Selector, frames[i + 4], undefined, undefined, -1, ledger, slot))
+        this.#deliverLocal(head, envelope(frames[i + 1] as number, from, frames[i + 2] as number, frames[i + 3] as Selector, frames[i + 4], undefined, undefined, -1, 0, ledger, slot))
         if (ledger !== undefined) slot++
         i += DELIVER_SLOTS
       } else if (head === LEDGER) {
@@ -439,7 +458,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
         i += LEDGER_SLOTS
       } else if (head === DELIVER_PRIORITY) {
         const target = frames[i + 1] as number
-        this.#deliverLocal(target, envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], frames[i + 6] as MessagePriority, undefined, -1, ledger, slot))
+        this.#deliverLocal(target, envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], frames[i + 6] as MessagePriority, undefined, -1, 0, ledger, slot))
         if (ledger !== undefined) slot++
         i += DELIVER_PRIORITY_SLOTS
       } else if (head === REPLY) {
@@ -451,7 +470,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
         const route = router === 0 ? undefined : this.routeOf(router, from)
         this.#deliverLocal(
           frames[i + 1] as number,
-          envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route, -1, ledger, slot),
+          envelope(frames[i + 2] as number, frames[i + 3] as number, frames[i + 4] as number, frames[i + 5] as Selector, frames[i + 6], priority, route, -1, 0, ledger, slot),
         )
         if (ledger !== undefined) slot++
         i += FORWARD_SLOTS
@@ -459,10 +478,19 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
         const priority = (frames[i + 6] as MessagePriority | null) ?? undefined
         this.#deliverLocal(
           frames[i + 1] as number,
-          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from, ledger, slot),
+          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, from, 0, ledger, slot),
         )
         if (ledger !== undefined) slot++
         i += DELIVER_CREDITED_SLOTS
+      } else if (head === DELIVER_CHAIN) {
+        useChains()
+        const priority = (frames[i + 6] as MessagePriority | null) ?? undefined
+        this.#deliverLocal(
+          frames[i + 1] as number,
+          envelope(frames[i + 2] as number, from, frames[i + 3] as number, frames[i + 4] as Selector, frames[i + 5], priority, undefined, -1, frames[i + 7] as number, ledger, slot),
+        )
+        if (ledger !== undefined) slot++
+        i += DELIVER_CHAIN_SLOTS
       } else if (head === REROUTED) {
         asks.rehome(frames[i + 1] as number, frames[i + 2] as number)
         i += REROUTED_SLOTS
@@ -535,7 +563,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     const handlers = messageHandlersOf(actorClass)
     const cell = isRouter
       ? new RouterCell(self, parent, handlers, this, order.mailbox, this)
-      : new ActorCell(self, parent, handlers, this, order.mailbox, order.handlerTimeoutMs)
+      : new ActorCell(self, parent, handlers, this, order.mailbox, order)
     const context = new HostedActorContext(cell, this)
     const construct = (constructorArgs: unknown[]): Actor & ActorLifecycle =>
       constructWithContext(context, () =>

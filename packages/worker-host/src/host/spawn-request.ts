@@ -1,5 +1,5 @@
 import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
-import { checkMessage, encodeValue, isActorTypeRef, resolveDelivery, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { checkMessage, encodeValue, isActorTypeRef, resolveAskErrors, resolveDelivery, resolveMailbox, resolvePlacement, resolveReentrancy, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 
@@ -12,6 +12,8 @@ export interface SpawnInput {
   mailbox?: unknown
   handlerTimeoutMs?: unknown
   delivery?: unknown
+  askErrors?: unknown
+  reentrancy?: unknown
 }
 
 /**
@@ -26,10 +28,12 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
-  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery } = options ?? {}
+  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery, askErrors, reentrancy } = options ?? {}
   if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
   }
+  const askErrorPolicy = resolveAskErrors(askErrors)
+  const reentrancyMode = resolveReentrancy(reentrancy)
   if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
   if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
   const wirePlacement = toWirePlacement(placement, workerCount)
@@ -60,6 +64,8 @@ export async function buildSpawnRequest(
     handlerTimeoutMs: handlerTimeoutMs as number | undefined,
     // Unset stays unset: the system's default applies where the actor is recorded.
     delivery: delivery === undefined ? undefined : resolveDelivery('delivery', delivery, 'at-most-once'),
+    askErrors: askErrorPolicy,
+    reentrancy: reentrancyMode,
   }
 }
 

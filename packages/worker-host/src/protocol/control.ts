@@ -4,7 +4,7 @@
  * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
 import type { MessagePort } from 'node:worker_threads'
-import type { DeliveryGuarantee, RestartType } from '@troupe/core'
+import type { AskErrorPolicy, DeliveryGuarantee, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
@@ -58,6 +58,8 @@ export interface SpawnRequest {
   handlerTimeoutMs: number | undefined
   /** Unset: the system's default. */
   delivery: DeliveryGuarantee | undefined
+  askErrors: AskErrorPolicy
+  reentrancy: ReentrancyMode
 }
 
 /** The system's order to a host: create this actor here. */
@@ -70,6 +72,8 @@ export interface SpawnOrder {
   args: Uint8Array | undefined
   mailbox: ResolvedMailbox
   handlerTimeoutMs: number | undefined
+  askErrors: AskErrorPolicy
+  reentrancy: ReentrancyMode
   /** Set when the actor is re-created after its worker died: passed to `onRestart`. */
   restartCause?: WireError
 }

@@ -1,6 +1,6 @@
 import { NoRouteeError, type RoutedMessage } from '@troupe/core'
 import { RECEIVE, ROUTER_CONTROL, RoutingTable, createMailbox, describeRef, type ActorRefImpl, type KeyFunction, type Mailbox, type ResolvedMailbox, type RoutingSpec } from '@troupe/core/internal'
-import { ActorCell, type CellHost } from '../host/actor-cell.js'
+import { ActorCell, DEFAULT_CELL_OPTIONS, type CellHost } from '../host/actor-cell.js'
 import type { Envelope, Route } from '../host/envelope.js'
 import { messageKey } from './message-key.js'
 
@@ -43,7 +43,7 @@ export class RouterCell extends ActorCell {
   readonly #routerHost: RouterCellHost
 
   constructor(self: ActorRefImpl, parent: ActorRefImpl | undefined, handlers: ReadonlySet<string>, host: CellHost, mailbox: ResolvedMailbox, routerHost: RouterCellHost) {
-    super(self, parent, handlers, host, mailbox, undefined)
+    super(self, parent, handlers, host, mailbox, DEFAULT_CELL_OPTIONS)
     this.#routerHost = routerHost
   }
 

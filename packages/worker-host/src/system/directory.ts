@@ -1,4 +1,4 @@
-import { ActorNameTakenError, type DeliveryGuarantee, type RestartType } from '@troupe/core'
+import { ActorNameTakenError, type AskErrorPolicy, type DeliveryGuarantee, type ReentrancyMode, type RestartType } from '@troupe/core'
 import type { ResolvedMailbox, ResolvedSupervision } from '@troupe/core/internal'
 
 /** How an actor was created, so it can be created again (after its worker died). */
@@ -13,6 +13,8 @@ export interface ActorBlueprint {
   readonly handlerTimeoutMs: number | undefined
   /** What happens to its unprocessed messages when its worker dies. */
   readonly delivery: DeliveryGuarantee
+  readonly askErrors: AskErrorPolicy
+  readonly reentrancy: ReentrancyMode
 }
 
 export interface ActorRecord {

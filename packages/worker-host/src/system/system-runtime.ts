@@ -134,6 +134,8 @@ export class SystemRuntime implements SystemPort {
       mailbox: request.mailbox,
       handlerTimeoutMs: request.handlerTimeoutMs,
       delivery: request.delivery ?? this.options.delivery,
+      askErrors: request.askErrors,
+      reentrancy: request.reentrancy,
     })
     const order: SpawnOrder = {
       id,
@@ -144,6 +146,8 @@ export class SystemRuntime implements SystemPort {
       args: request.args,
       mailbox: request.mailbox,
       handlerTimeoutMs: request.handlerTimeoutMs,
+      askErrors: request.askErrors,
+      reentrancy: request.reentrancy,
     }
     try {
       if (thread === 0) await this.mainHost.spawnHere(order)
@@ -384,6 +388,8 @@ export class SystemRuntime implements SystemPort {
       args: record.blueprint.args,
       mailbox: record.blueprint.mailbox,
       handlerTimeoutMs: record.blueprint.handlerTimeoutMs,
+      askErrors: record.blueprint.askErrors,
+      reentrancy: record.blueprint.reentrancy,
       restartCause: toWireError(cause),
     }
     if (record.thread === 0) await this.mainHost.spawnHere(order)

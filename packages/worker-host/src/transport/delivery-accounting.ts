@@ -1,5 +1,5 @@
 import type { DeadLetterReason, MessagePriority } from '@troupe/core'
-import { DELIVER_CREDITED, DELIVER_PRIORITY, FORWARD, frameSlots, isDelivery, type Selector } from '@troupe/core/internal'
+import { DELIVER_CHAIN, DELIVER_CREDITED, DELIVER_PRIORITY, FORWARD, frameSlots, isDelivery, type Selector } from '@troupe/core/internal'
 import { envelope, withCorrelation, type Envelope, type Route } from '../host/envelope.js'
 import { RUNNING, SETTLED_BYTE, reasonOf, type SentBatch } from './ledger.js'
 import type { PeerLink } from './peer-link.js'
@@ -14,14 +14,14 @@ export interface AccountingHost {
 }
 
 /**
- * A delivery frame (plain, prioritised, credited or forwarded), sent from `thread`, as its
+ * A delivery frame (plain, prioritised, credited, chained or forwarded), sent from `thread`, as its
  * target and an envelope. Credits are not carried: a dead peer's windows are reset as a whole.
  * `routeOf`, when given, rebuilds a forward's route so its router hears the message is gone.
  */
 export function deliveryOf(frame: readonly unknown[], thread: number, routeOf?: (router: number) => Route): [number, Envelope] {
   const head = frame[0] as number
   if (head > 0) return [head, envelope(frame[1] as number, thread, frame[2] as number, frame[3] as Selector, frame[4])]
-  if (head === DELIVER_PRIORITY || head === DELIVER_CREDITED) {
+  if (head === DELIVER_PRIORITY || head === DELIVER_CREDITED || head === DELIVER_CHAIN) {
     const priority = (frame[6] as MessagePriority | null) ?? undefined
     return [frame[1] as number, envelope(frame[2] as number, thread, frame[3] as number, frame[4] as Selector, frame[5], priority)]
   }
@@ -108,6 +108,7 @@ function asTellFrame(frame: unknown[]): unknown[] {
   const head = frame[0] as number
   if (head > 0) return [head, frame[1], 0, frame[3], frame[4]]
   if (head === FORWARD) return [FORWARD, frame[1], frame[2], frame[3], 0, frame[5], frame[6], frame[7], frame[8]]
+  // (A chained frame is always an ask, and asks are never sent again.)
   const priority = frame[6] as MessagePriority | null
   if (priority === null || priority === 'normal') return [frame[1], frame[2], 0, frame[4], frame[5]]
   return [DELIVER_PRIORITY, frame[1], frame[2], 0, frame[4], frame[5], priority]

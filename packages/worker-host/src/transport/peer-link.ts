@@ -5,6 +5,7 @@ import {
   createEncoder,
   DEAD_LETTER,
   CREDIT,
+  DELIVER_CHAIN,
   DELIVER_CREDITED,
   DELIVER_PRIORITY,
   FORWARD,
@@ -83,6 +84,14 @@ export class PeerLink {
     this.#begin()
     if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
     else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+    this.#deliveries++
+    this.#touch()
+  }
+
+  /** An ask that belongs to a call chain (reentrancy): a delivery frame that also carries the chain id. */
+  deliverChain(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
+    this.#begin()
+    this.#frames.push(DELIVER_CHAIN, target, sender, correlation, selector, body, priority ?? null, chain)
     this.#deliveries++
     this.#touch()
   }
