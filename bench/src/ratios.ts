@@ -1,4 +1,5 @@
 // Performance goals expressed against same-run results, so machine noise mostly cancels out.
+import { availableParallelism } from 'node:os'
 import type { BenchmarkResult } from './harness.js'
 
 export interface RatioGoal {
@@ -148,6 +149,21 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'routing.uneven.balancing',
     denominator: 'routing.uneven.round-robin',
     goal: { op: '>=', value: 1.3 },
+  },
+  {
+    id: 'P12',
+    name: 'CPU-bound job: actors on every worker vs the main thread alone (speed-up)',
+    numerator: 'cpu.actors',
+    denominator: 'cpu.single-thread',
+    // cpu.actors runs one worker per core: the goal is 85% of linear, like P5's, on this machine.
+    goal: { op: '>=', value: 0.85 * availableParallelism() },
+  },
+  {
+    id: 'P13',
+    name: 'CPU-bound job: actors vs bare piscina with as many threads',
+    numerator: 'cpu.actors',
+    denominator: 'baseline.piscina.cpu',
+    goal: { op: '>=', value: 0.95 },
   },
 ]
 

@@ -42,6 +42,9 @@ const fullRun: BenchmarkResult[] = [
   { ...result('routing.uneven.balancing', 800), unit: 'jobs/s' },
   { ...result('routing.uneven.round-robin', 500), unit: 'jobs/s' },
   { ...result('baseline.piscina.uneven', 850), unit: 'jobs/s' },
+  { ...result('cpu.actors', 5e6), unit: 'numbers/s' },
+  { ...result('cpu.single-thread', 2.7e6), unit: 'numbers/s' },
+  { ...result('baseline.piscina.cpu', 5.1e6), unit: 'numbers/s' },
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */

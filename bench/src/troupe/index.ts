@@ -1,7 +1,8 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, routing.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, routing.*, cpu.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
+import { cpuBenchmarks } from './cpu.js'
 import { kvBenchmarks } from './kv-contention.js'
 import { memoryPerActor } from './memory.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
@@ -29,4 +30,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   ...kvBenchmarks,
   ...savinaBenchmarks,
   ...routingBenchmarks,
+  ...cpuBenchmarks,
 ]

@@ -39,6 +39,7 @@ export type {
   AskMethods,
   BackoffOptions,
   DeadLetterReason,
+  DeliveryGuarantee,
   Directive,
   MailboxOptions,
   DeferredReply,

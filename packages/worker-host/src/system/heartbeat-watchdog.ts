@@ -52,7 +52,7 @@ export class HeartbeatWatchdog {
         continue
       }
       const silentMs = now - worker.lastSeen
-      if (worker.alive && worker.started && silentMs > this.#options.timeoutMs) this.#options.onSilent(worker, silentMs)
+      if (worker.alive && worker.started && !worker.killed && silentMs > this.#options.timeoutMs) this.#options.onSilent(worker, silentMs)
     }
   }
 }

@@ -89,6 +89,11 @@ export class WorkerHandle {
     return this.#exit === undefined
   }
 
+  /** Terminated by the system because it hung, and not gone yet: reported once, not again each round. */
+  get killed(): boolean {
+    return this.#killedBecause !== undefined
+  }
+
   get exitReason(): string {
     const exit = this.#exit
     if (!exit) return 'running'
