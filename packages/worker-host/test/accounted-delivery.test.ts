@@ -12,7 +12,7 @@
 //
 // The streams: main and a Pump actor on the other worker tell numbered messages to two sinks on
 // the worker that dies and to one on the worker that survives, before, during and after the
-// death. Then the books must balance, exactly, for every sender (helpers/ledger.ts).
+// death. Then the books must balance, exactly, for every sender (helpers/delivery-books.ts).
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'

@@ -3,7 +3,7 @@
 // asks stream from every thread: from main, and from a Pump actor on each worker to sinks on
 // every worker. The schedule is drawn from a seeded generator (TROUPE_CHAOS_SEED to replay one).
 //
-// Asserted, from the books (helpers/ledger.ts) and the sinks' logs (fixtures/durable.ts: every
+// Asserted, from the books (helpers/delivery-books.ts) and the sinks' logs (fixtures/durable.ts: every
 // effect is a synchronous append that outlives its thread):
 // - No hung ask: every ask from main settles within its deadline plus slack; every ask of a pump
 //   that is alive at the end has settled.
