@@ -3,6 +3,7 @@ import { InvalidOptionError, OffloadQueueFullError, TaskNotAllowedError, type Of
 import { isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
 import { unwrapResult, type ControlResult } from '../protocol/control.js'
 import type { TaskPayload } from './task-runner.js'
+import { sourceModuleHref } from '../host/module-source.js'
 
 type PoolOptions = NonNullable<ResolvedSystemOptions['offload']>
 
@@ -90,7 +91,7 @@ function taskHref(task: unknown): string {
     throw new InvalidOptionError('task', 'a task reference from taskType(moduleUrl, exportName)', task)
   }
   try {
-    return new URL(ref.module).href
+    return sourceModuleHref(new URL(ref.module).href)
   } catch {
     throw new InvalidOptionError('task.module', 'an absolute module URL', ref.module)
   }
