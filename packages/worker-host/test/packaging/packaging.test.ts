@@ -45,8 +45,9 @@ describe('the packed troupe package', () => {
     expect(manifest).toHaveProperty('keywords')
   })
 
+  // The two package managers in parallel: mostly waiting on installs and child processes.
   describe.each<PackageManager>(['npm', 'pnpm'])('installed with %s into a fresh TypeScript project', (manager) => {
-    it('installs alone, type-checks strictly, and runs the README snippet and a full program compiled and under tsx', async () => {
+    it.concurrent('installs alone, type-checks strictly, and runs the README snippet and a full program compiled and under tsx', async () => {
       const project = emptyProject(`${manager}-consumer`)
       try {
         const { dir } = project

@@ -46,7 +46,9 @@ function userEnv(): NodeJS.ProcessEnv {
 export function run(command: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const { cwd, timeoutMs = 90_000, interruptAfter } = options
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] })
+    // Its own process group, so that an interrupt reaches every process of it, as Ctrl-C in a
+    // terminal does (tsx runs the program in a child process).
+    const child = spawn(command, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: interruptAfter !== undefined })
     let stdout = ''
     let stderr = ''
     let interrupted = false
@@ -54,12 +56,13 @@ export function run(command: string, args: readonly string[], options: RunOption
       stdout += chunk
       if (interruptAfter !== undefined && !interrupted && stdout.includes(interruptAfter)) {
         interrupted = true
-        child.kill('SIGINT')
+        process.kill(-child.pid!, 'SIGINT')
       }
     })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk))
     const timer = setTimeout(() => {
-      child.kill('SIGKILL')
+      if (interruptAfter !== undefined) process.kill(-child.pid!, 'SIGKILL')
+      else child.kill('SIGKILL')
       reject(new Error(`${command} ${args.join(' ')} took longer than ${timeoutMs} ms\nstdout: ${stdout}\nstderr: ${stderr}`))
     }, timeoutMs)
     child.on('error', (error) => {
