@@ -121,7 +121,9 @@ describe('ctx.offload from an actor', () => {
     const cruncher = await system.spawn(Cruncher, { placement: { worker: 0 } })
     cruncher.tell.crunchInBackground(27)
     cruncher.tell.note('handled while the task runs')
-    await expect.poll(() => cruncher.ask.log()).toEqual(['background 27 start', 'handled while the task runs', 'background 27 = 196418'])
+    // Waits for the condition, not a fixed time: a pool thread starting under tsx on a loaded
+    // machine can take longer than expect.poll's default second.
+    await expect.poll(() => cruncher.ask.log(), { timeout: 15_000 }).toEqual(['background 27 start', 'handled while the task runs', 'background 27 = 196418'])
   })
 
   it('abort and timeout reach the pool from a worker', async () => {
