@@ -1,8 +1,8 @@
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
-  resolve: { conditions: ['development'] },
-  ssr: { resolve: { conditions: ['development'], externalConditions: ['development'] } },
+  resolve: { conditions: ['troupe-source'] },
+  ssr: { resolve: { conditions: ['troupe-source'], externalConditions: ['troupe-source'] } },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'bench/src/**/*.test.ts'],
     // Type tests are checked by the typecheck pass below, not executed.

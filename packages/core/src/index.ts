@@ -10,12 +10,13 @@ export type {
   Send,
   SendMethods,
   MessageOf,
+  ReplyFor,
   ReplyOf,
   ReplyValue,
   Tell,
   TellMethods,
 } from './actor/message-types.js'
-export type { ActorRef, MessageOptions } from './ref/actor-ref.js'
+export type { ActorRef, MessageOptions, UntypedActorRef } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { AskErrorPolicy, ReentrancyMode, SpawnOptions } from './options/spawn-options.js'
 export type {
@@ -32,7 +33,7 @@ export type {
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee } from './options/system-options.js'
 export { taskType } from './offload/task-ref.js'
-export type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from './offload/task-ref.js'
+export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
 export type { DeadLetterReason } from './protocol/frames.js'
 export type { BackoffOptions, Directive, RestartType, SupervisionOptions, SupervisionStrategy } from './supervision/supervision-options.js'
 export {
@@ -48,10 +49,12 @@ export {
   MessageTooLargeError,
   NoRouteeError,
   OffloadQueueFullError,
+  OffloadTimeoutError,
   SpawnError,
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
+  TaskNotFoundError,
   TroupeError,
   UnknownMessageError,
   WorkerCrashedError,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { WorkerCrashedError } from '../src/index.js'
 import { resolveSystemOptions } from '@troupe/core/internal'
-import { workerLaunch } from '../src/system/actor-system.js'
+import { workerLaunch } from '../src/system/launch.js'
 import { SystemRuntime } from '../src/system/system-runtime.js'
 import { FIXTURE_ACTORS } from './helpers/system.js'
 

@@ -1,4 +1,4 @@
-import type { ActorRef } from '../ref/actor-ref.js'
+import type { ActorRef, UntypedActorRef } from '../ref/actor-ref.js'
 import type { SpawnOptions } from '../options/spawn-options.js'
 import type { ActorClass, ActorTypeRef } from './actor-type.js'
 import type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '../offload/task-ref.js'
@@ -7,10 +7,17 @@ import type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } fro
 export interface ActorContext<Self = unknown> {
   /** A ref to this actor. Safe to send inside messages. */
   readonly self: ActorRef<Self>
-  /** The actor that sent the message being processed, when it was sent from inside an actor. */
-  readonly sender: ActorRef | undefined
+  /**
+   * The actor that sent the message being processed, when it was sent from inside an actor's
+   * handler (synchronously: after an `await` in the sender's handler, pass a ref explicitly);
+   * `undefined` for messages from outside actors (`system.spawn`'s caller, the main program).
+   * Inside a `pipeToSelf` continuation or a `schedule` callback it is this actor itself. Its
+   * type is not known here: send it messages with `tell(msg)`, or state its type to call its
+   * methods (`this.ctx.sender as ActorRef<Client> | undefined`).
+   */
+  readonly sender: UntypedActorRef | undefined
   /** The parent that spawned this actor; `undefined` for top-level actors. */
-  readonly parent: ActorRef | undefined
+  readonly parent: UntypedActorRef | undefined
   /** The actor's registered name, if it has one. */
   readonly name: string | undefined
   /** Index of the thread hosting this actor: 0 is the main thread, 1..N are workers. */
@@ -56,7 +63,9 @@ export interface ActorContext<Self = unknown> {
   /**
    * Akka's `pipeToSelf`: when `promise` settles, `onSuccess(value)` (or `onFailure(error)`) runs
    * as a message of this actor, in mailbox order, one at a time like any handler. Without
-   * `onFailure`, a rejection is a failure of the actor.
+   * `onFailure`, a rejection is a failure of the actor. The continuation runs as a message this
+   * actor sent itself: `ctx.sender` there is `ctx.self`, not the sender of the message that
+   * started the work (keep that ref in a variable if the result must go back to it).
    */
   pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void
   /**

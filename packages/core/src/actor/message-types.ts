@@ -21,11 +21,50 @@ export type MessageMethodName<A> = {
   [K in keyof A]: K extends ReservedMember ? never : K extends string ? (A[K] extends AnyFunction ? K : never) : never
 }[keyof A]
 
-/** The message type of a message-style actor (`receive(msg, ctx)`), or `never`. */
-export type MessageOf<A> = A extends { receive: (message: infer M, ...rest: infer _Rest) => unknown } ? M : never
+/**
+ * The call signatures of `A['receive']` as `[parameters, result]` pairs, in declaration order.
+ * TypeScript gives no direct access to overloads; matching against a type with 8 call signatures
+ * infers each of them (a function with fewer repeats some, which is harmless here).
+ */
+type ReceiveSignatures<A> = A extends { receive: infer F }
+  ? F extends {
+      (...args: infer P1): infer R1
+      (...args: infer P2): infer R2
+      (...args: infer P3): infer R3
+      (...args: infer P4): infer R4
+      (...args: infer P5): infer R5
+      (...args: infer P6): infer R6
+      (...args: infer P7): infer R7
+      (...args: infer P8): infer R8
+    }
+    ? [[P1, R1], [P2, R2], [P3, R3], [P4, R4], [P5, R5], [P6, R6], [P7, R7], [P8, R8]]
+    : F extends (...args: infer P) => infer R
+      ? [[P, R]]
+      : []
+  : []
 
-/** What `ask(msg)` resolves to for a message-style actor. */
-export type ReplyOf<A> = A extends { receive: (...args: infer _Args) => infer R } ? ReplyValue<R> : never
+type FirstParameter<P> = P extends readonly [infer M, ...unknown[]] ? M : P extends readonly [(infer M)?, ...unknown[]] ? M : never
+
+/** The message type of a message-style actor (`receive(msg, ctx)`): every overload's message, or `never`. */
+export type MessageOf<A> = ReceiveSignatures<A>[number] extends infer S ? (S extends [infer P, unknown] ? FirstParameter<P> : never) : never
+
+/** What `ask(msg)` resolves to for a message-style actor, over every message it takes. */
+export type ReplyOf<A> = ReceiveSignatures<A>[number] extends infer S ? (S extends [unknown, infer R] ? ReplyValue<R> : never) : never
+
+/** The reply of the first signature (in declaration order) that takes `M`, as an overloaded call would pick. */
+type FirstMatch<Signatures, M, Fallback> = Signatures extends [[infer P, infer R], ...infer Rest]
+  ? [M] extends [FirstParameter<P>]
+    ? ReplyValue<R>
+    : FirstMatch<Rest, M, Fallback>
+  : Fallback
+
+/**
+ * What `ask(message)` resolves to for a message of type `M`. Declare `receive` with one overload
+ * per message variant (`receive(msg: Deposit): void; receive(msg: Balance): number`) and each
+ * ask is typed by its variant's reply, as a call would be. A union of variants gets the union of
+ * their replies.
+ */
+export type ReplyFor<A, M> = M extends unknown ? FirstMatch<ReceiveSignatures<A>, M, ReplyOf<A>> : never
 
 /** `ref.tell.method(...args)`: fire-and-forget calls, one per message method. */
 export type TellMethods<A> = {
@@ -45,7 +84,7 @@ type IfReceives<A, T> = [MessageOf<A>] extends [never] ? unknown : T
 export type Tell<A> = TellMethods<A> & IfReceives<A, (message: MessageOf<A>) => void>
 
 /** The type of `ref.ask`: the typed proxy, callable with a message and/or method calls. */
-export type Ask<A> = AskMethods<A> & IfReceives<A, (message: MessageOf<A>) => Promise<ReplyOf<A>>>
+export type Ask<A> = AskMethods<A> & IfReceives<A, <M extends MessageOf<A>>(message: M) => Promise<ReplyFor<A, M>>>
 
 /** `await ref.send.method(...args)`: resolves once the mailbox accepted the message. */
 export type SendMethods<A> = {

@@ -15,6 +15,8 @@ import {
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
+  TaskNotFoundError,
+  OffloadTimeoutError,
   UnknownMessageError,
   WorkerCrashedError,
 } from './errors.js'
@@ -49,6 +51,8 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_SUPERVISION', SupervisionError],
   ['ERR_OFFLOAD_QUEUE_FULL', OffloadQueueFullError],
   ['ERR_TASK_NOT_ALLOWED', TaskNotAllowedError],
+  ['ERR_TASK_NOT_FOUND', TaskNotFoundError],
+  ['ERR_OFFLOAD_TIMEOUT', OffloadTimeoutError],
   ['ERR_MAILBOX_FULL', MailboxFullError],
   ['ERR_HANDLER_TIMEOUT', HandlerTimeoutError],
   ['ERR_NO_ROUTEE', NoRouteeError],

@@ -164,7 +164,7 @@ export class OffloadQueueFullError extends TroupeError {
   }
 }
 
-/** The task's module is not in `offload.tasks`, or it does not export a function of that name. */
+/** The task's module is not in `offload.tasks`, or the system has no offload pool. */
 export class TaskNotAllowedError extends TroupeError {
   readonly code = 'ERR_TASK_NOT_ALLOWED'
   constructor(
@@ -173,6 +173,36 @@ export class TaskNotAllowedError extends TroupeError {
     reason: string,
   ) {
     super(`cannot run task ${exportName} from ${module}: ${reason}`)
+  }
+}
+
+/**
+ * The task's module is allow-listed and was imported, but exports no function of that name
+ * (a misspelled export name, or a name typed against another module).
+ */
+export class TaskNotFoundError extends TroupeError {
+  readonly code = 'ERR_TASK_NOT_FOUND'
+  constructor(
+    readonly module: string,
+    readonly exportName: string,
+  ) {
+    super(`task ${exportName} not found: ${module} exports no function of that name`)
+  }
+}
+
+/**
+ * An offloaded task ran past its `timeoutMs`. Its pool thread was terminated (so the task
+ * really stopped) and replaced. Replaces the platform's bare `TimeoutError` DOMException, which
+ * named neither the task nor the limit.
+ */
+export class OffloadTimeoutError extends TroupeError {
+  readonly code = 'ERR_OFFLOAD_TIMEOUT'
+  constructor(
+    readonly module: string,
+    readonly exportName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`task ${exportName} from ${module} timed out after ${timeoutMs} ms`)
   }
 }
 

@@ -36,6 +36,19 @@ export interface ActorRef<A = unknown> {
   toString(): string
 }
 
+/**
+ * A ref whose actor type is not known where it is used: `ctx.sender` and `ctx.parent`. It takes
+ * message-style calls (`tell(msg)`, `await ask(msg)`: `unknown`, `send(msg)`); for method calls,
+ * state what the actor is: `const client = this.ctx.sender as ActorRef<Client> | undefined`.
+ * Any typed ref can be used where an `ActorRef` (of `unknown`) is expected, and this one too.
+ */
+export interface UntypedActorRef extends ActorRef<unknown> {
+  readonly tell: (message: unknown) => void
+  readonly ask: (message: unknown) => Promise<unknown>
+  readonly send: (message: unknown) => Promise<void>
+  with(options: MessageOptions): UntypedActorRef
+}
+
 /** Message selector for `receive`-style messages (a method call carries the method name). */
 export const RECEIVE = 0
 /** Message selector of the system stop message; its reply confirms the actor has stopped. */

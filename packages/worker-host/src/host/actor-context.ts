@@ -1,4 +1,4 @@
-import type { ActorContext, ActorRef, Cancellable, DeferredReply } from '@troupe/core'
+import type { ActorContext, ActorRef, Cancellable, DeferredReply, UntypedActorRef } from '@troupe/core'
 import type { ActorCell } from './actor-cell.js'
 import type { Host } from './host.js'
 
@@ -16,8 +16,9 @@ export class HostedActorContext implements ActorContext {
     return this.#cell.self
   }
 
-  get parent(): ActorRef | undefined {
-    return this.#cell.parent
+  // Refs are callable with a message whatever their actor type: the untyped view is exact.
+  get parent(): UntypedActorRef | undefined {
+    return this.#cell.parent as UntypedActorRef | undefined
   }
 
   get name(): string | undefined {
@@ -28,10 +29,10 @@ export class HostedActorContext implements ActorContext {
     return this.#host.thread
   }
 
-  get sender(): ActorRef | undefined {
+  get sender(): UntypedActorRef | undefined {
     const envelope = this.#cell.currentEnvelope()
     if (envelope === undefined || envelope.sender === 0) return undefined
-    return this.#host.refTo(envelope.sender, envelope.senderThread)
+    return this.#host.refTo(envelope.sender, envelope.senderThread) as ActorRef as UntypedActorRef
   }
 
   spawn: ActorContext['spawn'] = (type, options) => this.#host.spawnFrom(this.#cell.id, type, options)

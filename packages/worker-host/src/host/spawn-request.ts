@@ -2,6 +2,7 @@ import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
 import { checkMessage, encodeValue, isActorTypeRef, resolveAskErrors, resolveDelivery, resolveMailbox, resolvePlacement, resolveReentrancy, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
+import { sourceModuleHref } from './module-source.js'
 
 export interface SpawnInput {
   name?: unknown
@@ -39,7 +40,7 @@ export async function buildSpawnRequest(
   const wirePlacement = toWirePlacement(placement, workerCount)
 
   let location: { module: string; export: string } | undefined
-  if (isActorTypeRef(type)) location = { module: type.module, export: type.export }
+  if (isActorTypeRef(type)) location = { module: sourceModuleHref(type.module), export: type.export }
   else if (isActorClass(type)) {
     location = await registry.locate(type)
     if (!location) throw new SpawnError('(unregistered)', type.name, "the class is not exported by any module file in the system's `actors` list")

@@ -1,8 +1,9 @@
 import { Piscina } from 'piscina'
-import { InvalidOptionError, OffloadQueueFullError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
+import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
 import { isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
 import { unwrapResult, type ControlResult } from '../protocol/control.js'
 import type { TaskPayload } from './task-runner.js'
+import { sourceModuleHref } from '../host/module-source.js'
 
 type PoolOptions = NonNullable<ResolvedSystemOptions['offload']>
 
@@ -48,15 +49,17 @@ export class OffloadPool {
 
   async run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
     const href = this.#allowedHref(task)
-    const signal = combinedSignal(options)
+    const { signal, deadline } = combinedSignal(options)
     signal?.throwIfAborted()
     const payload: TaskPayload = { module: href, export: task.export, input }
     let result: ControlResult<unknown>
     try {
       result = (await this.#pool.run(payload, { signal, transferList: options?.transferList as never })) as ControlResult<unknown>
     } catch (error) {
-      // The platform's convention (fetch, timers): reject with the signal's reason, an AbortError
-      // or a TimeoutError DOMException.
+      // The caller's own signal: the platform's convention (fetch, timers), its reason. Our
+      // deadline: a typed error naming the task and the limit, which a bare DOMException does not.
+      if (options?.signal?.aborted) throw options.signal.reason
+      if (deadline?.aborted) throw new OffloadTimeoutError(href, task.export, options?.timeoutMs ?? 0)
       if (signal?.aborted) throw signal.reason
       if (error instanceof Error && error.message === 'Task queue is at limit') throw new OffloadQueueFullError(this.#options.maxQueue)
       throw error
@@ -90,18 +93,20 @@ function taskHref(task: unknown): string {
     throw new InvalidOptionError('task', 'a task reference from taskType(moduleUrl, exportName)', task)
   }
   try {
-    return new URL(ref.module).href
+    return sourceModuleHref(new URL(ref.module).href)
   } catch {
     throw new InvalidOptionError('task.module', 'an absolute module URL', ref.module)
   }
 }
 
-function combinedSignal(options: OffloadOptions | undefined): AbortSignal | undefined {
+/** The signal piscina gets: the caller's, the `timeoutMs` deadline, or both. */
+function combinedSignal(options: OffloadOptions | undefined): { signal: AbortSignal | undefined; deadline: AbortSignal | undefined } {
   const { signal, timeoutMs } = options ?? {}
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)
   }
   if (signal !== undefined && !(signal instanceof AbortSignal)) throw new InvalidOptionError('signal', 'an AbortSignal', signal)
-  const signals = [signal, timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)].filter((s): s is AbortSignal => s !== undefined)
-  return signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals)
+  const deadline = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs)
+  const signals = [signal, deadline].filter((s): s is AbortSignal => s !== undefined)
+  return { signal: signals.length === 0 ? undefined : signals.length === 1 ? signals[0] : AbortSignal.any(signals), deadline }
 }

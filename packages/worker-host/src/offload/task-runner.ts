@@ -1,5 +1,5 @@
 import { workerData } from 'node:worker_threads'
-import { TaskNotAllowedError } from '@troupe/core'
+import { TaskNotAllowedError, TaskNotFoundError } from '@troupe/core'
 import { isModuleAllowed } from '@troupe/core/internal'
 import { settle, type ControlResult } from '../protocol/control.js'
 
@@ -38,6 +38,7 @@ async function load(module: string, exportName: string): Promise<(input: never) 
     modules.set(href, namespace)
   }
   const task = (await namespace)[exportName]
-  if (typeof task !== 'function') throw new TaskNotAllowedError(href, exportName, 'the module exports no function of that name')
+  // Allowed but absent: a misspelled name, not a refusal.
+  if (typeof task !== 'function') throw new TaskNotFoundError(href, exportName)
   return task as (input: never) => unknown
 }

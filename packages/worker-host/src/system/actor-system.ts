@@ -17,7 +17,7 @@ import type {
 import { InvalidOptionError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
-import { OffloadPool, type OffloadStats, type PoolLaunch } from '../offload/offload-pool.js'
+import { OffloadPool, type OffloadStats } from '../offload/offload-pool.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
@@ -25,7 +25,7 @@ import { utilizationBetween } from './scheduler.js'
 import { SystemRuntime } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
-import type { WorkerLaunch } from './worker-handle.js'
+import { poolLaunch, resolveModuleSources, workerLaunch } from './launch.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -68,7 +68,7 @@ export class ActorSystem implements AsyncDisposable {
 
   /** Starts the workers and resolves once every one of them is ready. */
   static async start(options: ActorSystemOptions): Promise<ActorSystem> {
-    const resolved = resolveSystemOptions(options)
+    const resolved = resolveModuleSources(resolveSystemOptions(options))
     const runtime = new SystemRuntime(resolved)
     const launch = workerLaunch(resolved)
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch))
@@ -191,47 +191,5 @@ export class ActorSystem implements AsyncDisposable {
       budget: { threads: options.threads, workers: options.workers, offloadThreads: options.offload?.maxThreads ?? 0 },
       offload: offloadPool?.stats(),
     }
-  }
-}
-
-const TYPESCRIPT_MODULE = /\.[cm]?tsx?$/
-
-/** Pool threads start like actor workers: the same flags, and tsx when troupe or the task modules are TypeScript. */
-function poolLaunch(options: ReturnType<typeof resolveSystemOptions>, workers: WorkerLaunch): PoolLaunch {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const tasks = options.offload?.tasks ?? []
-  const useTsx = options.typescript === 'auto' ? fromSource || tasks.some((href) => TYPESCRIPT_MODULE.test(new URL(href).pathname)) : options.typescript
-  return {
-    bootstrap: new URL('../offload/task-bootstrap.mjs', import.meta.url),
-    entry: new URL(`../offload/task-runner.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-    useTsx,
-    execArgv: workers.execArgv,
-  }
-}
-
-/** How workers start, depending on whether troupe itself runs from compiled JS or TS sources. */
-export function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): WorkerLaunch {
-  const fromSource = import.meta.url.endsWith('.ts')
-  const useTsx =
-    options.typescript === 'auto'
-      ? fromSource || options.actors.some((href) => TYPESCRIPT_MODULE.test(new URL(href).pathname))
-      : options.typescript
-  return {
-    bootstrap: new URL('../worker/bootstrap.mjs', import.meta.url),
-    // Running from sources, workers must resolve troupe's own packages to sources too.
-    execArgv: [...(fromSource ? ['--conditions=development'] : []), ...options.execArgv],
-    resourceLimits: options.resourceLimits,
-    init: {
-      entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      useTsx,
-      workerCount: options.workers,
-      allowList: options.actors,
-      askTimeoutMs: options.askTimeoutMs,
-      maxMessageBytes: options.maxMessageBytes,
-      throughput: options.throughput,
-      loadReportIntervalMs: options.loadReportIntervalMs,
-      heartbeatIntervalMs: options.heartbeatIntervalMs,
-      timeSliceMs: options.timeSliceMs,
-    },
   }
 }

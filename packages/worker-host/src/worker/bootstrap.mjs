@@ -5,7 +5,13 @@ import { workerData } from 'node:worker_threads'
 
 const { entry, useTsx } = workerData.troupe
 if (useTsx) {
-  const { register } = await import('tsx/esm/api')
-  register()
+  let tsx
+  try {
+    tsx = await import('tsx/esm/api')
+  } catch (error) {
+    // Say what to do, not just which import failed.
+    throw new Error('troupe: TypeScript modules (.ts) need tsx in this project: npm install --save-dev tsx (or ship compiled .js)', { cause: error })
+  }
+  tsx.register()
 }
 await import(entry)
