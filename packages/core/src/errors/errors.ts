@@ -74,8 +74,9 @@ export class MessageEncodeError extends TroupeError {
   constructor(
     readonly path: string,
     reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`message cannot be encoded at ${path}: ${reason}`)
+    super(`message cannot be encoded at ${path}: ${reason}`, options)
   }
 }
 

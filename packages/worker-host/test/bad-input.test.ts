@@ -1,0 +1,164 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ActorStoppedError, ActorSystem, InvalidOptionError, MessageEncodeError, type ActorRef } from '../src/index.js'
+import { fingerprint, Mirror } from './fixtures/bad-input.js'
+import { FIXTURE_ACTORS, errorOf } from './helpers/system.js'
+
+/**
+ * Bad input, one table per surface: every value either arrives exactly as sent (checked on the
+ * receiving thread) or is refused at the sender with a typed error that names what is wrong.
+ * The table of value kinds is documented in docs/messages.md.
+ */
+
+let system: ActorSystem
+let remote: ActorRef<Mirror> // on a worker: the value crosses a thread
+let local: ActorRef<Mirror> // on the main thread, like the sender: same-thread rules must agree
+
+beforeAll(async () => {
+  // One system for the tables (not startSystem's, which is shut down after each test).
+  system = await ActorSystem.start({ workers: 1, actors: FIXTURE_ACTORS })
+  remote = await system.spawn(Mirror, { placement: { worker: 0 } })
+  local = await system.spawn(Mirror, { placement: 'main' })
+})
+
+afterAll(() => system.shutdown())
+
+class Point {
+  constructor(readonly x = 1) {}
+}
+class MyMap extends Map<string, number> {}
+class MyArray extends Array<number> {}
+const nullPrototype = (entries: Record<string, unknown>): object => Object.assign(Object.create(null) as object, entries)
+const cyclic = (): object => {
+  const value: { self?: unknown } = {}
+  value.self = value
+  return value
+}
+const withCode = (error: Error, code: string): Error => Object.assign(error, { code })
+
+/** Values that arrive exactly as sent: kind, prototype, keys, holes and contents. */
+const exact: [string, () => unknown][] = [
+  ['a well-formed string with a surrogate pair', () => 'a😀b'],
+  ['numbers, NaN and infinities', () => [1.5, -2, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER]],
+  ['bigints within 64 bits', () => [5n, -(2n ** 63n), 2n ** 64n - 1n]],
+  ['undefined and null, also as object values', () => [undefined, null, { a: undefined }]],
+  ['a Date, and an invalid Date', () => [new Date(1_700_000_000_000), new Date(Number.NaN)]],
+  ['a Map with object keys and values', () => new Map<unknown, unknown>([[{ k: 1 }, { v: [1] }], ['s', 2]])],
+  ['a Set', () => new Set([1, 'two', { three: 3 }])],
+  ['a RegExp with flags', () => /a+b/giu],
+  ['typed arrays', () => [new Uint8Array([1, 2]), new Float64Array([1.5]), new BigInt64Array([-1n]), new Uint8ClampedArray([300])]],
+  ['a typed array view of part of a buffer', () => new Uint8Array(new Uint8Array([9, 8, 7, 6]).buffer, 1, 2)],
+  ['a DataView and an ArrayBuffer', () => [new DataView(new Uint8Array([1, 2, 3]).buffer), new Uint8Array([4, 5]).buffer]],
+  ['a Buffer (arrives as a Buffer)', () => Buffer.from('héllo')],
+  ['an object without a prototype (arrives without one)', () => nullPrototype({ a: 1, nested: nullPrototype({ b: 2 }) })],
+  ['an Error: class, message, code and stack', () => withCode(new RangeError('out of range'), 'E_RANGE')],
+  ['a troupe error keeps its class and fields', () => new ActorStoppedError('actor#7')],
+  ['the string "__proto__" as a value', () => ['__proto__', { a: '__proto__' }]],
+]
+
+describe('values that arrive exactly as sent', () => {
+  it.each(exact)('%s', async (_name, make) => {
+    const expected = fingerprint(make())
+    expect(await remote.ask.inspect(make())).toEqual(expected)
+    expect(await local.ask.inspect(make())).toEqual(expected)
+    // And back: a reply crosses the thread the other way through the same codec.
+    expect(fingerprint(await remote.ask.echo(make()))).toEqual(expected)
+  })
+})
+
+/** Values refused at the sender, before anything is sent: the error names the path and why. */
+const refused: [string, () => unknown, RegExp][] = [
+  ['a function', () => ({ f: () => 1 }), /message\[0\]\.f: functions cannot be sent/],
+  ['a class instance', () => new Point(), /message\[0\]: a Point instance cannot be sent/],
+  ['a cyclic object', cyclic, /message\[0\]\.self: the value is cyclic/],
+  ['a bigint wider than 64 bits', () => 2n ** 64n, /bigint does not fit in 64 bits/],
+  ['a symbol', () => Symbol('s'), /symbols cannot be sent/],
+  ['a promise', () => Promise.resolve(1), /a Promise instance cannot be sent/],
+  ['a WeakMap', () => new WeakMap(), /a WeakMap instance cannot be sent/],
+  ['a lone surrogate in a string', () => '\ud800x', /message\[0\]: the string has a lone surrogate/],
+  ['a lone surrogate in a key', () => ({ ['k\udc00']: 1 }), /message\[0\]: the key .* has a lone surrogate/],
+  ['a sparse array (a hole)', () => [1, , 3], /message\[0\]\[1\]: a sparse array \(hole\) cannot be sent/], // eslint-disable-line no-sparse-arrays
+  ['a symbol-keyed property', () => ({ a: 1, [Symbol('hidden')]: 2 }), /message\[0\]: the symbol key Symbol\(hidden\) cannot be sent/],
+  [
+    'a getter that throws',
+    () => ({
+      get boom(): never {
+        throw new Error('getter exploded')
+      },
+    }),
+    /message\[0\]\.boom: reading the value threw: getter exploded/,
+  ],
+  ['a Map subclass (it would lose its class)', () => new MyMap(), /a MyMap instance cannot be sent/],
+  ['an Array subclass (it would lose its class)', () => MyArray.from([1]), /a MyArray instance cannot be sent/],
+  ['an own "__proto__" key', () => JSON.parse('{"__proto__": 1}') as unknown, /the key "__proto__" cannot be sent/],
+  ['a SharedArrayBuffer (it cannot be copied into a batch)', () => new SharedArrayBuffer(8), /a SharedArrayBuffer instance cannot be sent/],
+]
+
+describe('values refused at the sender with MessageEncodeError', () => {
+  it.each(refused)('%s', async (_name, make, message) => {
+    for (const ref of [remote, local]) {
+      expect(() => ref.tell.inspect(make())).toThrow(MessageEncodeError)
+      expect(() => ref.tell.inspect(make())).toThrow(message)
+      const error = await errorOf(ref.ask.inspect(make()))
+      expect(error).toBeInstanceOf(MessageEncodeError)
+      expect(error.message).toMatch(message)
+    }
+    // Nothing was sent: the actor is still answering, and saw none of it.
+    expect(await remote.ask.inspect(1)).toEqual(['number', '1'])
+  })
+
+  it('a getter that throws carries its error as the cause', async () => {
+    const thrown = new Error('getter exploded')
+    const error = await errorOf(
+      remote.ask.inspect({
+        get boom(): never {
+          throw thrown
+        },
+      }),
+    )
+    expect(error).toMatchObject({ code: 'ERR_MESSAGE_ENCODE', path: 'message[0].boom', cause: thrown })
+  })
+})
+
+describe('handler names that a function has as own properties', () => {
+  it.each(['name', 'length', 'call', 'apply', 'bind', 'toString', 'prototype'] as const)('a handler named %s is reached through ask and tell', async (method) => {
+    expect(await remote.ask[method]()).toBe(`${method} handler`)
+    expect(await local.ask[method]()).toBe(`${method} handler`)
+    expect(() => remote.tell[method]()).not.toThrow()
+    expect(await remote.with({ timeoutMs: 5000 }).ask[method]()).toBe(`${method} handler`)
+  })
+
+  it('`then` is reserved: ref.ask is never a thenable, so awaiting it neither hangs nor sends', async () => {
+    const before = (await system.stats()).threads[1]!.processed
+    expect(await (remote.ask as unknown as Promise<unknown>)).toBe(remote.ask)
+    expect(await (remote.tell as unknown as Promise<unknown>)).toBe(remote.tell)
+    expect((remote.ask as unknown as { then?: unknown }).then).toBeUndefined()
+    // Calling it is the language's TypeError (not a function), documented: no message can be named `then`.
+    expect(() => (remote.ask as unknown as { then(): void }).then()).toThrow(TypeError)
+    expect(await remote.ask.inspect('after')).toEqual(fingerprint('after'))
+    expect((await system.stats()).threads[1]!.processed).toBe(before + 1)
+  })
+})
+
+describe('ref.with options', () => {
+  const bad: [string, unknown, RegExp][] = [
+    ['an unknown priority', { priority: 'urgent' }, /option "priority" must be 'high', 'normal' or 'low'; received "urgent"/],
+    ['a zero timeout', { timeoutMs: 0 }, /option "timeoutMs" must be an integer from 1 to 2147483647; received 0/],
+    ['a fractional timeout', { timeoutMs: 1.5 }, /option "timeoutMs"/],
+    ['a string timeout', { timeoutMs: '100' }, /option "timeoutMs".*received "100"/],
+    ['an infinite timeout', { timeoutMs: Number.POSITIVE_INFINITY }, /option "timeoutMs"/],
+    ['an unknown option (a typo)', { timeout: 100 }, /option "timeout" must be a known option of ref.with \(timeoutMs, priority\)/],
+    ['not an object', 100, /option "options" must be an object/],
+    ['null', null, /option "options" must be an object/],
+  ]
+  it.each(bad)('%s is refused with InvalidOptionError', (_name, options, message) => {
+    const error = (() => {
+      try {
+        remote.with(options as never)
+      } catch (e) {
+        return e
+      }
+    })()
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect((error as Error).message).toMatch(message)
+  })
+})
