@@ -127,8 +127,13 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
   readonly asks: PendingAsks
   readonly #options: HostOptions
   readonly #cells = new Map<number, ActorCell>()
-  /** Ids of actors that lived here and stopped, so late messages get "stopped", not "not found". */
-  readonly #stopped = new Set<number>()
+  /**
+   * The highest actor id hosted (or being restored) here. Main's directory allocates ids in
+   * increasing order and never reuses them, so an id not alive here but not above this one
+   * lived and stopped: late messages to it get "stopped", others "not found". One number
+   * instead of a set of stopped ids, which grew with every actor that ever lived here.
+   */
+  #highestHosted = 0
   readonly #links = new Map<number, PeerLink>()
   /** Messages for actors being restored here, in arrival order, until they are re-created. */
   readonly #awaiting = new Map<number, Envelope[]>()
@@ -155,7 +160,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       abandon: (target, held) => this.undeliverable(target, held, 'shutdown'),
     })
     this.registry = new ModuleRegistry(options.allowList)
-    for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
+    for (const id of options.restoring ?? []) {
+      this.#awaiting.set(id, [])
+      if (id > this.#highestHosted) this.#highestHosted = id
+    }
   }
 
   // ---- RefRuntime: the send side -------------------------------------------------------------
@@ -209,7 +217,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     const cell = this.#cells.get(target)
     if (cell !== undefined) cell.enqueue(envelope)
     else if (this.#awaiting.has(target)) this.#hold(target, envelope)
-    else this.undeliverable(target, envelope, this.#stopped.has(target) ? 'stopped' : 'not-found')
+    else this.undeliverable(target, envelope, target <= this.#highestHosted ? 'stopped' : 'not-found')
   }
 
   /** A message for an actor being restored: kept for it, unless it is its stop order. */
@@ -221,7 +229,6 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     // Its supervisor decided not to restore it: what waited for it is undeliverable.
     for (const waiting of this.#awaiting.get(target)!) this.undeliverable(target, waiting, 'stopped')
     this.#awaiting.delete(target)
-    this.#stopped.add(target)
     this.replyOk(envelope, undefined)
   }
 
@@ -332,7 +339,6 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   cellStopped(cell: ActorCell): void {
     this.#cells.delete(cell.id)
-    this.#stopped.add(cell.id)
   }
 
   // ---- LinkOwner: channels -------------------------------------------------------------------
@@ -506,7 +512,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     }
     cell.attach(instance, context, create)
     this.#cells.set(order.id, cell)
-    this.#stopped.delete(order.id) // a permanent actor re-created after a normal exit
+    if (order.id > this.#highestHosted) this.#highestHosted = order.id
     // Restored after its worker died: what was sent meanwhile comes first, in order.
     for (const envelope of this.#awaiting.get(order.id) ?? []) cell.enqueue(envelope)
     this.#awaiting.delete(order.id)
@@ -610,6 +616,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
       awaitingCredit,
       processed: this.dispatcher.processed,
       pendingAsks: this.asks.size,
+      retainedIds: this.#cells.size + this.#awaiting.size + this.#routes.size,
       eventLoop: { active, idle },
       sampledAt: performance.timeOrigin + performance.now(),
     }

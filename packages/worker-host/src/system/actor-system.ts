@@ -22,7 +22,7 @@ import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
 import { utilizationBetween } from './scheduler.js'
-import { SystemRuntime } from './system-runtime.js'
+import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
 import type { WorkerLaunch } from './worker-handle.js'
@@ -45,6 +45,8 @@ export interface SystemStats {
   readonly budget: { readonly threads: number; readonly workers: number; readonly offloadThreads: number }
   /** The offload pool, when there is one. */
   readonly offload: OffloadStats | undefined
+  /** The main thread's tables of actors, names, watches and supervisors. */
+  readonly registry: RegistryStats
 }
 
 /**
@@ -190,6 +192,7 @@ export class ActorSystem implements AsyncDisposable {
       threads,
       budget: { threads: options.threads, workers: options.workers, offloadThreads: options.offload?.maxThreads ?? 0 },
       offload: offloadPool?.stats(),
+      registry: this.#runtime.registry,
     }
   }
 }

@@ -17,6 +17,17 @@ import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 
 type State = 'running' | 'stopping' | 'stopped'
 
+/** Main's per-actor tables, as `stats()` reports them. */
+export interface RegistryStats {
+  /** Actors in the directory (alive, starting, or waiting to be restored). */
+  readonly actors: number
+  readonly names: number
+  /** Actors that someone watches. */
+  readonly watched: number
+  /** Supervisors with restart bookkeeping or failures being handled. */
+  readonly supervised: number
+}
+
 /**
  * The private engine behind `ActorSystem`, on the main thread: it owns the workers, the
  * directory (router), the scheduler and the main thread's own host, and answers the control
@@ -83,6 +94,16 @@ export class SystemRuntime implements SystemPort {
       system: this,
       deadLetters: this.deadLetters.post,
     })
+  }
+
+  /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
+  get registry(): RegistryStats {
+    return { actors: this.directory.size, names: this.directory.names, watched: this.#deathWatch.size, supervised: this.supervisor.tracked }
+  }
+
+  /** True once `shutdown()` has begun (also when the guardian gave up): the façade refuses calls. */
+  get closing(): boolean {
+    return this.#state !== 'running'
   }
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
