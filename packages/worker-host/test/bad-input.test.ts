@@ -1,7 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { ActorStoppedError, ActorSystem, InvalidOptionError, MessageEncodeError, type ActorRef } from '../src/index.js'
-import { fingerprint, Mirror } from './fixtures/bad-input.js'
-import { FIXTURE_ACTORS, errorOf } from './helpers/system.js'
+import {
+  ActorStoppedError,
+  ActorSystem,
+  InvalidOptionError,
+  MessageEncodeError,
+  ShutdownTimeoutError,
+  SpawnError,
+  SpawnTimeoutError,
+  StopTimeoutError,
+  SystemShutdownError,
+  taskType,
+  type ActorRef,
+  type ActorSystemOptions,
+} from '../src/index.js'
+import { fingerprint, Mirror, SlowStart, StubbornStop } from './fixtures/bad-input.js'
+import { Counter } from './fixtures/counter.js'
+import type { fib } from './fixtures/tasks/math.js'
+import { FIXTURE_ACTORS, errorOf, fixture, osThreadCount, startSystem } from './helpers/system.js'
 
 /**
  * Bad input, one table per surface: every value either arrives exactly as sent (checked on the
@@ -160,5 +175,115 @@ describe('ref.with options', () => {
     })()
     expect(error).toBeInstanceOf(InvalidOptionError)
     expect((error as Error).message).toMatch(message)
+  })
+})
+
+describe('nothing settles never: spawn, stop and shutdown have deadlines', () => {
+  it('a spawn past spawnTimeoutMs rejects with SpawnTimeoutError; the actor, once started, is stopped', async () => {
+    const system = await startSystem({ workers: 1, spawnTimeoutMs: 200 })
+    for (const placement of [{ worker: 0 }, 'main'] as const) {
+      const error = await errorOf<SpawnTimeoutError>(system.spawn(SlowStart, { args: [1_000], name: `slow-${String(placement)}`, placement }))
+      expect(error).toBeInstanceOf(SpawnTimeoutError)
+      expect(error).toBeInstanceOf(SpawnError)
+      expect(error).toMatchObject({ code: 'ERR_SPAWN_TIMEOUT', exportName: 'SlowStart', timeoutMs: 200 })
+      expect(error.message).toMatch(/did not start within spawnTimeoutMs \(200 ms\)/)
+    }
+    // No actor runs that its spawner was told had failed: both are stopped once they start.
+    await expect.poll(async () => (await system.stats()).registry.actors, { timeout: 5_000 }).toBe(0)
+    expect(await system.lookup('slow-main')).toBeUndefined()
+    // The deadline is per spawn: a quick one still succeeds.
+    expect(await (await system.spawn(SlowStart, { args: [1] })).ask.ping()).toBe('pong')
+  })
+
+  it('a stop past stopTimeoutMs rejects with StopTimeoutError, and the actor is forgotten', async () => {
+    const system = await startSystem({ workers: 1, stopTimeoutMs: 200, shutdownTimeoutMs: 2_000 })
+    const stubborn = await system.spawn(StubbornStop, { name: 'stubborn' })
+    const error = await errorOf(system.stop(stubborn))
+    expect(error).toBeInstanceOf(StopTimeoutError)
+    expect(error).toMatchObject({ code: 'ERR_STOP_TIMEOUT', timeoutMs: 200 })
+    expect(error.message).toMatch(/actor#\d+\(stubborn\) did not stop within stopTimeoutMs \(200 ms\)/)
+    expect(await system.lookup('stubborn')).toBeUndefined()
+  })
+
+  it('a shutdown past shutdownTimeoutMs terminates the workers anyway and rejects with ShutdownTimeoutError', async () => {
+    const threadsBefore = osThreadCount()
+    const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, stopTimeoutMs: 60_000, shutdownTimeoutMs: 300 })
+    await system.spawn(StubbornStop, { placement: { worker: 1 } })
+    const error = await errorOf(system.shutdown())
+    expect(error).toBeInstanceOf(ShutdownTimeoutError)
+    expect(error).toMatchObject({ code: 'ERR_SHUTDOWN_TIMEOUT', timeoutMs: 300, actorsLeft: 1 })
+    await expect(system.whenTerminated()).resolves.toBeUndefined()
+    await expect.poll(osThreadCount).toBeLessThanOrEqual(threadsBefore)
+    // Shutting down again answers the same way, at once.
+    await expect(system.shutdown()).rejects.toBe(error)
+  })
+})
+
+describe('after shutdown every call rejects with SystemShutdownError', () => {
+  it.each([
+    ['spawn', (system: ActorSystem) => system.spawn(Counter)],
+    ['router', (system: ActorSystem) => system.router(Counter, { strategy: 'round-robin', size: 1 })],
+    ['lookup', (system: ActorSystem) => system.lookup('anything')],
+    ['stop', (system: ActorSystem, ref: ActorRef) => system.stop(ref)],
+    ['stats', (system: ActorSystem) => system.stats()],
+    ['offload', (system: ActorSystem) => system.offload(taskType<typeof fib>(fixture('tasks/math.ts'), 'fib'), 3)],
+  ] as const)('%s', async (what, call) => {
+    const system = await ActorSystem.start({ workers: 1, actors: FIXTURE_ACTORS, offload: { tasks: [fixture('tasks/')], maxThreads: 1 } })
+    const ref = await system.spawn(Counter)
+    await system.shutdown()
+    const error = await errorOf(call(system, ref as ActorRef))
+    expect(error).toBeInstanceOf(SystemShutdownError)
+    expect(error.message).toBe(`${what}: the actor system is shut down`)
+    // A ref outlives the system: its asks reject the same way.
+    await expect(ref.ask.get()).rejects.toBeInstanceOf(SystemShutdownError)
+  })
+})
+
+/** Every option is checked where it is written, and the error names it. */
+describe('options are validated, naming the option', () => {
+  const startCases: [string, Partial<ActorSystemOptions>, RegExp][] = [
+    ['spawnTimeoutMs zero', { spawnTimeoutMs: 0 }, /option "spawnTimeoutMs" must be an integer from 1/],
+    ['spawnTimeoutMs a string', { spawnTimeoutMs: '5' as never }, /option "spawnTimeoutMs"/],
+    ['shutdownTimeoutMs negative', { shutdownTimeoutMs: -1 }, /option "shutdownTimeoutMs"/],
+    ['shutdownTimeoutMs infinite', { shutdownTimeoutMs: Number.POSITIVE_INFINITY }, /option "shutdownTimeoutMs"/],
+    ['threads zero', { threads: 0 }, /option "threads"/],
+    ['offload not an object', { offload: 5 as never }, /option "offload" must be an object/],
+    ['offload.tasks missing', { offload: {} as never }, /option "offload.tasks"/],
+    ['offload.maxQueue zero', { offload: { tasks: [], maxQueue: 0 } }, /option "offload.maxQueue"/],
+    ['offload.idleTimeoutMs fractional', { offload: { tasks: [], idleTimeoutMs: 1.5 } }, /option "offload.idleTimeoutMs"/],
+    ['resourceLimits not an object', { resourceLimits: 5 as never }, /option "resourceLimits" must be an object/],
+  ]
+  it.each(startCases)('ActorSystem.start: %s', async (_name, overrides, message) => {
+    const error = await errorOf(ActorSystem.start({ actors: FIXTURE_ACTORS, ...overrides }))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error.message).toMatch(message)
+  })
+
+  const spawnCases: [string, unknown, RegExp][] = [
+    ['options not an object', 5, /option "options" must be an object/],
+    ['an empty name', { name: '' }, /option "name" must be a non-empty string/],
+    ['an unknown placement', { placement: 'anywhere' }, /option "placement"/],
+    ['a worker out of range', { placement: { worker: 7 } }, /option "placement.worker"/],
+    ['args not an array', { args: 5 }, /option "args" must be an array/],
+    ['an unknown restart type', { restart: 'sometimes' }, /option "restart"/],
+    ['an unknown supervision strategy', { supervision: { strategy: 'all-for-none' } }, /option "supervision.strategy"/],
+    ['a zero mailbox capacity', { mailbox: { capacity: 0 } }, /option "mailbox.capacity"/],
+    ['a zero handlerTimeoutMs', { handlerTimeoutMs: 0 }, /option "handlerTimeoutMs"/],
+    ['args that cannot be sent', { args: [() => 1] }, /message\[0\]: functions cannot be sent/],
+  ]
+  it.each(spawnCases)('spawn: %s', async (_name, options, message) => {
+    const error = await errorOf(system.spawn(Counter, options as never))
+    expect([InvalidOptionError, MessageEncodeError].some((kind) => error instanceof kind)).toBe(true)
+    expect(error.message).toMatch(message)
+  })
+
+  it.each([
+    ['a zero timeout', { timeoutMs: 0 }, /option "timeoutMs"/],
+    ['a signal that is not an AbortSignal', { signal: 'stop' }, /option "signal" must be an AbortSignal/],
+  ])('offload: %s', async (_name, options, message) => {
+    const system = await startSystem({ workers: 1, offload: { tasks: [fixture('tasks/')], maxThreads: 1 } })
+    const error = await errorOf(system.offload(taskType<typeof fib>(fixture('tasks/math.ts'), 'fib'), 3, options as never))
+    expect(error).toBeInstanceOf(InvalidOptionError)
+    expect(error.message).toMatch(message)
   })
 })

@@ -26,6 +26,16 @@ export interface ActorSystemOptions {
   readonly throughput?: number
   /** How long `stop` waits for an actor to drain its mailbox and run `onStop`, in ms. Default 60 000. */
   readonly stopTimeoutMs?: number
+  /**
+   * How long `spawn` waits for an actor to start (its module imported, its constructor and
+   * `onStart` run), in ms; past it, `spawn` rejects with `SpawnTimeoutError`. Default 30 000.
+   */
+  readonly spawnTimeoutMs?: number
+  /**
+   * How long `shutdown()` waits for the actors to stop before it terminates the workers anyway
+   * and rejects with `ShutdownTimeoutError`, in ms. Default twice `stopTimeoutMs`.
+   */
+  readonly shutdownTimeoutMs?: number
   /** How often workers report load for `'least-loaded'` placement and `stats()`, in ms. Default 200. */
   readonly loadReportIntervalMs?: number
   /**
@@ -67,6 +77,8 @@ export interface ResolvedSystemOptions {
   offload: { tasks: string[]; maxThreads: number; maxQueue: number; idleTimeoutMs: number } | undefined
   askTimeoutMs: number
   stopTimeoutMs: number
+  spawnTimeoutMs: number
+  shutdownTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   loadReportIntervalMs: number
@@ -140,7 +152,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     workers,
     offload,
     askTimeoutMs: positiveInteger('askTimeoutMs', options.askTimeoutMs, 10_000, MAX_TIMEOUT_MS),
-    stopTimeoutMs: positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS),
+    ...deadlines(options),
     maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024, 2 ** 30),
     throughput: positiveInteger('throughput', options.throughput, 64, 1_000_000),
     loadReportIntervalMs: positiveInteger('loadReportIntervalMs', options.loadReportIntervalMs, 200, MAX_TIMEOUT_MS),
@@ -149,6 +161,15 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     supervision: resolveSupervision(options.supervision),
     ...heartbeat(options),
     resourceLimits: resolveResourceLimits(options.resourceLimits),
+  }
+}
+
+function deadlines(options: ActorSystemOptions): Pick<ResolvedSystemOptions, 'stopTimeoutMs' | 'spawnTimeoutMs' | 'shutdownTimeoutMs'> {
+  const stopTimeoutMs = positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS)
+  return {
+    stopTimeoutMs,
+    spawnTimeoutMs: positiveInteger('spawnTimeoutMs', options.spawnTimeoutMs, 30_000, MAX_TIMEOUT_MS),
+    shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, Math.min(2 * stopTimeoutMs, MAX_TIMEOUT_MS), MAX_TIMEOUT_MS),
   }
 }
 

@@ -2,6 +2,7 @@ import {
   ActorNotFoundError,
   ActorStoppedError,
   SpawnError,
+  SpawnTimeoutError,
   SystemShutdownError,
   type Actor,
   type ActorLifecycle,
@@ -68,6 +69,7 @@ import { messageHandlersOf } from './message-handlers.js'
 import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
 import { buildSpawnRequest } from './spawn-request.js'
+import { withDeadline } from '../util/deadline.js'
 import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
 import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
 import type { RouterRequestContext } from '../router/router-request.js'
@@ -102,6 +104,8 @@ export interface HostOptions {
   workerCount: number
   allowList: readonly string[]
   askTimeoutMs: number
+  /** How long finding a class among the allow-listed modules may take in `spawn` (they are imported). */
+  spawnTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   system: SystemPort
@@ -538,7 +542,11 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
 
   /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
-    const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
+    // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
+    const { spawnTimeoutMs } = this.#options
+    const request = await withDeadline(buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes), spawnTimeoutMs, () =>
+      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String(type), spawnTimeoutMs),
+    )
     const info = await this.spawnRequest(parent, request)
     return this.refTo<A>(info.id, info.thread, info.name, info.window)
   }

@@ -14,7 +14,7 @@ import type {
   TaskOutput,
   TaskRef,
 } from '@troupe/core'
-import { InvalidOptionError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
+import { InvalidOptionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
 import { OffloadPool, type OffloadStats, type PoolLaunch } from '../offload/offload-pool.js'
@@ -85,6 +85,7 @@ export class ActorSystem implements AsyncDisposable {
    * `timeoutMs`, in which case a running task's thread is terminated.
    */
   offload<F extends TaskFunction>(task: TaskRef<F>, input: TaskInput<F>, options?: OffloadOptions): Promise<TaskOutput<F>> {
+    if (this.#runtime.closing) return this.#shutDown('offload')
     const pool = this.#runtime.offloadPool
     if (!pool) return Promise.reject(new TaskNotAllowedError(String(task?.module), String(task?.export), 'the system has no offload pool (start it with the `offload` option)'))
     return pool.run(task, input, options) as Promise<TaskOutput<F>>
@@ -107,6 +108,7 @@ export class ActorSystem implements AsyncDisposable {
 
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
+    if (this.#runtime.closing) return this.#shutDown('spawn')
     return this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
   }
 
@@ -120,6 +122,7 @@ export class ActorSystem implements AsyncDisposable {
   router<C extends ActorClass>(type: C | ActorTypeRef<C>, options: PoolRouterOptions<ConstructorParameters<C>>): Promise<PoolRouter<InstanceType<C>>>
   router<A>(routees: readonly ActorRef<A>[], options: RouterOptions): Promise<GroupRouter<A>>
   async router(target: unknown, options: RouterOptions): Promise<PoolRouter<unknown> & GroupRouter<unknown>> {
+    if (this.#runtime.closing) return this.#shutDown('router')
     const host = this.#runtime.mainHost
     const { request, args } = await buildRouterRequest(host.routerContext, target, options)
     const info = await host.spawnRequest(0, request)
@@ -129,6 +132,7 @@ export class ActorSystem implements AsyncDisposable {
   /** Finds a live actor by name. */
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
     if (typeof name !== 'string') return Promise.reject(new InvalidOptionError('name', 'a string', name))
+    if (this.#runtime.closing) return this.#shutDown('lookup')
     return this.#runtime.mainHost.lookup<A>(name)
   }
 
@@ -139,6 +143,7 @@ export class ActorSystem implements AsyncDisposable {
    */
   stop(ref: ActorRef): Promise<void> {
     if (!(ref instanceof ActorRefImpl)) return Promise.reject(new InvalidOptionError('ref', 'an ActorRef', ref))
+    if (this.#runtime.closing) return this.#shutDown('stop')
     return this.#runtime.stop(ref.id)
   }
 
@@ -173,12 +178,22 @@ export class ActorSystem implements AsyncDisposable {
     }
   }
 
+  /**
+   * Once `shutdown()` has begun (or the guardian gave up), every call but `shutdown` and
+   * `whenTerminated` rejects with `SystemShutdownError`, instead of failing on whatever part of
+   * the system is already gone (a terminated worker, a destroyed pool).
+   */
+  #shutDown(what: string): Promise<never> {
+    return Promise.reject(new SystemShutdownError(what))
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown()
   }
 
   /** Load and counters of every thread. Workers that died are left out. */
   async stats(): Promise<SystemStats> {
+    if (this.#runtime.closing) return this.#shutDown('stats')
     const samples = await Promise.all([this.#runtime.mainHost.stats(), ...this.#runtime.workers.map((_, slot) => this.#workerStats(slot))])
     const threads = samples.map((sample): ThreadStats => {
       // A replacement worker counts from zero: its window starts with it, not with the dead one's.
@@ -230,6 +245,7 @@ export function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): 
       workerCount: options.workers,
       allowList: options.actors,
       askTimeoutMs: options.askTimeoutMs,
+      spawnTimeoutMs: options.spawnTimeoutMs,
       maxMessageBytes: options.maxMessageBytes,
       throughput: options.throughput,
       loadReportIntervalMs: options.loadReportIntervalMs,

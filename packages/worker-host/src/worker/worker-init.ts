@@ -8,6 +8,7 @@ export interface WorkerInit {
   workerCount: number
   allowList: string[]
   askTimeoutMs: number
+  spawnTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   loadReportIntervalMs: number
