@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   ActorStoppedError,
@@ -285,5 +288,34 @@ describe('options are validated, naming the option', () => {
     const error = await errorOf(system.offload(taskType<typeof fib>(fixture('tasks/math.ts'), 'fib'), 3, options as never))
     expect(error).toBeInstanceOf(InvalidOptionError)
     expect(error.message).toMatch(message)
+  })
+})
+
+/** Runs a test program as its own process (its entry module is the program's, not vitest's) and returns its JSON line. */
+async function runProgram(name: string): Promise<Record<string, unknown>> {
+  const file = fileURLToPath(new URL(`./programs/${name}`, import.meta.url))
+  // The timeout is a guard against the hang this checks for, not a wait for a condition.
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=development', '--import', 'tsx', file], { timeout: 60_000 })
+  return JSON.parse(stdout.trim().split('\n').at(-1)!) as Record<string, unknown>
+}
+
+describe("the program's entry module is never an actor module", () => {
+  it('allow-listing the entry module itself fails ActorSystem.start with InvalidOptionError naming actors[0]', async () => {
+    const result = await runProgram('entry-listed.ts')
+    expect(result).toMatchObject({ name: 'InvalidOptionError', code: 'ERR_INVALID_OPTION' })
+    expect(result.message).toMatch(/option "actors\[0\]" must be a module other than the program's entry module/)
+    expect(result.message).toMatch(/move the actor class into its own module/)
+  })
+
+  it('a class of the entry module in an allow-listed folder: every spawn rejects at once with SpawnError saying why and what to do', async () => {
+    const results = await runProgram('entry-folder/main.ts')
+    const refused = { name: 'SpawnError', code: 'ERR_SPAWN', message: expect.stringMatching(/the module is the program's entry module: .* move the actor class into its own module/) }
+    expect(results).toEqual({
+      byClass: { name: 'SpawnError', code: 'ERR_SPAWN', message: expect.stringMatching(/not exported by any module file .* if the class is defined in the program's entry module .*main\.ts/) },
+      onWorker: refused,
+      onMain: refused,
+      asJs: refused, // a `.js` URL that tsx maps to the entry's `.ts` source
+      ownModule: { answered: 'hi from its own module' },
+    })
   })
 })

@@ -2,6 +2,7 @@ import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
 import { checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
+import { programEntryHint } from './program-entry.js'
 
 export interface SpawnInput {
   name?: unknown
@@ -37,7 +38,7 @@ export async function buildSpawnRequest(
   if (isActorTypeRef(type)) location = { module: type.module, export: type.export }
   else if (isActorClass(type)) {
     location = await registry.locate(type)
-    if (!location) throw new SpawnError('(unregistered)', type.name, "the class is not exported by any module file in the system's `actors` list")
+    if (!location) throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)
   } else {
     throw new InvalidOptionError('type', 'an Actor subclass or actorType(moduleUrl, exportName)', type)
   }

@@ -26,6 +26,7 @@ import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
 import type { WorkerLaunch } from './worker-handle.js'
+import { checkNoProgramEntry, programEntryPath } from '../host/program-entry.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -71,6 +72,8 @@ export class ActorSystem implements AsyncDisposable {
   /** Starts the workers and resolves once every one of them is ready. */
   static async start(options: ActorSystemOptions): Promise<ActorSystem> {
     const resolved = resolveSystemOptions(options)
+    checkNoProgramEntry('actors', resolved.actors)
+    checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const runtime = new SystemRuntime(resolved)
     const launch = workerLaunch(resolved)
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch))
@@ -242,6 +245,7 @@ export function workerLaunch(options: ReturnType<typeof resolveSystemOptions>): 
     init: {
       entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
       useTsx,
+      programEntry: programEntryPath(),
       workerCount: options.workers,
       allowList: options.actors,
       askTimeoutMs: options.askTimeoutMs,

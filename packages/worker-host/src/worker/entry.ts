@@ -4,12 +4,14 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import { ControlTimeoutError } from '@troupe/core'
 import { fromWireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
+import { adoptProgramEntry } from '../host/program-entry.js'
 import { settle, unwrapResult, type ControlResult, type HostControlApi, type RefInfo, type SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from './worker-init.js'
 import { withDeadline } from '../util/deadline.js'
 
 /** The worker thread's main: one Host for every actor placed here. */
 const init = (workerData as { troupe: WorkerInit }).troupe
+adoptProgramEntry(init.programEntry)
 const system = Comlink.wrap<SystemControlApi>(nodeEndpoint(init.systemPort))
 
 /**
