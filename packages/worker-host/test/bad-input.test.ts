@@ -16,7 +16,7 @@ import {
   type ActorRef,
   type ActorSystemOptions,
 } from '../src/index.js'
-import { fingerprint, Mirror, SlowStart, StubbornStop } from './fixtures/bad-input.js'
+import { fingerprint, LookupProbe, Mirror, SlowStart, StubbornStop } from './fixtures/bad-input.js'
 import { Counter } from './fixtures/counter.js'
 import type { fib } from './fixtures/tasks/math.js'
 import { FIXTURE_ACTORS, errorOf, fixture, osThreadCount, startSystem } from './helpers/system.js'
@@ -219,6 +219,24 @@ describe('nothing settles never: spawn, stop and shutdown have deadlines', () =>
     await expect.poll(osThreadCount).toBeLessThanOrEqual(threadsBefore)
     // Shutting down again answers the same way, at once.
     await expect(system.shutdown()).rejects.toBe(error)
+  })
+})
+
+describe("a worker's calls to a main thread that does not answer", () => {
+  it('a lookup from a worker rejects with ControlTimeoutError while the main thread is blocked', async () => {
+    const system = await startSystem({ workers: 1, askTimeoutMs: 200 })
+    const probe = (await system.spawn(LookupProbe, { placement: { worker: 0 } })).with({ timeoutMs: 10_000 })
+    expect(await probe.ask.tryLookup('nobody')).toBe('answered')
+    const outcome = probe.ask.tryLookup('nobody')
+    // One microtask: the batch holding the ask is flushed (queued first), and the main thread
+    // blocks before its event loop turns again, so it cannot answer the worker's lookup.
+    await Promise.resolve()
+    // The main thread is blocked (the condition under test), far past the worker's 200 ms deadline.
+    const until = performance.now() + 2_000
+    while (performance.now() < until) {
+      // busy on purpose
+    }
+    expect(await outcome).toBe('ControlTimeoutError: lookup "nobody": no answer from the main thread within 200 ms')
   })
 })
 
