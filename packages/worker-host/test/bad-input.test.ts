@@ -273,6 +273,9 @@ describe('options are validated, naming the option', () => {
     ['offload.maxQueue zero', { offload: { tasks: [], maxQueue: 0 } }, /option "offload.maxQueue"/],
     ['offload.idleTimeoutMs fractional', { offload: { tasks: [], idleTimeoutMs: 1.5 } }, /option "offload.idleTimeoutMs"/],
     ['resourceLimits not an object', { resourceLimits: 5 as never }, /option "resourceLimits" must be an object/],
+    ['an unknown option (a typo)', { askTimeout: 5 } as never, /option "askTimeout" must be one of the known options \(actors, threads/],
+    ['an unknown offload option', { offload: { tasks: [], threads: 2 } as never }, /option "offload.threads" must be one of the known options \(tasks, maxThreads/],
+    ['an unknown resource limit', { resourceLimits: { heapMb: 5 } as never }, /option "resourceLimits.heapMb"/],
   ]
   it.each(startCases)('ActorSystem.start: %s', async (_name, overrides, message) => {
     const error = await errorOf(ActorSystem.start({ actors: FIXTURE_ACTORS, ...overrides }))
@@ -291,6 +294,7 @@ describe('options are validated, naming the option', () => {
     ['a zero mailbox capacity', { mailbox: { capacity: 0 } }, /option "mailbox.capacity"/],
     ['a zero handlerTimeoutMs', { handlerTimeoutMs: 0 }, /option "handlerTimeoutMs"/],
     ['args that cannot be sent', { args: [() => 1] }, /message\[0\]: functions cannot be sent/],
+    ['an unknown option (a typo)', { nmae: 'x' }, /option "nmae" must be one of the known options \(name, placement/],
   ]
   it.each(spawnCases)('spawn: %s', async (_name, options, message) => {
     const error = await errorOf(system.spawn(Counter, options as never))
@@ -301,6 +305,7 @@ describe('options are validated, naming the option', () => {
   it.each([
     ['a zero timeout', { timeoutMs: 0 }, /option "timeoutMs"/],
     ['a signal that is not an AbortSignal', { signal: 'stop' }, /option "signal" must be an AbortSignal/],
+    ['an unknown option (a typo)', { timeout: 5 }, /option "timeout" must be one of the known options \(signal, timeoutMs, transferList\)/],
   ])('offload: %s', async (_name, options, message) => {
     const system = await startSystem({ workers: 1, offload: { tasks: [fixture('tasks/')], maxThreads: 1 } })
     const error = await errorOf(system.offload(taskType<typeof fib>(fixture('tasks/math.ts'), 'fib'), 3, options as never))

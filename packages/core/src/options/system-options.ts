@@ -118,6 +118,7 @@ function resolveThreads(options: ActorSystemOptions): Pick<ResolvedSystemOptions
 function resolveOffload(offload: unknown, budget: number): ResolvedSystemOptions['offload'] {
   if (offload === undefined) return undefined
   if (typeof offload !== 'object' || offload === null) throw new InvalidOptionError('offload', 'an object { tasks, maxThreads?, maxQueue?, idleTimeoutMs? }', offload)
+  checkKnownOptions(offload, ['tasks', 'maxThreads', 'maxQueue', 'idleTimeoutMs'], 'offload.')
   const { tasks, maxThreads, maxQueue, idleTimeoutMs } = offload as OffloadPoolOptions
   if (!Array.isArray(tasks)) throw new InvalidOptionError('offload.tasks', 'an array of task module URLs', tasks)
   return {
@@ -140,8 +141,39 @@ function toModuleHref(entry: unknown, option: string): string {
   throw new InvalidOptionError(option, 'a URL or an absolute URL string', entry)
 }
 
+const SYSTEM_OPTIONS = [
+  'actors',
+  'threads',
+  'workers',
+  'offload',
+  'askTimeoutMs',
+  'maxMessageBytes',
+  'throughput',
+  'stopTimeoutMs',
+  'spawnTimeoutMs',
+  'shutdownTimeoutMs',
+  'loadReportIntervalMs',
+  'typescript',
+  'execArgv',
+  'supervision',
+  'heartbeatIntervalMs',
+  'heartbeatTimeoutMs',
+  'resourceLimits',
+] as const satisfies readonly (keyof ActorSystemOptions)[]
+
+/**
+ * Refuses keys an options object does not know: a typo (`askTimeout`) would otherwise be ignored
+ * in silence, and the default used where the caller meant to set something.
+ */
+export function checkKnownOptions(options: object, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new InvalidOptionError(`${prefix}${key}`, `one of the known options (${known.join(', ')})`, (options as Record<string, unknown>)[key])
+  }
+}
+
 export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
+  checkKnownOptions(options, SYSTEM_OPTIONS)
   if (!Array.isArray(options.actors)) throw new InvalidOptionError('actors', 'an array of actor module URLs', options.actors)
   const { threads, workers, offload } = resolveThreads(options)
   const typescript = options.typescript ?? 'auto'
@@ -185,6 +217,7 @@ function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; 
 function resolveResourceLimits(value: unknown): ResolvedSystemOptions['resourceLimits'] {
   if (value === undefined) return undefined
   if (typeof value !== 'object' || value === null) throw new InvalidOptionError('resourceLimits', 'an object', value)
+  checkKnownOptions(value, ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'], 'resourceLimits.')
   const limits: NonNullable<ResolvedSystemOptions['resourceLimits']> = {}
   for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
     const item = (value as Record<string, unknown>)[key]

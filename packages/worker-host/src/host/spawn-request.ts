@@ -1,5 +1,5 @@
 import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
-import { checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { checkKnownOptions, checkMessage, encodeValue, isActorTypeRef, resolveMailbox, resolvePlacement, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 import { programEntryHint } from './program-entry.js'
@@ -14,6 +14,8 @@ export interface SpawnInput {
   handlerTimeoutMs?: unknown
 }
 
+const SPAWN_OPTIONS = ['name', 'placement', 'args', 'restart', 'supervision', 'mailbox', 'handlerTimeoutMs'] as const satisfies readonly (keyof SpawnInput)[]
+
 /**
  * Validates `spawn` arguments on the calling thread, so a bad option fails where it was written,
  * and turns them into a request the system can act on from any thread.
@@ -26,6 +28,7 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
+  if (options !== undefined) checkKnownOptions(options, SPAWN_OPTIONS)
   const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs } = options ?? {}
   if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
