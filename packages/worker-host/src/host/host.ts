@@ -545,7 +545,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost {
     // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
     const { spawnTimeoutMs } = this.#options
     const request = await withDeadline(buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes), spawnTimeoutMs, () =>
-      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String(type), spawnTimeoutMs),
+      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
     )
     const info = await this.spawnRequest(parent, request)
     return this.refTo<A>(info.id, info.thread, info.name, info.window)
