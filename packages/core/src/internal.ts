@@ -16,7 +16,7 @@ export type { Mailbox, MailboxItem, ResolvedMailbox } from './mailbox/mailbox.js
 export { Deque } from './util/deque.js'
 export { resolvePlacement, stableHash } from './placement/placement.js'
 export type { ResolvedPlacement } from './placement/placement.js'
-export { resolveSystemOptions, isModuleAllowed, resolveDelivery } from './options/system-options.js'
+export { checkKnownOptions, resolveSystemOptions, isModuleAllowed, resolveDelivery } from './options/system-options.js'
 export { resolveAskErrors, resolveReentrancy } from './options/spawn-options.js'
 export type { ResolvedSystemOptions } from './options/system-options.js'
 export { decide, resolveRestartType, resolveSupervision } from './supervision/supervision-options.js'

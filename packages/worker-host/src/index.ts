@@ -7,6 +7,7 @@ export {
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
+  ControlTimeoutError,
   HandlerTimeoutError,
   InvalidOptionError,
   MailboxFullError,
@@ -15,7 +16,10 @@ export {
   NoRouteeError,
   OffloadQueueFullError,
   OffloadTimeoutError,
+  ShutdownTimeoutError,
   SpawnError,
+  SpawnTimeoutError,
+  StopTimeoutError,
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
@@ -83,6 +87,7 @@ export type {
 } from '@troupe/core'
 export { ActorSystem } from './system/actor-system.js'
 export type { SpawnArguments, SystemStats, ThreadStats } from './system/actor-system.js'
+export type { RegistryStats } from './system/system-runtime.js'
 export type { DeadLetter, DeadLetters } from './system/dead-letters.js'
 export type { SystemEvent } from './system/system-events.js'
 export type { Subscribable } from './util/topic.js'

@@ -4,6 +4,7 @@ import {
   ActorNotFoundError,
   ActorStoppedError,
   AskTimeoutError,
+  ControlTimeoutError,
   HandlerTimeoutError,
   InvalidOptionError,
   MailboxFullError,
@@ -11,6 +12,9 @@ import {
   MessageTooLargeError,
   NoRouteeError,
   SpawnError,
+  SpawnTimeoutError,
+  ShutdownTimeoutError,
+  StopTimeoutError,
   OffloadQueueFullError,
   SupervisionError,
   SystemShutdownError,
@@ -56,6 +60,10 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_MAILBOX_FULL', MailboxFullError],
   ['ERR_HANDLER_TIMEOUT', HandlerTimeoutError],
   ['ERR_NO_ROUTEE', NoRouteeError],
+  ['ERR_SPAWN_TIMEOUT', SpawnTimeoutError],
+  ['ERR_STOP_TIMEOUT', StopTimeoutError],
+  ['ERR_SHUTDOWN_TIMEOUT', ShutdownTimeoutError],
+  ['ERR_CONTROL_TIMEOUT', ControlTimeoutError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

@@ -68,14 +68,30 @@ export class ActorNotAllowedError extends SpawnError {
   }
 }
 
+/**
+ * The actor did not start within the system's `spawnTimeoutMs` (its module's import, its
+ * constructor or its `onStart` did not finish). If it starts later, it is stopped at once.
+ */
+export class SpawnTimeoutError extends SpawnError {
+  override readonly code = 'ERR_SPAWN_TIMEOUT'
+  constructor(
+    module: string,
+    exportName: string,
+    readonly timeoutMs: number,
+  ) {
+    super(module, exportName, `it did not start within spawnTimeoutMs (${timeoutMs} ms): its module import, constructor or onStart did not finish`)
+  }
+}
+
 /** A message (or reply) holds a value that cannot cross a thread: a function, symbol, cycle... */
 export class MessageEncodeError extends TroupeError {
   readonly code = 'ERR_MESSAGE_ENCODE'
   constructor(
     readonly path: string,
     reason: string,
+    options?: { cause?: unknown },
   ) {
-    super(`message cannot be encoded at ${path}: ${reason}`)
+    super(`message cannot be encoded at ${path}: ${reason}`, options)
   }
 }
 
@@ -231,5 +247,44 @@ export class NoRouteeError extends TroupeError {
   readonly code = 'ERR_NO_ROUTEE'
   constructor(readonly router: string) {
     super(`router ${router} has no routee`)
+  }
+}
+
+/** The actor did not stop (drain its mailbox and run `onStop`) within the system's `stopTimeoutMs`. It is forgotten anyway. */
+export class StopTimeoutError extends TroupeError {
+  readonly code = 'ERR_STOP_TIMEOUT'
+  constructor(
+    readonly actor: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${actor} did not stop within stopTimeoutMs (${timeoutMs} ms); it is forgotten, and messages to it are dead letters`)
+  }
+}
+
+/**
+ * `shutdown()` did not finish within `shutdownTimeoutMs`: the workers were terminated without
+ * waiting for the actors still stopping. The system is shut down all the same.
+ */
+export class ShutdownTimeoutError extends TroupeError {
+  readonly code = 'ERR_SHUTDOWN_TIMEOUT'
+  constructor(
+    readonly timeoutMs: number,
+    readonly actorsLeft: number,
+  ) {
+    super(`shutdown did not finish within shutdownTimeoutMs (${timeoutMs} ms); ${actorsLeft} actor(s) had not stopped, and their workers were terminated`)
+  }
+}
+
+/**
+ * A control call from a worker to the main thread (`ctx.spawn`, `ctx.lookup`, `ctx.watch`) got
+ * no answer in time: the main thread is blocked or gone.
+ */
+export class ControlTimeoutError extends TroupeError {
+  readonly code = 'ERR_CONTROL_TIMEOUT'
+  constructor(
+    readonly operation: string,
+    readonly timeoutMs: number,
+  ) {
+    super(`${operation}: no answer from the main thread within ${timeoutMs} ms`)
   }
 }

@@ -26,6 +26,16 @@ export interface ActorSystemOptions {
   readonly throughput?: number
   /** How long `stop` waits for an actor to drain its mailbox and run `onStop`, in ms. Default 60 000. */
   readonly stopTimeoutMs?: number
+  /**
+   * How long `spawn` waits for an actor to start (its module imported, its constructor and
+   * `onStart` run), in ms; past it, `spawn` rejects with `SpawnTimeoutError`. Default 30 000.
+   */
+  readonly spawnTimeoutMs?: number
+  /**
+   * How long `shutdown()` waits for the actors to stop before it terminates the workers anyway
+   * and rejects with `ShutdownTimeoutError`, in ms. Default twice `stopTimeoutMs`.
+   */
+  readonly shutdownTimeoutMs?: number
   /** How often workers report load for `'least-loaded'` placement and `stats()`, in ms. Default 200. */
   readonly loadReportIntervalMs?: number
   /**
@@ -97,6 +107,8 @@ export interface ResolvedSystemOptions {
   offload: { tasks: string[]; maxThreads: number; maxQueue: number; idleTimeoutMs: number } | undefined
   askTimeoutMs: number
   stopTimeoutMs: number
+  spawnTimeoutMs: number
+  shutdownTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   loadReportIntervalMs: number
@@ -138,6 +150,7 @@ function resolveThreads(options: ActorSystemOptions): Pick<ResolvedSystemOptions
 function resolveOffload(offload: unknown, budget: number): ResolvedSystemOptions['offload'] {
   if (offload === undefined) return undefined
   if (typeof offload !== 'object' || offload === null) throw new InvalidOptionError('offload', 'an object { tasks, maxThreads?, maxQueue?, idleTimeoutMs? }', offload)
+  checkKnownOptions(offload, ['tasks', 'maxThreads', 'maxQueue', 'idleTimeoutMs'], 'offload.')
   const { tasks, maxThreads, maxQueue, idleTimeoutMs } = offload as OffloadPoolOptions
   if (!Array.isArray(tasks)) throw new InvalidOptionError('offload.tasks', 'an array of task module URLs', tasks)
   return {
@@ -160,8 +173,42 @@ function toModuleHref(entry: unknown, option: string): string {
   throw new InvalidOptionError(option, 'a URL or an absolute URL string', entry)
 }
 
+const SYSTEM_OPTIONS = [
+  'actors',
+  'threads',
+  'workers',
+  'offload',
+  'askTimeoutMs',
+  'maxMessageBytes',
+  'throughput',
+  'stopTimeoutMs',
+  'spawnTimeoutMs',
+  'shutdownTimeoutMs',
+  'loadReportIntervalMs',
+  'typescript',
+  'execArgv',
+  'supervision',
+  'heartbeatIntervalMs',
+  'heartbeatTimeoutMs',
+  'handlerHangMs',
+  'timeSliceMs',
+  'delivery',
+  'resourceLimits',
+] as const satisfies readonly (keyof ActorSystemOptions)[]
+
+/**
+ * Refuses keys an options object does not know: a typo (`askTimeout`) would otherwise be ignored
+ * in silence, and the default used where the caller meant to set something.
+ */
+export function checkKnownOptions(options: object, known: readonly string[], prefix = ''): void {
+  for (const key of Object.keys(options)) {
+    if (!known.includes(key)) throw new InvalidOptionError(`${prefix}${key}`, `one of the known options (${known.join(', ')})`, (options as Record<string, unknown>)[key])
+  }
+}
+
 export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
+  checkKnownOptions(options, SYSTEM_OPTIONS)
   if (!Array.isArray(options.actors)) throw new InvalidOptionError('actors', 'an array of actor module URLs', options.actors)
   const { threads, workers, offload } = resolveThreads(options)
   const typescript = options.typescript ?? 'auto'
@@ -172,7 +219,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     workers,
     offload,
     askTimeoutMs: positiveInteger('askTimeoutMs', options.askTimeoutMs, 10_000, MAX_TIMEOUT_MS),
-    stopTimeoutMs: positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS),
+    ...deadlines(options),
     maxMessageBytes: positiveInteger('maxMessageBytes', options.maxMessageBytes, 16 * 1024 * 1024, 2 ** 30),
     throughput: positiveInteger('throughput', options.throughput, 64, 1_000_000),
     loadReportIntervalMs: positiveInteger('loadReportIntervalMs', options.loadReportIntervalMs, 200, MAX_TIMEOUT_MS),
@@ -183,6 +230,15 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     timeSliceMs: positiveInteger('timeSliceMs', options.timeSliceMs, 5, 60_000),
     delivery: resolveDelivery('delivery', options.delivery, 'at-most-once'),
     resourceLimits: resolveResourceLimits(options.resourceLimits),
+  }
+}
+
+function deadlines(options: ActorSystemOptions): Pick<ResolvedSystemOptions, 'stopTimeoutMs' | 'spawnTimeoutMs' | 'shutdownTimeoutMs'> {
+  const stopTimeoutMs = positiveInteger('stopTimeoutMs', options.stopTimeoutMs, 60_000, MAX_TIMEOUT_MS)
+  return {
+    stopTimeoutMs,
+    spawnTimeoutMs: positiveInteger('spawnTimeoutMs', options.spawnTimeoutMs, 30_000, MAX_TIMEOUT_MS),
+    shutdownTimeoutMs: positiveInteger('shutdownTimeoutMs', options.shutdownTimeoutMs, Math.min(2 * stopTimeoutMs, MAX_TIMEOUT_MS), MAX_TIMEOUT_MS),
   }
 }
 
@@ -205,6 +261,7 @@ function heartbeat(options: ActorSystemOptions): { heartbeatIntervalMs: number; 
 function resolveResourceLimits(value: unknown): ResolvedSystemOptions['resourceLimits'] {
   if (value === undefined) return undefined
   if (typeof value !== 'object' || value === null) throw new InvalidOptionError('resourceLimits', 'an object', value)
+  checkKnownOptions(value, ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'], 'resourceLimits.')
   const limits: NonNullable<ResolvedSystemOptions['resourceLimits']> = {}
   for (const key of ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'stackSizeMb'] as const) {
     const item = (value as Record<string, unknown>)[key]

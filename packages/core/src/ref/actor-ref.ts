@@ -1,5 +1,6 @@
 import type { Ask, Send, Tell } from '../actor/message-types.js'
 import type { MessagePriority } from '../mailbox/mailbox.js'
+import { checkMessageOptions } from './message-options.js'
 
 /** Options for the messages sent through `ref.with(options)`. */
 export interface MessageOptions {
@@ -90,7 +91,12 @@ export const DETACHED_RUNTIME: RefRuntime = {
   },
 }
 
-/** Property names that must not look like messages, or refs would pass for promises and the like. */
+/**
+ * Property names that must not look like messages, or refs would pass for promises and the like:
+ * `ref.ask.then` stays undefined, so awaiting `ref.ask` itself neither hangs nor sends anything
+ * (and `then` is reserved: no actor method of that name is a message). `constructor` is
+ * reserved the same way, and `toJSON` keeps `JSON.stringify` from sending a message.
+ */
 function isMessageKey(key: string | symbol): key is string {
   return typeof key === 'string' && key !== 'then' && key !== 'toJSON' && key !== 'constructor'
 }
@@ -115,9 +121,29 @@ const methodInstaller = new Proxy(Object.create(Function.prototype) as object, {
   },
 })
 
+/**
+ * Every function has own `name` and `length` properties, which would hide the installer: an
+ * actor method called `name` could not be sent (`ref.ask.name` was the string "receive"). They
+ * are replaced by accessors that install the sender on first use, like the installer does.
+ * The accessors are shared (not closures), so every message function keeps the same shape.
+ */
+const SHADOWED_KEYS = ['name', 'length'] as const
+const shadowInstallers = Object.fromEntries(
+  SHADOWED_KEYS.map((key) => [
+    key,
+    function (this: MessageFunction): unknown {
+      const send = this[SEND]
+      const method = (...args: unknown[]): unknown => send(key, args)
+      Object.defineProperty(this, key, { value: method, configurable: true })
+      return method
+    },
+  ]),
+) as Record<(typeof SHADOWED_KEYS)[number], (this: MessageFunction) => unknown>
+
 function messageFunction<T>(send: Dispatch): T {
   const receive = ((message: unknown) => send(RECEIVE, message)) as MessageFunction
   Object.defineProperty(receive, SEND, { value: send })
+  for (const key of SHADOWED_KEYS) Object.defineProperty(receive, key, { get: shadowInstallers[key], configurable: true })
   Object.setPrototypeOf(receive, methodInstaller)
   return receive as unknown as T
 }
@@ -151,7 +177,7 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   }
 
   with(options: MessageOptions): ActorRef<A> {
-    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...options }, this.window)
+    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...checkMessageOptions(options) }, this.window)
   }
 
   toString(): string {

@@ -1,4 +1,5 @@
 import { Packr, Unpackr, addExtension } from 'msgpackr'
+import { fromWireError, toWireError, type WireError } from '../errors/error-wire.js'
 import { ActorRefImpl, DETACHED_RUNTIME, type RefRuntime } from '../ref/actor-ref.js'
 
 /** msgpack extension type for ActorRef, so refs survive inside messages. */
@@ -14,6 +15,45 @@ addExtension({
   read([id, home, name, window]: [number, number, string | undefined, number?]): ActorRefImpl {
     return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime, undefined, window ?? 0)
   },
+})
+
+/**
+ * Values that msgpack alone would alter between threads travel as extensions instead, so they
+ * arrive as they were sent (the table in docs/messages.md):
+ * - a `Buffer` would arrive as a plain `Uint8Array` view of the batch;
+ * - an object without a prototype (`Object.create(null)`) would arrive with `Object.prototype`;
+ * - an `Error` would lose its class, `code`, stack and fields (msgpackr keeps name and message).
+ * Each costs nothing for other values: msgpackr consults extensions only for objects whose
+ * constructor is not `Object`, `Array` or `Map`.
+ */
+const BUFFER_EXTENSION = 0x43
+const NULL_PROTOTYPE_EXTENSION = 0x44
+const ERROR_EXTENSION = 0x45
+
+addExtension({
+  Class: Buffer,
+  type: BUFFER_EXTENSION,
+  write: (buffer: Buffer): Uint8Array => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength),
+  read: (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+})
+
+/** Matches (through `instanceof`, which is how msgpackr picks an extension) objects without a prototype. */
+const NullPrototype = {
+  [Symbol.hasInstance]: (value: unknown): boolean => typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === null,
+} as unknown as new () => object
+
+addExtension({
+  Class: NullPrototype,
+  type: NULL_PROTOTYPE_EXTENSION,
+  write: (value: object): object => ({ ...value }),
+  read: (entries: object): object => Object.assign(Object.create(null) as object, entries),
+})
+
+addExtension({
+  Class: Error,
+  type: ERROR_EXTENSION,
+  write: (error: Error): WireError => toWireError(error),
+  read: (wire: WireError): Error => fromWireError(wire),
 })
 
 /** The runtime that refs decoded right now attach to. Decoding is synchronous, so a variable suffices. */

@@ -3,12 +3,15 @@ import { ActorRefImpl } from '../ref/actor-ref.js'
 import { encodeValue } from './codec.js'
 
 /**
- * Checks, at `tell`/`ask` time, that a message can cross a thread, and that it fits the size
- * limit. Encoding happens later, once per batch; this walk is what lets `tell` throw
- * `MessageEncodeError` synchronously instead of failing on another thread. msgpackr alone would
- * not do: it silently turns functions into `undefined` and promises into `{}`.
+ * Checks, at `tell`/`ask` time, that a message can cross a thread unchanged, and that it fits the
+ * size limit. Encoding happens later, once per batch; this walk is what lets `tell` throw
+ * `MessageEncodeError` synchronously instead of failing (or silently altering the value) on
+ * another thread. msgpackr alone would not do: it turns functions into `undefined`, promises
+ * into `{}`, drops symbol keys, fills array holes and replaces lone surrogates.
  *
- * It also refuses an own `__proto__` key, which the decoder would rename.
+ * Every check rides on the one walk that computes the size bound, and each is paid only where
+ * it can fail: a string is checked for lone surrogates by the engine (free for one-byte
+ * strings), an array slot for being a hole only when it reads as `undefined`.
  *
  * The walk also computes an upper bound of the encoded size; only messages whose bound exceeds
  * the limit pay for an exact encode.
@@ -18,8 +21,8 @@ export function checkMessage(value: unknown, maxBytes: number): void {
   try {
     bound = sizeBound(value, 0)
   } catch (error) {
-    if (error instanceof Unencodable) throw describeFailure(value)
-    throw error
+    // Anything thrown while reading the value (a getter, a revoked proxy) is a bad message too.
+    throw describeFailure(value, error instanceof Unencodable ? undefined : error)
   }
   if (bound > maxBytes) {
     const size = encodeValue(value).byteLength
@@ -34,11 +37,15 @@ const UINT64_MAX = 2n ** 64n - 1n
 /** Thrown by the fast walk; the slow walk then finds the path for the error message. */
 class Unencodable extends Error {}
 
+/** `String.prototype.isWellFormed` (Node 20+, ES2024): false for a string with a lone surrogate. */
+const isWellFormed = (text: string): boolean => (text as unknown as { isWellFormed(): boolean }).isWellFormed()
+
 function sizeBound(value: unknown, depth: number): number {
   switch (typeof value) {
     case 'number':
       return 9
     case 'string':
+      if (!isWellFormed(value)) throw new Unencodable()
       return value.length * 3 + 5
     case 'boolean':
     case 'undefined':
@@ -49,83 +56,107 @@ function sizeBound(value: unknown, depth: number): number {
     case 'object': {
       if (value === null) return 1
       if (depth >= MAX_DEPTH) throw new Unencodable()
-      if (Array.isArray(value)) {
+      const proto: unknown = Object.getPrototypeOf(value)
+      if (proto === Array.prototype) {
+        const array = value as unknown[]
         let size = 5
-        for (let i = 0; i < value.length; i++) size += sizeBound(value[i], depth + 1)
+        for (let i = 0; i < array.length; i++) {
+          const item = array[i]
+          if (item === undefined && !(i in array)) throw new Unencodable() // a hole
+          size += sizeBound(item, depth + 1)
+        }
         return size
       }
-      const proto: unknown = Object.getPrototypeOf(value)
       if (proto === Object.prototype || proto === null) {
         let size = 5
-        for (const key of Object.keys(value)) {
-          if (key === '__proto__') throw new Unencodable()
+        // ownKeys, not Object.keys: a symbol key would be dropped silently, so it must be seen.
+        for (const key of Reflect.ownKeys(value)) {
+          if (typeof key === 'symbol' || key === '__proto__' || !isWellFormed(key)) throw new Unencodable()
           size += key.length * 3 + 5 + sizeBound((value as Record<string, unknown>)[key], depth + 1)
         }
         return size
       }
-      return builtInSizeBound(value, depth)
+      return builtInSizeBound(value, proto, depth)
     }
     default:
       throw new Unencodable()
   }
 }
 
-function builtInSizeBound(value: object, depth: number): number {
+/** Typed arrays travel as their own kind; a subclass would not (msgpackr looks them up by name). */
+const TYPED_ARRAY_PROTOTYPES: ReadonlySet<unknown> = new Set(
+  [Int8Array, Uint8Array, Uint8ClampedArray, Int16Array, Uint16Array, Int32Array, Uint32Array, Float32Array, Float64Array, BigInt64Array, BigUint64Array, DataView, Buffer].map(
+    (kind) => kind.prototype,
+  ),
+)
+
+/** Built-in kinds that arrive as themselves. Subclasses are refused: they would lose their class. */
+function builtInSizeBound(value: object, proto: unknown, depth: number): number {
   if (value instanceof ActorRefImpl) return 24 + (value.name?.length ?? 0) * 3
-  if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) return value.byteLength + 12
-  if (value instanceof Date) return 15
-  if (value instanceof RegExp) return value.source.length * 3 + 16
-  if (value instanceof Map) {
+  if (TYPED_ARRAY_PROTOTYPES.has(proto)) return (value as ArrayBufferView).byteLength + 12
+  if (proto === ArrayBuffer.prototype) return (value as ArrayBuffer).byteLength + 12
+  if (proto === Date.prototype) return 15
+  if (proto === RegExp.prototype) return (value as RegExp).source.length * 3 + 16
+  if (proto === Map.prototype) {
     let size = 5
-    for (const [k, v] of value) size += sizeBound(k, depth + 1) + sizeBound(v, depth + 1)
+    for (const [k, v] of value as Map<unknown, unknown>) size += sizeBound(k, depth + 1) + sizeBound(v, depth + 1)
     return size
   }
-  if (value instanceof Set) {
+  if (proto === Set.prototype) {
     let size = 8
-    for (const v of value) size += sizeBound(v, depth + 1)
+    for (const v of value as Set<unknown>) size += sizeBound(v, depth + 1)
     return size
   }
-  if (value instanceof Error) return (value.name.length + value.message.length) * 3 + 16
+  // Errors travel as their wire form (class, code, stack, cause, fields): rare, so measured exactly.
+  if (value instanceof Error) return encodeValue(value).byteLength + 64
   throw new Unencodable()
 }
 
-function describeFailure(root: unknown): MessageEncodeError {
+/** The slow walk, run only once a message failed: finds the first bad value and names its path. */
+function describeFailure(root: unknown, thrown: unknown): MessageEncodeError {
   const seen = new Set<unknown>()
   const visit = (value: unknown, path: string, depth: number): MessageEncodeError | undefined => {
     if (typeof value === 'function') return new MessageEncodeError(path, 'functions cannot be sent')
     if (typeof value === 'symbol') return new MessageEncodeError(path, 'symbols cannot be sent')
     if (typeof value === 'bigint') return sizeBoundOrUndefined(value) === undefined ? new MessageEncodeError(path, 'bigint does not fit in 64 bits') : undefined
+    if (typeof value === 'string') {
+      return isWellFormed(value) ? undefined : new MessageEncodeError(path, 'the string has a lone surrogate (invalid UTF-16), which UTF-8 cannot carry')
+    }
     if (typeof value !== 'object' || value === null) return undefined
     if (seen.has(value)) return new MessageEncodeError(path, 'the value is cyclic')
     if (depth >= MAX_DEPTH) return new MessageEncodeError(path, `nesting is deeper than ${MAX_DEPTH} levels`)
     seen.add(value)
     try {
-      if (Array.isArray(value)) {
-        for (let i = 0; i < value.length; i++) {
-          const found = visit(value[i], `${path}[${i}]`, depth + 1)
+      const proto: unknown = Object.getPrototypeOf(value)
+      if (proto === Array.prototype) {
+        const array = value as unknown[]
+        for (let i = 0; i < array.length; i++) {
+          if (!(i in array)) return new MessageEncodeError(`${path}[${i}]`, 'a sparse array (hole) cannot be sent; fill the hole, e.g. with undefined')
+          const found = visit(readItem(array as unknown as Record<number, unknown>, i, `${path}[${i}]`), `${path}[${i}]`, depth + 1)
           if (found) return found
         }
         return undefined
       }
-      const proto: unknown = Object.getPrototypeOf(value)
       if (proto === Object.prototype || proto === null) {
-        for (const [key, child] of Object.entries(value)) {
+        for (const key of Reflect.ownKeys(value)) {
+          if (typeof key === 'symbol') return new MessageEncodeError(path, `the symbol key ${String(key)} cannot be sent`)
           // The decoder renames this key (a prototype-pollution guard): refuse rather than alter.
           if (key === '__proto__') return new MessageEncodeError(path, 'the key "__proto__" cannot be sent')
-          const found = visit(child, `${path}.${key}`, depth + 1)
+          if (!isWellFormed(key)) return new MessageEncodeError(path, `the key ${JSON.stringify(key)} has a lone surrogate (invalid UTF-16), which UTF-8 cannot carry`)
+          const found = visit(readItem(value as Record<string, unknown>, key, `${path}.${key}`), `${path}.${key}`, depth + 1)
           if (found) return found
         }
         return undefined
       }
-      if (value instanceof Map) {
-        for (const [k, v] of value) {
+      if (proto === Map.prototype) {
+        for (const [k, v] of value as Map<unknown, unknown>) {
           const found = visit(k, `${path}<key>`, depth + 1) ?? visit(v, `${path}.get(${String(k)})`, depth + 1)
           if (found) return found
         }
         return undefined
       }
-      if (value instanceof Set) {
-        for (const v of value) {
+      if (proto === Set.prototype) {
+        for (const v of value as Set<unknown>) {
           const found = visit(v, `${path}<item>`, depth + 1)
           if (found) return found
         }
@@ -133,17 +164,41 @@ function describeFailure(root: unknown): MessageEncodeError {
       }
       if (sizeBoundOrUndefined(value) !== undefined) return undefined
       const name = (value as { constructor?: { name?: string } }).constructor?.name ?? 'unknown'
-      return new MessageEncodeError(path, `a ${name} instance cannot be sent; send plain data (objects, arrays, primitives, Map, Set, Date, typed arrays, ActorRef)`)
+      return new MessageEncodeError(
+        path,
+        `a ${name} instance cannot be sent; send plain data (objects, arrays, primitives, Map, Set, Date, RegExp, Error, typed arrays, Buffer, ActorRef)`,
+      )
+    } catch (error) {
+      if (error instanceof MessageEncodeError) return error
+      return new MessageEncodeError(path, `reading the value threw: ${errorMessage(error)}`, { cause: error })
     } finally {
       seen.delete(value)
     }
   }
-  return visit(root, 'message', 0) ?? new MessageEncodeError('message', 'unsupported value')
+  const found = visit(root, 'message', 0)
+  if (found) return found
+  // The fast walk failed but the slow one found nothing: a getter that threw only once.
+  return thrown === undefined
+    ? new MessageEncodeError('message', 'unsupported value')
+    : new MessageEncodeError('message', `reading the value threw: ${errorMessage(thrown)}`, { cause: thrown })
+}
+
+/** Reads one property; a getter that throws is reported at its own path. */
+function readItem(container: Record<string | number, unknown>, key: string | number, path: string): unknown {
+  try {
+    return container[key]
+  } catch (error) {
+    throw new MessageEncodeError(path, `reading the value threw: ${errorMessage(error)}`, { cause: error })
+  }
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
 }
 
 function sizeBoundOrUndefined(value: unknown): number | undefined {
   try {
-    return typeof value === 'object' && value !== null ? builtInSizeBound(value, MAX_DEPTH - 1) : sizeBound(value, 0)
+    return typeof value === 'object' && value !== null ? builtInSizeBound(value, Object.getPrototypeOf(value), MAX_DEPTH - 1) : sizeBound(value, 0)
   } catch {
     return undefined
   }

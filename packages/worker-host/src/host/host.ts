@@ -2,6 +2,7 @@ import {
   ActorNotFoundError,
   ActorStoppedError,
   SpawnError,
+  SpawnTimeoutError,
   SystemShutdownError,
   type Actor,
   type ActorLifecycle,
@@ -78,6 +79,7 @@ import { ModuleRegistry, type LoadedActorClass } from './module-registry.js'
 import { PendingAsks } from './pending-asks.js'
 import { currentChain, useChains } from './reentrancy.js'
 import { buildSpawnRequest } from './spawn-request.js'
+import { withDeadline } from '../util/deadline.js'
 import { RouterCell, type RouterCellHost } from '../router/router-cell.js'
 import { ROUTER_MODULE, RouterActor, type RouterArgs } from '../router/router-actor.js'
 import type { RouterRequestContext } from '../router/router-request.js'
@@ -112,6 +114,8 @@ export interface HostOptions {
   workerCount: number
   allowList: readonly string[]
   askTimeoutMs: number
+  /** How long finding a class among the allow-listed modules may take in `spawn` (they are imported). */
+  spawnTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   system: SystemPort
@@ -142,8 +146,13 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
   readonly asks: PendingAsks
   readonly #options: HostOptions
   readonly #cells = new Map<number, ActorCell>()
-  /** Ids of actors that lived here and stopped, so late messages get "stopped", not "not found". */
-  readonly #stopped = new Set<number>()
+  /**
+   * The highest actor id hosted (or being restored) here. Main's directory allocates ids in
+   * increasing order and never reuses them, so an id not alive here but not above this one
+   * lived and stopped: late messages to it get "stopped", others "not found". One number
+   * instead of a set of stopped ids, which grew with every actor that ever lived here.
+   */
+  #highestHosted = 0
   readonly #links = new Map<number, PeerLink>()
   /** Messages for actors being restored here, in arrival order, until they are re-created. */
   readonly #awaiting = new Map<number, Envelope[]>()
@@ -175,7 +184,10 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
       abandon: (target, held) => this.undeliverable(target, held, 'shutdown'),
     })
     this.registry = new ModuleRegistry(options.allowList)
-    for (const id of options.restoring ?? []) this.#awaiting.set(id, [])
+    for (const id of options.restoring ?? []) {
+      this.#awaiting.set(id, [])
+      if (id > this.#highestHosted) this.#highestHosted = id
+    }
     this.#reclaimTimer = setInterval(() => {
       for (const link of this.#links.values()) link.outbound?.reclaim()
     }, RECLAIM_INTERVAL_MS)
@@ -246,7 +258,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     const cell = this.#cells.get(target)
     if (cell !== undefined) cell.enqueue(envelope)
     else if (this.#awaiting.has(target)) this.#hold(target, envelope)
-    else this.undeliverable(target, envelope, this.#stopped.has(target) ? 'stopped' : 'not-found')
+    else this.undeliverable(target, envelope, target <= this.#highestHosted ? 'stopped' : 'not-found')
   }
 
   /** A message for an actor being restored: kept for it, unless it is its stop order. */
@@ -258,7 +270,6 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     // Its supervisor decided not to restore it: what waited for it is undeliverable.
     for (const waiting of this.#awaiting.get(target)!) this.undeliverable(target, waiting, 'stopped')
     this.#awaiting.delete(target)
-    this.#stopped.add(target)
     settle(envelope)
     this.replyOk(envelope, undefined)
   }
@@ -392,7 +403,6 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
 
   cellStopped(cell: ActorCell): void {
     this.#cells.delete(cell.id)
-    this.#stopped.add(cell.id)
   }
 
   // ---- LinkOwner: channels -------------------------------------------------------------------
@@ -579,7 +589,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     }
     cell.attach(instance, context, create)
     this.#cells.set(order.id, cell)
-    this.#stopped.delete(order.id) // a permanent actor re-created after a normal exit
+    if (order.id > this.#highestHosted) this.#highestHosted = order.id
     // Restored after its worker died: what was sent meanwhile comes first, in order.
     for (const envelope of this.#awaiting.get(order.id) ?? []) cell.enqueue(envelope)
     this.#awaiting.delete(order.id)
@@ -605,7 +615,11 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
 
   /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
   async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
-    const request = await buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes)
+    // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
+    const { spawnTimeoutMs } = this.#options
+    const request = await withDeadline(buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes), spawnTimeoutMs, () =>
+      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
+    )
     const info = await this.spawnRequest(parent, request)
     return this.refTo<A>(info.id, info.thread, info.name, info.window)
   }
@@ -683,6 +697,7 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
       awaitingCredit,
       processed: this.dispatcher.processed,
       pendingAsks: this.asks.size,
+      retainedIds: this.#cells.size + this.#awaiting.size + this.#routes.size,
       eventLoop: { active, idle },
       sampledAt: performance.timeOrigin + performance.now(),
     }

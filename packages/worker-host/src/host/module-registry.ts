@@ -2,6 +2,7 @@ import { readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ActorNotAllowedError, isActorClass, SpawnError, type Actor } from '@troupe/core'
 import { isModuleAllowed } from '@troupe/core/internal'
+import { isProgramEntry, refuseProgramEntry } from './program-entry.js'
 
 export type LoadedActorClass = new (...args: unknown[]) => Actor
 
@@ -25,6 +26,10 @@ export class ModuleRegistry {
     this.#allowList = allowList
   }
 
+  get allowList(): readonly string[] {
+    return this.#allowList
+  }
+
   async load(module: string, exportName: string): Promise<LoadedActorClass> {
     let href: string
     try {
@@ -33,6 +38,7 @@ export class ModuleRegistry {
       throw new SpawnError(module, exportName, 'the module is not an absolute URL')
     }
     if (!isModuleAllowed(this.#allowList, href)) throw new ActorNotAllowedError(href, exportName)
+    refuseProgramEntry(href, exportName)
     let namespace: Record<string, unknown>
     try {
       namespace = await this.#import(href)
@@ -56,7 +62,7 @@ export class ModuleRegistry {
 
   async #buildIndex(): Promise<Map<unknown, ActorTypeLocation>> {
     const index = new Map<unknown, ActorTypeLocation>()
-    const files = [...this.#allowList.filter((entry) => !entry.endsWith('/')), ...(await modulesInFolders(this.#allowList))]
+    const files = [...this.#allowList.filter((entry) => !entry.endsWith('/')), ...(await modulesInFolders(this.#allowList))].filter((href) => !isProgramEntry(href))
     const namespaces = await Promise.all(files.map((href) => this.#import(href).catch(() => ({}))))
     namespaces.forEach((namespace, i) => {
       for (const [name, value] of Object.entries(namespace)) {

@@ -1,8 +1,9 @@
 import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
-import { checkMessage, encodeValue, isActorTypeRef, resolveAskErrors, resolveDelivery, resolveMailbox, resolvePlacement, resolveReentrancy, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { checkKnownOptions, checkMessage, encodeValue, isActorTypeRef, resolveAskErrors, resolveDelivery, resolveMailbox, resolvePlacement, resolveReentrancy, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
 import type { ModuleRegistry } from './module-registry.js'
 import { sourceModuleHref } from './module-source.js'
+import { programEntryHint } from './program-entry.js'
 
 export interface SpawnInput {
   name?: unknown
@@ -17,6 +18,8 @@ export interface SpawnInput {
   reentrancy?: unknown
 }
 
+const SPAWN_OPTIONS = ['name', 'placement', 'args', 'restart', 'supervision', 'mailbox', 'handlerTimeoutMs', 'delivery', 'askErrors', 'reentrancy'] as const satisfies readonly (keyof SpawnInput)[]
+
 /**
  * Validates `spawn` arguments on the calling thread, so a bad option fails where it was written,
  * and turns them into a request the system can act on from any thread.
@@ -29,6 +32,7 @@ export async function buildSpawnRequest(
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
   if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
+  if (options !== undefined) checkKnownOptions(options, SPAWN_OPTIONS)
   const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery, askErrors, reentrancy } = options ?? {}
   if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
@@ -43,7 +47,7 @@ export async function buildSpawnRequest(
   if (isActorTypeRef(type)) location = { module: sourceModuleHref(type.module), export: type.export }
   else if (isActorClass(type)) {
     location = await registry.locate(type)
-    if (!location) throw new SpawnError('(unregistered)', type.name, "the class is not exported by any module file in the system's `actors` list")
+    if (!location) throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)
   } else {
     throw new InvalidOptionError('type', 'an Actor subclass or actorType(moduleUrl, exportName)', type)
   }

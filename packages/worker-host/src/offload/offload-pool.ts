@@ -1,6 +1,6 @@
 import { Piscina } from 'piscina'
 import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
-import { isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
+import { checkKnownOptions, isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
 import { unwrapResult, type ControlResult } from '../protocol/control.js'
 import type { TaskPayload } from './task-runner.js'
 import { sourceModuleHref } from '../host/module-source.js'
@@ -101,6 +101,8 @@ function taskHref(task: unknown): string {
 
 /** The signal piscina gets: the caller's, the `timeoutMs` deadline, or both. */
 function combinedSignal(options: OffloadOptions | undefined): { signal: AbortSignal | undefined; deadline: AbortSignal | undefined } {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
+  if (options !== undefined) checkKnownOptions(options, ['signal', 'timeoutMs', 'transferList'])
   const { signal, timeoutMs } = options ?? {}
   if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
     throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)

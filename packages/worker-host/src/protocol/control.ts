@@ -103,6 +103,11 @@ export interface HostStats {
   processed: number
   pendingAsks: number
   /**
+   * Entries this thread's per-actor tables hold (actors alive or waiting to be restored, router
+   * routes). It follows the actors alive now, never the number that ever lived.
+   */
+  retainedIds: number
+  /**
    * Event-loop time since the thread started, in ms. Cumulative, so every consumer measures
    * utilisation over its own window without resetting anyone else's.
    */

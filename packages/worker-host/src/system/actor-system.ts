@@ -14,7 +14,7 @@ import type {
   TaskOutput,
   TaskRef,
 } from '@troupe/core'
-import { InvalidOptionError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
+import { InvalidOptionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
 import { ActorRefImpl, resolveSystemOptions } from '@troupe/core/internal'
 import type { HostStats } from '../protocol/control.js'
 import { OffloadPool, type OffloadStats } from '../offload/offload-pool.js'
@@ -22,10 +22,11 @@ import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
 import { utilizationBetween } from './scheduler.js'
-import { SystemRuntime } from './system-runtime.js'
+import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
 import { poolLaunch, resolveModuleSources, workerLaunch } from './launch.js'
+import { checkNoProgramEntry } from '../host/program-entry.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -45,6 +46,8 @@ export interface SystemStats {
   readonly budget: { readonly threads: number; readonly workers: number; readonly offloadThreads: number }
   /** The offload pool, when there is one. */
   readonly offload: OffloadStats | undefined
+  /** The main thread's tables of actors, names, watches and supervisors. */
+  readonly registry: RegistryStats
 }
 
 /**
@@ -69,6 +72,8 @@ export class ActorSystem implements AsyncDisposable {
   /** Starts the workers and resolves once every one of them is ready. */
   static async start(options: ActorSystemOptions): Promise<ActorSystem> {
     const resolved = resolveModuleSources(resolveSystemOptions(options))
+    checkNoProgramEntry('actors', resolved.actors)
+    checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const runtime = new SystemRuntime(resolved)
     const launch = workerLaunch(resolved)
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch))
@@ -83,6 +88,7 @@ export class ActorSystem implements AsyncDisposable {
    * `timeoutMs`, in which case a running task's thread is terminated.
    */
   offload<F extends TaskFunction>(task: TaskRef<F>, input: TaskInput<F>, options?: OffloadOptions): Promise<TaskOutput<F>> {
+    if (this.#runtime.closing) return this.#shutDown('offload')
     const pool = this.#runtime.offloadPool
     if (!pool) return Promise.reject(new TaskNotAllowedError(String(task?.module), String(task?.export), 'the system has no offload pool (start it with the `offload` option)'))
     return pool.run(task, input, options) as Promise<TaskOutput<F>>
@@ -105,6 +111,7 @@ export class ActorSystem implements AsyncDisposable {
 
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
+    if (this.#runtime.closing) return this.#shutDown('spawn')
     return this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
   }
 
@@ -118,6 +125,7 @@ export class ActorSystem implements AsyncDisposable {
   router<C extends ActorClass>(type: C | ActorTypeRef<C>, options: PoolRouterOptions<ConstructorParameters<C>>): Promise<PoolRouter<InstanceType<C>>>
   router<A>(routees: readonly ActorRef<A>[], options: RouterOptions): Promise<GroupRouter<A>>
   async router(target: unknown, options: RouterOptions): Promise<PoolRouter<unknown> & GroupRouter<unknown>> {
+    if (this.#runtime.closing) return this.#shutDown('router')
     const host = this.#runtime.mainHost
     const { request, args } = await buildRouterRequest(host.routerContext, target, options)
     const info = await host.spawnRequest(0, request)
@@ -127,6 +135,7 @@ export class ActorSystem implements AsyncDisposable {
   /** Finds a live actor by name. */
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
     if (typeof name !== 'string') return Promise.reject(new InvalidOptionError('name', 'a string', name))
+    if (this.#runtime.closing) return this.#shutDown('lookup')
     return this.#runtime.mainHost.lookup<A>(name)
   }
 
@@ -137,6 +146,7 @@ export class ActorSystem implements AsyncDisposable {
    */
   stop(ref: ActorRef): Promise<void> {
     if (!(ref instanceof ActorRefImpl)) return Promise.reject(new InvalidOptionError('ref', 'an ActorRef', ref))
+    if (this.#runtime.closing) return this.#shutDown('stop')
     return this.#runtime.stop(ref.id)
   }
 
@@ -171,12 +181,22 @@ export class ActorSystem implements AsyncDisposable {
     }
   }
 
+  /**
+   * Once `shutdown()` has begun (or the guardian gave up), every call but `shutdown` and
+   * `whenTerminated` rejects with `SystemShutdownError`, instead of failing on whatever part of
+   * the system is already gone (a terminated worker, a destroyed pool).
+   */
+  #shutDown(what: string): Promise<never> {
+    return Promise.reject(new SystemShutdownError(what))
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.shutdown()
   }
 
   /** Load and counters of every thread. Workers that died are left out. */
   async stats(): Promise<SystemStats> {
+    if (this.#runtime.closing) return this.#shutDown('stats')
     const samples = await Promise.all([this.#runtime.mainHost.stats(), ...this.#runtime.workers.map((_, slot) => this.#workerStats(slot))])
     const threads = samples.map((sample): ThreadStats => {
       // A replacement worker counts from zero: its window starts with it, not with the dead one's.
@@ -190,6 +210,7 @@ export class ActorSystem implements AsyncDisposable {
       threads,
       budget: { threads: options.threads, workers: options.workers, offloadThreads: options.offload?.maxThreads ?? 0 },
       offload: offloadPool?.stats(),
+      registry: this.#runtime.registry,
     }
   }
 }

@@ -14,6 +14,11 @@ export class DeathWatch {
     this.#signal = signal
   }
 
+  /** Actors with a watcher set (for `stats()`). */
+  get size(): number {
+    return this.#watchers.size
+  }
+
   /** `alive`: whether `watched` exists now; watching a gone actor signals at once. */
   watch(watcher: number, watched: number, alive: boolean): void {
     if (!alive) {

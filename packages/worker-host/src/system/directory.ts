@@ -46,6 +46,16 @@ export class Directory {
   readonly #names = new Map<string, number>()
   readonly #topLevel: number[] = []
 
+  /** Actors recorded (alive, starting or being restored). */
+  get size(): number {
+    return this.#records.size
+  }
+
+  /** Names registered. */
+  get names(): number {
+    return this.#names.size
+  }
+
   allocateId(): number {
     return this.#nextId++
   }

@@ -1,3 +1,4 @@
+import { programEntryPath } from '../host/program-entry.js'
 import type { ResolvedSystemOptions } from '@troupe/core/internal'
 import { needsTypeScript, sourceModuleHref } from '../host/module-source.js'
 import type { PoolLaunch } from '../offload/offload-pool.js'
@@ -44,9 +45,11 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
     init: {
       entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
       useTsx: useTypeScript(options.typescript, options.actors),
+      programEntry: programEntryPath(),
       workerCount: options.workers,
       allowList: options.actors,
       askTimeoutMs: options.askTimeoutMs,
+      spawnTimeoutMs: options.spawnTimeoutMs,
       maxMessageBytes: options.maxMessageBytes,
       throughput: options.throughput,
       loadReportIntervalMs: options.loadReportIntervalMs,

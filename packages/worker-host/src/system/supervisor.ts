@@ -45,6 +45,11 @@ export class Supervisor {
     this.#deps = deps
   }
 
+  /** Supervisors with restart bookkeeping or queued failures (for `stats()`). */
+  get tracked(): number {
+    return this.#intensity.size + this.#queues.size
+  }
+
   /** An actor failed (a handler or hook threw, or its worker died). */
   childFailed(id: number, error: Error): Promise<void> {
     const record = this.#deps.directory.get(id)

@@ -1,9 +1,21 @@
-import { ActorNotFoundError, ActorStoppedError, SupervisionError, SystemShutdownError, TaskNotAllowedError, WorkerCrashedError } from '@troupe/core'
+import {
+  ActorNotFoundError,
+  ActorStoppedError,
+  AskTimeoutError,
+  ShutdownTimeoutError,
+  SpawnTimeoutError,
+  StopTimeoutError,
+  SupervisionError,
+  SystemShutdownError,
+  TaskNotAllowedError,
+  WorkerCrashedError,
+} from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
 import { settle, unwrapResult, type HostDirective, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
+import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
@@ -19,6 +31,17 @@ import { startTicker } from '../monitor/ticker.js'
 import type { Worker } from 'node:worker_threads'
 
 type State = 'running' | 'stopping' | 'stopped'
+
+/** Main's per-actor tables, as `stats()` reports them. */
+export interface RegistryStats {
+  /** Actors in the directory (alive, starting, or waiting to be restored). */
+  readonly actors: number
+  readonly names: number
+  /** Actors that someone watches. */
+  readonly watched: number
+  /** Supervisors with restart bookkeeping or failures being handled. */
+  readonly supervised: number
+}
 
 /**
  * The private engine behind `ActorSystem`, on the main thread: it owns the workers, the
@@ -86,12 +109,23 @@ export class SystemRuntime implements SystemPort {
       workerCount: options.workers,
       allowList: options.actors,
       askTimeoutMs: options.askTimeoutMs,
+      spawnTimeoutMs: options.spawnTimeoutMs,
       maxMessageBytes: options.maxMessageBytes,
       throughput: options.throughput,
       system: this,
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
     })
+  }
+
+  /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
+  get registry(): RegistryStats {
+    return { actors: this.directory.size, names: this.directory.names, watched: this.#deathWatch.size, supervised: this.supervisor.tracked }
+  }
+
+  /** True once `shutdown()` has begun (also when the guardian gave up): the façade refuses calls. */
+  get closing(): boolean {
+    return this.#state !== 'running'
   }
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
@@ -149,16 +183,30 @@ export class SystemRuntime implements SystemPort {
       askErrors: request.askErrors,
       reentrancy: request.reentrancy,
     }
+    const starting = thread === 0 ? this.mainHost.spawnHere(order) : this.#worker(thread).call(async (control) => unwrapResult(await control.spawn(order)))
+    const { spawnTimeoutMs } = this.options
     try {
-      if (thread === 0) await this.mainHost.spawnHere(order)
-      else await this.#worker(thread).call(async (control) => unwrapResult(await control.spawn(order)))
+      await withDeadline(starting, spawnTimeoutMs, () => new SpawnTimeoutError(request.module, request.export, spawnTimeoutMs))
     } catch (error) {
-      this.directory.remove(id)
+      if (error instanceof SpawnTimeoutError) this.#abandonSpawn(id, starting)
+      else this.directory.remove(id)
       throw error
     }
     this.scheduler.placed(thread)
     this.events.publish({ type: 'actor-started', actor: id, thread, name: request.name })
     return { id, thread, name: request.name, window: creditWindow(request.mailbox, this.options.workers + 1) }
+  }
+
+  /**
+   * A spawn past its deadline may still complete. Its record stays (so its name stays taken)
+   * until it does: an actor that starts after all is stopped at once, so no actor runs that its
+   * spawner was told had failed; one that fails is forgotten.
+   */
+  #abandonSpawn(id: number, starting: Promise<void>): void {
+    starting.then(
+      () => this.stop(id).catch(() => undefined),
+      () => this.directory.remove(id),
+    )
   }
 
   /**
@@ -184,6 +232,8 @@ export class SystemRuntime implements SystemPort {
       stopped = true
       if (stopFailure) this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(stopFailure), directive: 'stop' })
     } catch (error) {
+      // Only the stop message is asked here; a child's failure arrives already typed.
+      if (error instanceof AskTimeoutError) throw new StopTimeoutError(this.mainHost.refTo(id, record.thread, record.name).toString(), this.options.stopTimeoutMs)
       if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
     } finally {
       if (restartAfter && stopped) {
@@ -282,7 +332,31 @@ export class SystemRuntime implements SystemPort {
   // ---- Shutdown ------------------------------------------------------------------------------
 
   shutdown(): Promise<void> {
-    return (this.#shutdown ??= this.#shutdownOnce())
+    return (this.#shutdown ??= this.#shutdownWithin(this.options.shutdownTimeoutMs))
+  }
+
+  /**
+   * A graceful shutdown, or past `ms` a forced one: the workers are terminated without waiting
+   * for the actors still stopping (a hung `onStop`, a worker that stopped answering), and the
+   * shutdown rejects with `ShutdownTimeoutError`. Either way no worker is left.
+   */
+  async #shutdownWithin(ms: number): Promise<void> {
+    const graceful = this.#shutdownOnce()
+    let timer: NodeJS.Timeout | undefined
+    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
+    try {
+      if ((await Promise.race([graceful, late])) !== 'late') return
+    } finally {
+      clearTimeout(timer)
+    }
+    graceful.catch(() => undefined) // it fails as its asks are cut off below; the timeout is the news
+    const actorsLeft = this.directory.size
+    await this.#terminateWorkers()
+    await this.offloadPool?.destroy()
+    this.mainHost.close()
+    this.#state = 'stopped'
+    this.#settleTerminated(this.#fatalError)
+    throw new ShutdownTimeoutError(ms, actorsLeft)
   }
 
   async #shutdownOnce(): Promise<void> {

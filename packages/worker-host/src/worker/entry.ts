@@ -1,23 +1,36 @@
 import { workerData } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
+import { ControlTimeoutError } from '@troupe/core'
 import { fromWireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
-import { settle, unwrapResult, type HostControlApi, type SystemControlApi } from '../protocol/control.js'
+import { adoptProgramEntry } from '../host/program-entry.js'
+import { settle, unwrapResult, type ControlResult, type HostControlApi, type RefInfo, type SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from './worker-init.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
+import { withDeadline } from '../util/deadline.js'
 
 /** The worker thread's main: one Host for every actor placed here. */
 const init = (workerData as { troupe: WorkerInit }).troupe
+adoptProgramEntry(init.programEntry)
 const system = Comlink.wrap<SystemControlApi>(nodeEndpoint(init.systemPort))
 
+/**
+ * Calls to the main thread that must settle even if it stops answering (blocked, or gone while
+ * shutting down). The system bounds spawn itself (`spawnTimeoutMs`), and answers lookups and
+ * watches at once; these deadlines only cover an answer that never comes. A stop is bounded on
+ * the main thread, per actor of the subtree (`stopTimeoutMs`), so it gets no deadline here.
+ */
+const answerWithin = <T>(operation: string, ms: number, call: Promise<T>): Promise<T> => withDeadline(call, ms, () => new ControlTimeoutError(operation, ms))
+
 const systemPort: SystemPort = {
-  spawn: async (parent, request) => unwrapResult(await system.spawn(parent, request)),
+  spawn: async (parent, request) =>
+    unwrapResult(await answerWithin<ControlResult<RefInfo>>(`spawn ${request.export}`, init.spawnTimeoutMs + init.askTimeoutMs, system.spawn(parent, request))),
   stop: async (id, exit = false) => unwrapResult(await system.stop(id, exit)),
-  lookup: (name) => system.lookup(name),
+  lookup: (name) => answerWithin(`lookup ${JSON.stringify(name)}`, init.askTimeoutMs, system.lookup(name)),
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
-  watch: (watcher, watched, on) => system.watch(watcher, watched, on),
+  watch: (watcher, watched, on) => answerWithin(`watch actor#${watched}`, init.askTimeoutMs, system.watch(watcher, watched, on)),
   offload: async (request) => unwrapResult(await system.offload(request)),
   cancelOffload: (id) => void system.cancelOffload(id),
 }
@@ -28,6 +41,7 @@ const host = new Host({
   workerCount: init.workerCount,
   allowList: init.allowList,
   askTimeoutMs: init.askTimeoutMs,
+  spawnTimeoutMs: init.spawnTimeoutMs,
   maxMessageBytes: init.maxMessageBytes,
   throughput: init.throughput,
   system: systemPort,

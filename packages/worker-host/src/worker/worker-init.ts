@@ -4,10 +4,13 @@ import type { MessagePort } from 'node:worker_threads'
 export interface WorkerInit {
   entry: string
   useTsx: boolean
+  /** The real path of the program's entry module, which a worker must never import (see program-entry.ts). */
+  programEntry: string | undefined
   thread: number
   workerCount: number
   allowList: string[]
   askTimeoutMs: number
+  spawnTimeoutMs: number
   maxMessageBytes: number
   throughput: number
   loadReportIntervalMs: number
