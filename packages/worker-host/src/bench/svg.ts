@@ -5,10 +5,9 @@ import type { ScalingReport, ScalingRow } from './scaling-report.js'
 import { formatRate, formatRatio } from './table.js'
 
 const width = 640
-const height = 400
-const margin = { top: 64, right: 24, bottom: 56, left: 84 }
-const plotWidth = width - margin.left - margin.right
-const plotHeight = height - margin.top - margin.bottom
+const plotHeight = 280
+const plotMargin = { right: 24, bottom: 56, left: 84 }
+const plotWidth = width - plotMargin.left - plotMargin.right
 const colours = { measured: '#1565c0', linear: '#9e9e9e', met: '#2e7d32', 'not met': '#c62828', undecided: '#ef6c00' } as const
 
 function escapeXml(text: string): string {
@@ -37,27 +36,32 @@ export function scalingSvg(report: ScalingReport): string {
   const rows = report.rows
   const base = rows[0]
   const parts: string[] = []
+  // The header grows by a line per warning; the plot starts below it and the legend.
+  const headerLines = 2 + report.machine.warnings.length
+  const top = 12 + headerLines * 16 + 32
+  const margin = { ...plotMargin, top }
+  const height = top + plotHeight + margin.bottom
   const text = (x: number, y: number, content: string, attributes = ''): void => {
     parts.push(`<text x="${x.toFixed(1)}" y="${y.toFixed(1)}" ${attributes}>${escapeXml(content)}</text>`)
   }
   text(12, 22, `troupe bench — ${report.workload}`, 'font-size="16" font-weight="bold"')
   const machine = `Node ${report.machine.node}, ${report.machine.cpus} × ${report.machine.cpuModel}; ${report.settings.pairs} pairs per count; ${Math.round(report.settings.confidence * 100)}% intervals`
   text(12, 40, machine, 'font-size="11" fill="#616161"')
-  if (report.machine.warnings.length > 0) text(12, 54, `warning: ${report.machine.warnings.join('; ')}`, 'font-size="11" fill="#c62828"')
+  report.machine.warnings.forEach((warning, i) => text(12, 56 + i * 16, `warning: ${warning}`, 'font-size="11" fill="#c62828"'))
   if (base === undefined) {
     text(margin.left, margin.top + 20, 'no results', 'font-style="italic"')
-    return wrap(parts)
+    return wrap(parts, height)
   }
-  const top = Math.max(...rows.flatMap((row) => [row.throughput.interval[1], row.throughput.max, linearFigure(row, base)]))
-  const yTicks = ticks(top)
-  const yMax = yTicks.at(-1) ?? top
+  const highest = Math.max(...rows.flatMap((row) => [row.throughput.interval[1], row.throughput.max, linearFigure(row, base)]))
+  const yTicks = ticks(highest)
+  const yMax = yTicks.at(-1) ?? highest
   const step = plotWidth / rows.length
   const x = (i: number): number => margin.left + step * (i + 0.5)
   const y = (v: number): number => margin.top + plotHeight - (v / yMax) * plotHeight
   // Axes and grid.
   for (const tick of yTicks) {
     parts.push(`<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${y(tick).toFixed(1)}" y2="${y(tick).toFixed(1)}" stroke="#eeeeee"/>`)
-    text(margin.left - 6, y(tick) + 4, formatRate(tick), 'font-size="11" text-anchor="end"')
+    text(margin.left - 6, y(tick) + 4, tick === 0 ? '0' : formatRate(tick), 'font-size="11" text-anchor="end"')
   }
   parts.push(`<line x1="${margin.left}" x2="${margin.left}" y1="${margin.top}" y2="${margin.top + plotHeight}" stroke="#212121"/>`)
   parts.push(`<line x1="${margin.left}" x2="${margin.left + plotWidth}" y1="${margin.top + plotHeight}" y2="${margin.top + plotHeight}" stroke="#212121"/>`)
@@ -82,15 +86,15 @@ export function scalingSvg(report: ScalingReport): string {
     }
   })
   // Legend.
-  const legendY = margin.top - 6
+  const legendY = margin.top - 18
   parts.push(`<line x1="${margin.left}" x2="${margin.left + 24}" y1="${legendY}" y2="${legendY}" stroke="${colours.measured}" stroke-width="2"/>`)
   text(margin.left + 28, legendY + 4, 'measured median (bar: interval)', 'font-size="11"')
   parts.push(`<line x1="${margin.left + 230}" x2="${margin.left + 254}" y1="${legendY}" y2="${legendY}" stroke="${colours.linear}" stroke-dasharray="6 4" stroke-width="1.5"/>`)
   text(margin.left + 258, legendY + 4, `linear scaling; goal: efficiency ≥ ${formatRatio(report.settings.goal)}`, 'font-size="11"')
-  return wrap(parts)
+  return wrap(parts, height)
 }
 
-function wrap(parts: readonly string[]): string {
+function wrap(parts: readonly string[], height: number): string {
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
