@@ -16,9 +16,12 @@ const definitions: RatioDefinition[] = [
 describe('computeRatios', () => {
   it('divides figures of the same round and checks the goal', () => {
     const [r1, r2, r3] = computeRatios(definitions, [result('a', 300), result('b', 100)])
-    expect(r1).toMatchObject({ id: 'R1', value: 3, meets: true, kind: 'paired', pairs: 1, interval: [3, 3], verdict: 'met' })
-    expect(r2).toMatchObject({ id: 'R2', value: 3, meets: false, verdict: 'not met' })
-    expect(r3).toMatchObject({ id: 'R3', value: 300, meets: true, kind: 'absolute', verdict: 'met' })
+    // One pair decides nothing: its interval is a point, whatever the spread.
+    expect(r1).toMatchObject({ id: 'R1', value: 3, meets: true, kind: 'paired', pairs: 1, interval: [3, 3], verdict: 'undecided' })
+    expect(r2).toMatchObject({ id: 'R2', value: 3, meets: false, verdict: 'undecided' })
+    expect(r3).toMatchObject({ id: 'R3', value: 300, meets: true, kind: 'absolute', verdict: 'undecided' })
+    const [d1, d2, d3] = computeRatios(definitions, [result('a', [300, 300, 300]), result('b', [100, 100, 100])])
+    expect([d1?.verdict, d2?.verdict, d3?.verdict]).toEqual(['met', 'not met', 'met'])
   })
   it('takes the median of per-pair ratios, not the ratio of medians, so drift cancels', () => {
     // The machine slows to a tenth over the rounds; a is always 2.5× b within a round.
@@ -62,8 +65,8 @@ describe('computed ratios', () => {
     goal: { op: '>=', value: 5 },
   }
   it('evaluates the function round by round and checks the goal', () => {
-    expect(computeRatios([computed], [result('a', [2, 3]), result('b', [4, 4])])).toEqual([
-      { id: 'C', name: 'computed', value: 6.5, goal: { op: '>=', value: 5 }, meets: true, kind: 'computed', pairs: 2, interval: [6, 7], verdict: 'met' },
+    expect(computeRatios([computed], [result('a', [2, 3, 2]), result('b', [4, 4, 4])])).toEqual([
+      { id: 'C', name: 'computed', value: 6, goal: { op: '>=', value: 5 }, meets: true, kind: 'computed', pairs: 3, interval: [6, 7], verdict: 'met' },
     ])
   })
   it('reports null as missing and never met', () => {
@@ -89,8 +92,8 @@ describe('P5 scaling efficiency', () => {
     expect(p5).toBeDefined()
     expect(outcome([result('throughput.w1', 10e6), result('throughput.w2', 18e6)])).toMatchObject({ value: 0.9, meets: true, kind: 'computed' })
     expect(outcome([result('throughput.w1', 10e6), result('throughput.w2', 16e6)])).toMatchObject({ value: 0.8, meets: false })
-    // Two rounds on a machine that halved its speed in between: still 0.9 each round.
-    expect(outcome([result('throughput.w1', [10e6, 5e6]), result('throughput.w2', [18e6, 9e6])])).toMatchObject({ value: 0.9, interval: [0.9, 0.9], verdict: 'met' })
+    // Three rounds on a machine that slowed down in between: still 0.9 each round.
+    expect(outcome([result('throughput.w1', [10e6, 5e6, 2e6]), result('throughput.w2', [18e6, 9e6, 3.6e6])])).toMatchObject({ value: 0.9, interval: [0.9, 0.9], verdict: 'met' })
   })
   it('reads only throughput.wK ids', () => {
     expect(ratioInputs(p5!, ['throughput.w1', 'tell.throughput.w4', 'throughput.w2', 'throughput.w10x'])).toEqual(['throughput.w1', 'throughput.w2'])

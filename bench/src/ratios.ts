@@ -3,7 +3,7 @@
 // drift moves both and cancels in their ratio. The value is the median over the pairs, with a
 // seeded bootstrap interval, and the verdict is judged on the interval, not on the value alone.
 import { availableParallelism } from 'node:os'
-import { bootstrapInterval, median, seedOf, verdictOf } from 'troupe'
+import { bootstrapInterval, judge, median, seedOf } from 'troupe'
 import type { BenchVerdict, Interval } from 'troupe'
 import type { BenchmarkResult } from './harness.js'
 
@@ -262,6 +262,6 @@ export function computeRatios(
     if (values.length === 0) return { ...base, value: null, meets: false, interval: null, verdict: 'missing' }
     const value = median(values)
     const interval = bootstrapInterval(values, { seed: seedOf(definition.id), confidence: options.confidence ?? 0.95 })
-    return { ...base, value, meets: meetsGoal(value, definition.goal), interval, verdict: verdictOf(interval, definition.goal) }
+    return { ...base, value, meets: meetsGoal(value, definition.goal), interval, verdict: judge(values.length, interval, definition.goal) }
   })
 }

@@ -13,6 +13,8 @@ export {
   bootstrapInterval,
   DEFAULT_CONFIDENCE,
   DEFAULT_RESAMPLES,
+  judge,
+  MIN_DECISIVE_SAMPLES,
   median,
   pairedRatios,
   percentile,

@@ -39,6 +39,11 @@ export interface SampleSummary {
 
 export const DEFAULT_RESAMPLES = 2000
 export const DEFAULT_CONFIDENCE = 0.95
+/**
+ * Fewer samples never decide: the bootstrap interval of one sample is a point and says nothing
+ * about the spread, so with one or two pairs the verdict is `undecided` whatever the figures.
+ */
+export const MIN_DECISIVE_SAMPLES = 3
 
 /** Returns a sorted copy so callers' arrays keep their recording order. */
 function sortedCopy(values: readonly number[]): number[] {
@@ -147,10 +152,15 @@ export function pairedRatios(numerators: readonly number[], denominators: readon
   })
 }
 
+/** The verdict of `samples` summarized by `interval`: undecided below MIN_DECISIVE_SAMPLES. */
+export function judge(samples: number, interval: Interval, goal: BenchGoal): BenchVerdict {
+  return samples < MIN_DECISIVE_SAMPLES ? 'undecided' : verdictOf(interval, goal)
+}
+
 /** Median, bootstrap interval, count, and (given a goal) the verdict of the interval. */
 export function summarizeSamples(samples: readonly number[], goal?: BenchGoal, options: BootstrapOptions = {}): SampleSummary {
   const value = median(samples)
   const interval = bootstrapInterval(samples, options)
   const summary = { value, interval, samples: samples.length }
-  return goal === undefined ? summary : { ...summary, verdict: verdictOf(interval, goal) }
+  return goal === undefined ? summary : { ...summary, verdict: judge(samples.length, interval, goal) }
 }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { bootstrapInterval, median, pairedRatios, percentile, seededRandom, seedOf, summarizeSamples, verdictOf } from '../../src/bench/stats.js'
+import { bootstrapInterval, judge, median, pairedRatios, percentile, seededRandom, seedOf, summarizeSamples, verdictOf } from '../../src/bench/stats.js'
 
 describe('order statistics', () => {
   it('takes the middle of an odd list and averages the middles of an even one, without reordering', () => {
@@ -100,6 +100,16 @@ describe('verdictOf', () => {
       }),
       { numRuns: 100 },
     )
+  })
+})
+
+describe('judge', () => {
+  it('leaves fewer than three samples undecided, even with a point interval far from the goal', () => {
+    const goal = { op: '>=', value: 1 } as const
+    expect(judge(1, [5, 5], goal)).toBe('undecided')
+    expect(judge(2, [5, 6], goal)).toBe('undecided')
+    expect(judge(3, [5, 6], goal)).toBe('met')
+    expect(summarizeSamples([0.2, 0.3], goal).verdict).toBe('undecided')
   })
 })
 
