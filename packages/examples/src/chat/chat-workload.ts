@@ -8,7 +8,7 @@ import { ChatUser } from './chat-user.js'
 
 /** Members per room, and posts per member per pass. */
 export const MEMBERS = 4
-export const POSTS = 250
+export const POSTS = 2000
 
 interface Room {
   readonly name: string
