@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { isSelected, parseCliArgs } from './cli-args.js'
+import { parseCliArgs } from './cli-args.js'
 
 describe('parseCliArgs', () => {
   it('accepts --quick and repeated or comma-separated --only', () => {
@@ -15,10 +15,5 @@ describe('parseCliArgs', () => {
     expect(() => parseCliArgs(['--pairs', '0'])).toThrow('--pairs needs a positive integer, got "0"')
     expect(() => parseCliArgs(['--runs'])).toThrow('--runs needs a positive integer, got nothing')
     expect(() => parseCliArgs(['--pin', 'all'])).toThrow(/--pin needs a CPU list/)
-  })
-  it('selects by id prefix', () => {
-    expect(isSelected('baseline.port.batched', ['baseline.port'])).toBe(true)
-    expect(isSelected('ask.pipelined', ['baseline'])).toBe(false)
-    expect(isSelected('anything', [])).toBe(true)
   })
 })

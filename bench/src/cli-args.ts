@@ -51,7 +51,3 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   }
   return { quick, only, pairs, runs, pin }
 }
-
-export function isSelected(id: string, only: readonly string[]): boolean {
-  return only.length === 0 || only.some((prefix) => id.startsWith(prefix))
-}
