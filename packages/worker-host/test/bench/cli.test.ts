@@ -35,7 +35,8 @@ afterAll(async () => {
 
 const quick = ['--pairs', '2', '--warmup', '0', '--workers', '1,2', '--no-progress']
 
-describe('troupe bench', () => {
+// Each test starts node processes that start worker threads: generous on a loaded machine.
+describe('troupe bench', { timeout: 90_000 }, () => {
   it('measures a workload on 1 and 2 workers, prints the table and writes JSON and SVG', async () => {
     const { code, stdout, stderr } = await troupe(['bench', fixture('counting.ts'), ...quick, '--out', out])
     expect(stderr).not.toMatch(/troupe bench: .*(failed|threw)/)
