@@ -128,6 +128,7 @@ function manifest() {
     license: host.license,
     type: 'module',
     engines: host.engines,
+    bin: host.bin,
     exports: { '.': entry, './package.json': './package.json' },
     main: entry.default,
     types: entry.types,

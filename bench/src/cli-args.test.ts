@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest'
-import { isSelected, parseCliArgs } from './cli-args.js'
+import { parseCliArgs } from './cli-args.js'
 
 describe('parseCliArgs', () => {
   it('accepts --quick and repeated or comma-separated --only', () => {
-    expect(parseCliArgs(['--quick', '--only', 'a,b', '--only=c'])).toEqual({ quick: true, only: ['a', 'b', 'c'] })
-    expect(parseCliArgs([])).toEqual({ quick: false, only: [] })
+    expect(parseCliArgs(['--quick', '--only', 'a,b', '--only=c'])).toEqual({ quick: true, only: ['a', 'b', 'c'], pairs: undefined, runs: undefined, pin: undefined })
+    expect(parseCliArgs([])).toEqual({ quick: false, only: [], pairs: undefined, runs: undefined, pin: undefined })
   })
-  it('rejects unknown flags and a bare --only', () => {
+  it('accepts --pairs, --runs and --pin', () => {
+    expect(parseCliArgs(['--only', 'P1a', '--pairs', '30', '--runs=2', '--pin', '0-1'])).toMatchObject({ only: ['P1a'], pairs: 30, runs: 2, pin: '0-1' })
+  })
+  it('rejects unknown flags, a bare --only, and bad counts or CPU lists', () => {
     expect(() => parseCliArgs(['--fast'])).toThrow(/unknown argument/)
     expect(() => parseCliArgs(['--only'])).toThrow(/id prefix/)
-  })
-  it('selects by id prefix', () => {
-    expect(isSelected('baseline.port.batched', ['baseline.port'])).toBe(true)
-    expect(isSelected('ask.pipelined', ['baseline'])).toBe(false)
-    expect(isSelected('anything', [])).toBe(true)
+    expect(() => parseCliArgs(['--pairs', '0'])).toThrow('--pairs needs a positive integer, got "0"')
+    expect(() => parseCliArgs(['--runs'])).toThrow('--runs needs a positive integer, got nothing')
+    expect(() => parseCliArgs(['--pin', 'all'])).toThrow(/--pin needs a CPU list/)
   })
 })

@@ -1,27 +1,76 @@
 import { describe, expect, it } from 'vitest'
-import { measure } from './harness.js'
+import { summarizeFigures } from './harness.js'
+import type { BenchmarkDefinition } from './harness.js'
+import { planGroups } from './plan.js'
+import { runGroup } from './rounds.js'
 
-describe('measure', () => {
-  it('discards warm-up runs and summarizes the rest, one run at a time', async () => {
-    const figures = [1000, 5, 1, 3]
+describe('summarizeFigures', () => {
+  it('keeps the figures in round order and summarizes them', () => {
+    expect(summarizeFigures('x', 'msg/s', [5, 1, 3])).toEqual({ id: 'x', unit: 'msg/s', median: 3, min: 1, max: 5, runs: 3, samples: [5, 1, 3] })
+    expect(() => summarizeFigures('x', 'us', [])).toThrow(/no timed figures/)
+  })
+})
+
+/** A benchmark that records when it ran and returns the next of its figures. */
+function scripted(id: string, figures: number[], log: string[]): BenchmarkDefinition {
+  return {
+    id,
+    unit: 'msg/s',
+    run: async () => {
+      log.push(id)
+      const figure = figures.shift()
+      if (figure === undefined) throw new Error(`${id} has no figure left`)
+      return figure
+    },
+  }
+}
+
+const quiet = { quick: true, progress: () => undefined, format: (v: number) => String(v) }
+
+describe('runGroup', () => {
+  it('alternates the members round by round (A B, B A, ...) and drops the warm-up round', async () => {
+    const log: string[] = []
+    const a = scripted('a', [100, 10, 20, 30], log)
+    const b = scripted('b', [100, 1, 2, 3], log)
+    const [group] = planGroups([a, b], [{ id: 'R', name: 'r', numerator: 'a', denominator: 'b', goal: { op: '>=', value: 1 } }])
+    const outcome = await runGroup(group!, { ...quiet, pairs: 3, runs: 1, warmupRounds: 1 })
+    expect(log).toEqual(['a', 'b', 'b', 'a', 'a', 'b', 'b', 'a'])
+    expect(outcome.failures).toEqual([])
+    expect(outcome.results.map((r) => [r.id, r.samples])).toEqual([
+      ['a', [10, 20, 30]],
+      ['b', [1, 2, 3]],
+    ])
+  })
+  it('runs a benchmark in no ratio `runs` times, one run at a time', async () => {
     let active = 0
-    const lines: string[] = []
-    const result = await measure(
-      'x',
-      'msg/s',
-      async () => {
+    const lone: BenchmarkDefinition = {
+      id: 'lone',
+      unit: 'us',
+      run: async () => {
         active++
         expect(active).toBe(1)
-        await new Promise((resolve) => setTimeout(resolve, 1))
+        await Promise.resolve()
         active--
-        return figures.shift() ?? Number.NaN
+        return 7
       },
-      { runs: 3, warmup: 1, progress: (line) => lines.push(line) },
-    )
-    expect(result).toEqual({ id: 'x', unit: 'msg/s', median: 3, min: 1, max: 5, runs: 3 })
-    expect(lines).toHaveLength(4)
+    }
+    const [group] = planGroups([lone], [])
+    const outcome = await runGroup(group!, { ...quiet, pairs: 10, runs: 2, warmupRounds: 0 })
+    expect(outcome.results[0]?.samples).toEqual([7, 7])
   })
-  it('rejects a non-finite figure', async () => {
-    await expect(measure('x', 'us', async () => Number.NaN, { runs: 1, warmup: 0, progress: () => undefined })).rejects.toThrow(/non-finite/)
+  it('drops a failing member from later rounds and reports it; the others go on', async () => {
+    const log: string[] = []
+    const a = scripted('a', [1, 2, 3], log)
+    const b = scripted('b', [1], log)
+    const [group] = planGroups([a, b], [{ id: 'R', name: 'r', numerator: 'a', denominator: 'b', goal: { op: '>=', value: 1 } }])
+    const outcome = await runGroup(group!, { ...quiet, pairs: 3, runs: 1, warmupRounds: 0 })
+    expect(outcome.failures.map((f) => f.id)).toEqual(['b'])
+    expect(outcome.results.map((r) => r.id)).toEqual(['a'])
+    expect(log).toEqual(['a', 'b', 'b', 'a', 'a'])
+  })
+  it('fails a member whose figure is not finite', async () => {
+    const [group] = planGroups([{ id: 'nan', unit: 'us', run: async () => Number.NaN }], [])
+    const outcome = await runGroup(group!, { ...quiet, pairs: 1, runs: 1, warmupRounds: 0 })
+    expect(String(outcome.failures[0]?.error)).toMatch(/non-finite/)
   })
 })

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import type { BenchmarkResult } from './harness.js'
-import { computeRatios, ratioDefinitions, ratioExpression, scalingEfficiency } from './ratios.js'
+import { summarizeFigures } from './harness.js'
+import { computeRatios, perPairValues, ratioDefinitions, ratioExpression, ratioInputs, scalingEfficiency } from './ratios.js'
 import type { RatioDefinition } from './ratios.js'
 
-const result = (id: string, median: number): BenchmarkResult => ({ id, unit: 'msg/s', median, min: median, max: median, runs: 1 })
+/** A result whose every round gave `figure`, or the given figures in round order. */
+const result = (id: string, figures: number | number[]): BenchmarkResult => summarizeFigures(id, 'msg/s', typeof figures === 'number' ? [figures] : figures)
 
 const definitions: RatioDefinition[] = [
   { id: 'R1', name: 'ratio', numerator: 'a', denominator: 'b', goal: { op: '>=', value: 2 } },
@@ -12,15 +14,38 @@ const definitions: RatioDefinition[] = [
 ]
 
 describe('computeRatios', () => {
-  it('divides same-run medians and checks the goal', () => {
+  it('divides figures of the same round and checks the goal', () => {
     const [r1, r2, r3] = computeRatios(definitions, [result('a', 300), result('b', 100)])
-    expect(r1).toMatchObject({ id: 'R1', value: 3, meets: true })
-    expect(r2).toMatchObject({ id: 'R2', value: 3, meets: false })
-    expect(r3).toMatchObject({ id: 'R3', value: 300, meets: true })
+    // One pair decides nothing: its interval is a point, whatever the spread.
+    expect(r1).toMatchObject({ id: 'R1', value: 3, meets: true, kind: 'paired', pairs: 1, interval: [3, 3], verdict: 'undecided' })
+    expect(r2).toMatchObject({ id: 'R2', value: 3, meets: false, verdict: 'undecided' })
+    expect(r3).toMatchObject({ id: 'R3', value: 300, meets: true, kind: 'absolute', verdict: 'undecided' })
+    const [d1, d2, d3] = computeRatios(definitions, [result('a', [300, 300, 300]), result('b', [100, 100, 100])])
+    expect([d1?.verdict, d2?.verdict, d3?.verdict]).toEqual(['met', 'not met', 'met'])
   })
-  it('reports a ratio with a missing side as null and never met', () => {
+  it('takes the median of per-pair ratios, not the ratio of medians, so drift cancels', () => {
+    // The machine slows to a tenth over the rounds; a is always 2.5× b within a round.
+    const a = result('a', [250, 25, 2.5, 250, 25])
+    const b = result('b', [100, 10, 1, 100, 10])
+    expect(perPairValues(definitions[0]!, new Map([a, b].map((r) => [r.id, r])))).toEqual([2.5, 2.5, 2.5, 2.5, 2.5])
+    expect(computeRatios(definitions, [a, b])[0]).toMatchObject({ value: 2.5, interval: [2.5, 2.5], pairs: 5, verdict: 'met' })
+  })
+  it('says undecided when the pairs straddle the goal, and is reproducible', () => {
+    const a = result('a', [19, 21, 18, 23, 20, 22])
+    const b = result('b', [10, 10, 10, 10, 10, 10])
+    const first = computeRatios(definitions, [a, b])[0]
+    expect(first).toMatchObject({ verdict: 'undecided', pairs: 6 })
+    expect(first?.interval?.[0]).toBeLessThan(2)
+    expect(first?.interval?.[1]).toBeGreaterThan(2)
+    expect(computeRatios(definitions, [a, b])[0]).toEqual(first)
+  })
+  it('judges "<=" goals on the interval too', () => {
+    const outcome = computeRatios(definitions, [result('a', [10, 11, 12]), result('b', [10, 10, 10])])[1]
+    expect(outcome).toMatchObject({ verdict: 'met', meets: true })
+  })
+  it('reports a ratio with a missing side as null, missing and never met', () => {
     const outcomes = computeRatios(definitions, [result('b', 100)])
-    for (const outcome of outcomes) expect(outcome).toMatchObject({ value: null, meets: false })
+    for (const outcome of outcomes) expect(outcome).toMatchObject({ value: null, meets: false, interval: null, verdict: 'missing', pairs: 0 })
     const onlyNumerator = computeRatios(definitions, [result('a', 300)])
     expect(onlyNumerator.map((o) => o.value)).toEqual([null, null, 300])
   })
@@ -31,24 +56,25 @@ describe('computed ratios', () => {
     id: 'C',
     name: 'computed',
     of: 'a + b',
-    compute: (byId) => {
-      const a = byId.get('a')
-      const b = byId.get('b')
-      return a === undefined || b === undefined ? null : a.median + b.median
+    inputs: (ids) => ids.filter((id) => id === 'a' || id === 'b'),
+    compute: (figures) => {
+      const a = figures.get('a')
+      const b = figures.get('b')
+      return a === undefined || b === undefined ? null : a + b
     },
     goal: { op: '>=', value: 5 },
   }
-  it('evaluates the function over the results and checks the goal', () => {
-    expect(computeRatios([computed], [result('a', 2), result('b', 4)])).toEqual([
-      { id: 'C', name: 'computed', value: 6, goal: { op: '>=', value: 5 }, meets: true },
+  it('evaluates the function round by round and checks the goal', () => {
+    expect(computeRatios([computed], [result('a', [2, 3, 2]), result('b', [4, 4, 4])])).toEqual([
+      { id: 'C', name: 'computed', value: 6, goal: { op: '>=', value: 5 }, meets: true, kind: 'computed', pairs: 3, interval: [6, 7], verdict: 'met' },
     ])
   })
   it('reports null as missing and never met', () => {
-    expect(computeRatios([computed], [result('a', 2)])[0]).toMatchObject({ value: null, meets: false })
+    expect(computeRatios([computed], [result('a', 2)])[0]).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('treats a non-finite computed value as missing', () => {
     const infinite: RatioDefinition = { ...computed, compute: () => Number.POSITIVE_INFINITY, goal: { op: '>=', value: 0 } }
-    expect(computeRatios([infinite], [])[0]).toMatchObject({ value: null, meets: false })
+    expect(computeRatios([infinite], [result('a', 1)])[0]).toMatchObject({ value: null, meets: false })
   })
   it('shows its description as the expression', () => {
     expect(ratioExpression(computed)).toBe('a + b')
@@ -60,26 +86,31 @@ describe('computed ratios', () => {
 describe('P5 scaling efficiency', () => {
   const p5 = ratioDefinitions.find((d) => d.id === 'P5')
   const outcome = (results: BenchmarkResult[]) => computeRatios(p5 === undefined ? [] : [p5], results)[0]
-  const byId = (results: BenchmarkResult[]) => new Map(results.map((r) => [r.id, r]))
+  const figures = (entries: [string, number][]) => new Map(entries)
 
-  it('divides the largest worker count present by N times w1', () => {
+  it('divides the largest worker count present by N times w1, round by round', () => {
     expect(p5).toBeDefined()
-    expect(outcome([result('throughput.w1', 10e6), result('throughput.w2', 18e6)])).toMatchObject({ value: 0.9, meets: true })
+    expect(outcome([result('throughput.w1', 10e6), result('throughput.w2', 18e6)])).toMatchObject({ value: 0.9, meets: true, kind: 'computed' })
     expect(outcome([result('throughput.w1', 10e6), result('throughput.w2', 16e6)])).toMatchObject({ value: 0.8, meets: false })
+    // Three rounds on a machine that slowed down in between: still 0.9 each round.
+    expect(outcome([result('throughput.w1', [10e6, 5e6, 2e6]), result('throughput.w2', [18e6, 9e6, 3.6e6])])).toMatchObject({ value: 0.9, interval: [0.9, 0.9], verdict: 'met' })
   })
-  it('finds N among the results, whatever their order, ignoring other ids', () => {
-    const results = [
-      result('throughput.w8', 60e6),
-      result('throughput.w1', 10e6),
-      result('throughput.w4', 38e6),
-      result('throughput.w10x', 1),
-      result('tell.throughput.w16', 1),
-      result('throughput.w0', 1),
-    ]
-    expect(scalingEfficiency(byId(results))).toBeCloseTo(0.75)
+  it('reads only throughput.wK ids', () => {
+    expect(ratioInputs(p5!, ['throughput.w1', 'tell.throughput.w4', 'throughput.w2', 'throughput.w10x'])).toEqual(['throughput.w1', 'throughput.w2'])
+  })
+  it('finds N among the figures, whatever their order, ignoring other ids', () => {
+    const round = figures([
+      ['throughput.w8', 60e6],
+      ['throughput.w1', 10e6],
+      ['throughput.w4', 38e6],
+      ['throughput.w10x', 1],
+      ['tell.throughput.w16', 1],
+      ['throughput.w0', 1],
+    ])
+    expect(scalingEfficiency(round)).toBeCloseTo(0.75)
   })
   it('uses the largest K that is present when a higher one is missing (failed or not selected)', () => {
-    expect(scalingEfficiency(byId([result('throughput.w1', 10e6), result('throughput.w3', 27e6)]))).toBeCloseTo(0.9)
+    expect(scalingEfficiency(figures([['throughput.w1', 10e6], ['throughput.w3', 27e6]]))).toBeCloseTo(0.9)
   })
   it('is missing without w1, or with w1 alone', () => {
     expect(outcome([result('throughput.w2', 18e6)])).toMatchObject({ value: null, meets: false })
@@ -93,7 +124,7 @@ describe('ratioDefinitions', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
     expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P12', 'P13'])
-    for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false })
+    for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8 and P9 on their ids', () => {
     const outcomes = computeRatios(ratioDefinitions, [
@@ -103,8 +134,8 @@ describe('ratioDefinitions', () => {
       result('memory.per-actor', 401),
     ])
     const byRatio = new Map(outcomes.map((o) => [o.id, o]))
-    expect(byRatio.get('P6')).toMatchObject({ value: 0.8, meets: true, goal: { op: '<=', value: 1 } })
-    expect(byRatio.get('P8')).toMatchObject({ value: 0.96, meets: true, goal: { op: '>=', value: 0.95 } })
+    expect(byRatio.get('P6')).toMatchObject({ value: 0.8, meets: true, goal: { op: '<=', value: 1 }, kind: 'absolute' })
+    expect(byRatio.get('P8')).toMatchObject({ value: 0.96, meets: true, goal: { op: '>=', value: 0.95 }, kind: 'paired' })
     expect(byRatio.get('P9')).toMatchObject({ value: 401, meets: false, goal: { op: '<=', value: 400 } })
   })
 })

@@ -1,5 +1,10 @@
-// Performance goals expressed against same-run results, so machine noise mostly cancels out.
+// Performance goals expressed against same-run results. Every ratio is formed pair by pair: the
+// figures of its benchmarks from the same round were measured back to back, so the machine's
+// drift moves both and cancels in their ratio. The value is the median over the pairs, with a
+// seeded bootstrap interval, and the verdict is judged on the interval, not on the value alone.
 import { availableParallelism } from 'node:os'
+import { bootstrapInterval, judge, median, seedOf } from 'troupe'
+import type { BenchVerdict, Interval } from 'troupe'
 import type { BenchmarkResult } from './harness.js'
 
 export interface RatioGoal {
@@ -24,19 +29,40 @@ export interface QuotientRatio extends RatioBase {
 export interface ComputedRatio extends RatioBase {
   /** How the value is formed, for tables and documentation. */
   readonly of: string
-  /** null when a needed result is missing; such a ratio never counts as met. */
-  compute(results: ReadonlyMap<string, BenchmarkResult>): number | null
+  /** The benchmark ids among `ids` that the ratio reads (they are measured in one group, round by round). */
+  inputs(ids: readonly string[]): string[]
+  /** The value of one round from that round's figures by id; null when a needed one is missing. */
+  compute(figures: ReadonlyMap<string, number>): number | null
 }
 
 export type RatioDefinition = QuotientRatio | ComputedRatio
 
+/** How a ratio gets its samples: see bench/README.md, "Pairs, intervals and verdicts". */
+export type RatioKind = 'paired' | 'absolute' | 'computed'
+
+/** A verdict, or `missing` when a needed result is not in this run. */
+export type RatioVerdict = BenchVerdict | 'missing'
+
 export interface RatioOutcome {
   readonly id: string
   readonly name: string
-  /** null when a needed result is missing from this run; such a ratio never counts as met. */
+  /** Median over the pairs; null when a needed result is missing from this run. */
   readonly value: number | null
   readonly goal: RatioGoal
+  /** The value (the median) is on the goal's side. The verdict is what to trust. */
   readonly meets: boolean
+  readonly kind: RatioKind
+  /** How many pairs (rounds) the value and interval rest on. */
+  readonly pairs: number
+  /** Bootstrap interval of the median over the pairs; null when missing. */
+  readonly interval: Interval | null
+  /** met / not met when the whole interval is on one side of the goal, else undecided. */
+  readonly verdict: RatioVerdict
+}
+
+export interface RatioOptions {
+  /** Coverage of the intervals. Default 0.95. */
+  readonly confidence?: number
 }
 
 const throughputId = /^throughput\.w([1-9]\d*)$/
@@ -47,20 +73,23 @@ const throughputId = /^throughput\.w([1-9]\d*)$/
  * scaling. Missing without w1, or when no K >= 2 was run: a single worker count says nothing
  * about scaling, and must not show as met.
  */
-export function scalingEfficiency(results: ReadonlyMap<string, BenchmarkResult>): number | null {
-  let largest: BenchmarkResult | undefined
+export function scalingEfficiency(figures: ReadonlyMap<string, number>): number | null {
+  let largest: number | undefined
   let n = 0
-  for (const [id, result] of results) {
+  for (const [id, figure] of figures) {
     const k = Number(throughputId.exec(id)?.[1] ?? 0)
     if (k > n) {
       n = k
-      largest = result
+      largest = figure
     }
   }
-  const single = results.get('throughput.w1')
-  if (single === undefined || largest === undefined || n < 2 || single.median <= 0) return null
-  return largest.median / (n * single.median)
+  const single = figures.get('throughput.w1')
+  if (single === undefined || largest === undefined || n < 2 || single <= 0) return null
+  return largest / (n * single)
 }
+
+/** The throughput.wK ids among `ids`: P5's inputs. */
+export const throughputInputs = (ids: readonly string[]): string[] => ids.filter((id) => throughputId.test(id))
 
 export const ratioDefinitions: readonly RatioDefinition[] = [
   {
@@ -108,6 +137,7 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     id: 'P5',
     name: 'throughput scaling efficiency at the largest worker count run',
     of: 'throughput.wN / (N × throughput.w1)',
+    inputs: throughputInputs,
     compute: scalingEfficiency,
     goal: { op: '>=', value: 0.85 },
   },
@@ -171,17 +201,42 @@ function meetsGoal(value: number, goal: RatioGoal): boolean {
   return goal.op === '>=' ? value >= goal.value : value <= goal.value
 }
 
-function evaluate(definition: RatioDefinition, byId: ReadonlyMap<string, BenchmarkResult>): number | null {
-  if ('compute' in definition) {
-    const value = definition.compute(byId)
-    return value !== null && Number.isFinite(value) ? value : null
+export function ratioKind(definition: RatioDefinition): RatioKind {
+  if ('compute' in definition) return 'computed'
+  return definition.denominator === undefined ? 'absolute' : 'paired'
+}
+
+/** The benchmark ids a ratio reads, among `ids` (all ids of the suite, or of one run). */
+export function ratioInputs(definition: RatioDefinition, ids: readonly string[]): string[] {
+  if ('compute' in definition) return definition.inputs(ids)
+  return definition.denominator === undefined ? [definition.numerator] : [definition.numerator, definition.denominator]
+}
+
+/** The ratio's value in each round: numerator / denominator of the same round, the numerator alone, or computed. */
+export function perPairValues(definition: RatioDefinition, byId: ReadonlyMap<string, BenchmarkResult>): number[] {
+  const inputs = ratioInputs(definition, [...byId.keys()])
+  const results = inputs.map((id) => byId.get(id))
+  if (!('compute' in definition) && results.some((r) => r === undefined)) return []
+  const present = results.filter((r): r is BenchmarkResult => r !== undefined)
+  if (present.length === 0) return []
+  // Results of one group have one figure per round each; anything else pairs as far as both go.
+  const rounds = Math.min(...present.map((r) => r.samples.length))
+  const values: number[] = []
+  for (let i = 0; i < rounds; i++) {
+    const figures = new Map(present.map((r) => [r.id, r.samples[i] as number]))
+    let value: number | null
+    if ('compute' in definition) value = definition.compute(figures)
+    else {
+      const numerator = figures.get(definition.numerator) as number
+      if (definition.denominator === undefined) value = numerator
+      else {
+        const denominator = figures.get(definition.denominator) as number
+        value = denominator === 0 ? null : numerator / denominator
+      }
+    }
+    if (value !== null && Number.isFinite(value)) values.push(value)
   }
-  const numerator = byId.get(definition.numerator)
-  if (numerator === undefined) return null
-  if (definition.denominator === undefined) return numerator.median
-  const denominator = byId.get(definition.denominator)
-  if (denominator === undefined || denominator.median === 0) return null
-  return numerator.median / denominator.median
+  return values
 }
 
 /** How a ratio is formed, e.g. "a / b", as shown in tables and the chart. */
@@ -190,20 +245,23 @@ export function ratioExpression(definition: RatioDefinition): string {
   return definition.denominator === undefined ? definition.numerator : `${definition.numerator} / ${definition.denominator}`
 }
 
-/** Ratios are taken between medians of the same run. */
+/**
+ * Each ratio from the pairs of its benchmarks' figures: the median of the per-pair values, a
+ * bootstrap interval of that median (seeded by the ratio's id, so the same figures always give
+ * the same interval), and the verdict of the interval against the goal.
+ */
 export function computeRatios(
   definitions: readonly RatioDefinition[],
   results: readonly BenchmarkResult[],
+  options: RatioOptions = {},
 ): RatioOutcome[] {
   const byId = new Map(results.map((r) => [r.id, r]))
   return definitions.map((definition) => {
-    const value = evaluate(definition, byId)
-    return {
-      id: definition.id,
-      name: definition.name,
-      value,
-      goal: definition.goal,
-      meets: value !== null && meetsGoal(value, definition.goal),
-    }
+    const values = perPairValues(definition, byId)
+    const base = { id: definition.id, name: definition.name, goal: definition.goal, kind: ratioKind(definition), pairs: values.length }
+    if (values.length === 0) return { ...base, value: null, meets: false, interval: null, verdict: 'missing' }
+    const value = median(values)
+    const interval = bootstrapInterval(values, { seed: seedOf(definition.id), confidence: options.confidence ?? 0.95 })
+    return { ...base, value, meets: meetsGoal(value, definition.goal), interval, verdict: judge(values.length, interval, definition.goal) }
   })
 }

@@ -24,22 +24,24 @@ function expression(definition: RatioDefinition | undefined): string {
   return definition === undefined ? '?' : ratioExpression(definition)
 }
 
-function status(outcome: RatioOutcome): string {
-  if (outcome.value === null) return 'missing'
-  return outcome.meets ? 'met' : 'NOT met'
+/** The verdict as shown: "not met" in capitals so it stands out in a column of "met". */
+export function verdictText(outcome: RatioOutcome): string {
+  return outcome.verdict === 'not met' ? 'NOT met' : outcome.verdict
 }
 
 export function ratiosTable(outcomes: readonly RatioOutcome[], definitions: readonly RatioDefinition[]): Table {
   const byId = new Map(definitions.map((d) => [d.id, d]))
   return {
-    headers: ['ratio', 'of', 'value', 'goal', 'status'],
-    align: ['left', 'left', 'right', 'left', 'left'],
+    headers: ['ratio', 'of', 'value', 'interval', 'pairs', 'goal', 'verdict'],
+    align: ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
     rows: outcomes.map((o) => [
       o.id,
       expression(byId.get(o.id)),
       o.value === null ? 'missing' : withSiPrefix(o.value),
+      o.interval === null ? '' : `${withSiPrefix(o.interval[0])} – ${withSiPrefix(o.interval[1])}`,
+      String(o.pairs),
       `${o.goal.op} ${withSiPrefix(o.goal.value)}`,
-      status(o),
+      verdictText(o),
     ]),
   }
 }

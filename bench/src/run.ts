@@ -1,21 +1,27 @@
-// CLI entry: node bench/dist/run.js [--quick] [--only <id-prefix>[,<id-prefix>...]]...
+// CLI entry: node bench/dist/run.js [--quick] [--only <id-prefix|ratio id>[,...]]... [--pairs n] [--runs n] [--pin cpus]
+import { describeMachine, machineSnapshot } from 'troupe'
 import { baselineBenchmarks } from './baselines/index.js'
 import { chartSvg } from './chart/index.js'
-import { isSelected, parseCliArgs } from './cli-args.js'
+import { parseCliArgs } from './cli-args.js'
 import { formatFigure } from './format.js'
-import { measure } from './harness.js'
-import type { BenchmarkDefinition, BenchmarkResult, MeasureOptions } from './harness.js'
+import type { BenchmarkDefinition, BenchmarkResult } from './harness.js'
+import { pinnedCpus, runPinned } from './pin.js'
+import { planGroups, selectBenchmarks } from './plan.js'
 import { computeRatios, ratioDefinitions } from './ratios.js'
 import { ratiosTable, resultsTable } from './report.js'
 import { describeSuite, writeChart, writeResults } from './results-file.js'
+import { runGroup, timedRounds } from './rounds.js'
 import { renderMarkdown, renderText } from './table.js'
 import { troupeBenchmarks } from './troupe/index.js'
 
-// Quick mode keeps the whole suite around a minute; full mode buys tighter medians.
-const repetitions = {
-  quick: { runs: 3, warmup: 1 },
-  full: { runs: 7, warmup: 2 },
+// Sized so that a full run stays near 12 minutes on an idle 2-core machine (bench/README.md,
+// "Duration"): pairs where a ratio is judged, fewer runs where nothing is.
+const settings = {
+  quick: { pairs: 3, runs: 3, warmupRounds: 1 },
+  full: { pairs: 10, runs: 5, warmupRounds: 1 },
 } as const
+
+const CONFIDENCE = 0.95
 
 const log = (line: string): void => {
   process.stderr.write(`${line}\n`)
@@ -36,48 +42,56 @@ function allBenchmarks(): BenchmarkDefinition[] {
   return all
 }
 
+const describe = (error: unknown): string => (error instanceof Error ? (error.stack ?? error.message) : String(error))
+
 async function main(): Promise<void> {
   const options = parseCliArgs(process.argv.slice(2))
-  const selected = allBenchmarks().filter((d) => isSelected(d.id, options.only))
-  if (selected.length === 0) throw new Error(`no benchmark id starts with: ${options.only.join(', ')}`)
-
-  const measureOptions: MeasureOptions = {
-    ...(options.quick ? repetitions.quick : repetitions.full),
-    progress: log,
-    format: formatFigure,
+  if (options.pin !== undefined && pinnedCpus() === null) {
+    process.exitCode = runPinned(options.pin)
+    return
   }
+  const machineAtStart = machineSnapshot()
+  const selected = selectBenchmarks(allBenchmarks(), options.only, ratioDefinitions)
+  if (selected.length === 0) throw new Error(`no benchmark id or ratio id matches: ${options.only.join(', ')}`)
+
+  const mode = options.quick ? settings.quick : settings.full
+  const rounds = { ...mode, pairs: options.pairs ?? mode.pairs, runs: options.runs ?? mode.runs }
+  const groups = planGroups(selected, ratioDefinitions)
   const started = new Date()
   const suiteStarted = performance.now()
   const results: BenchmarkResult[] = []
   const failures: string[] = []
-  // Strictly sequential: concurrent benchmarks would compete for the same cores.
-  for (const definition of selected) {
-    log(`> ${definition.id}`)
-    const benchmarkStarted = performance.now()
-    try {
-      results.push(await measure(definition.id, definition.unit, () => definition.run(options.quick), measureOptions))
-    } catch (error) {
-      // One broken benchmark should not cost the rest of the suite; its ratios show as missing.
-      const message = error instanceof Error ? (error.stack ?? error.message) : String(error)
-      log(`  ${definition.id} FAILED: ${message}`)
-      failures.push(definition.id)
+  for (const group of groups) {
+    const ids = group.members.map((m) => m.id)
+    const what = group.ratios.length > 0 ? `pairs for ${group.ratios.join(', ')}` : 'in no ratio'
+    log(`> ${ids.join(' + ')}: ${rounds.warmupRounds} warm-up + ${timedRounds(group, rounds)} timed round(s), ${what}`)
+    const groupStarted = performance.now()
+    const outcome = await runGroup(group, { ...rounds, quick: options.quick, progress: log, format: formatFigure })
+    results.push(...outcome.results)
+    for (const failure of outcome.failures) {
+      log(`  ${failure.id} FAILED: ${describe(failure.error)}`)
+      failures.push(failure.id)
     }
-    log(`  ${definition.id} took ${seconds(benchmarkStarted)}`)
+    log(`  ${ids.join(' + ')} took ${seconds(groupStarted)}`)
   }
-  log(`${selected.length} benchmark(s) took ${seconds(suiteStarted)}`)
+  const elapsed = (performance.now() - suiteStarted) / 1000
+  log(`${selected.length} benchmark(s) in ${groups.length} group(s) took ${seconds(suiteStarted)}`)
 
-  const ratios = computeRatios(ratioDefinitions, results)
+  const ratios = computeRatios(ratioDefinitions, results, { confidence: CONFIDENCE })
+  const machine = describeMachine(machineAtStart, machineSnapshot())
   const resultsView = resultsTable(results)
   const ratiosView = ratiosTable(ratios, ratioDefinitions)
   process.stdout.write(`\n${renderText(resultsView)}\n\n${renderText(ratiosView)}\n`)
+  for (const warning of machine.warnings) log(`warning: ${warning}`)
 
-  const report = describeSuite(options.quick, results, ratios, started)
+  const measurement = { ...rounds, confidence: CONFIDENCE, pinnedCpus: pinnedCpus(), seconds: elapsed }
+  const report = describeSuite(options.quick, results, ratios, started, measurement, machine)
   const written = await writeResults(report, renderMarkdown(resultsView), renderMarkdown(ratiosView))
   try {
     written.push(await writeChart(await chartSvg(report, ratioDefinitions)))
   } catch (error) {
     // The figures are already on disk; a chart that cannot be drawn still fails the run.
-    log(`chart FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`)
+    log(`chart FAILED: ${describe(error)}`)
     failures.push('chart (latest.svg)')
   }
   log(`\nwrote ${written.join(', ')}`)

@@ -33,7 +33,7 @@ async function piscinaRun(quick: boolean): Promise<number> {
   try {
     const pass = (tasks: number): Promise<number> =>
       pipelinedRate(tasks, inFlight, async (i) => checkSumTask(i, await pool.run(i)))
-    const tasks = quick ? 20_000 : 100_000
+    const tasks = quick ? 20_000 : 50_000
     // Untimed pass: loads the task module in every thread and lets them optimise it.
     await withTimeout(pass(tasks / 4), 'warm-up pass')
     if (pool.threads.length !== threads) throw new Error(`pool has ${pool.threads.length} threads, expected ${threads}`)

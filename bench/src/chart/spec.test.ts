@@ -7,7 +7,7 @@ import type { SuiteReport } from '../results-file.js'
 import { compileSpec, renderSvg } from './render.js'
 import { attainment, chartSpec, linearSeries, measuredSeries, ratioRows, relativeDomain, throughputRows } from './spec.js'
 
-const result = (id: string, median: number, min = median, max = median): BenchmarkResult => ({ id, unit: 'msg/s', median, min, max, runs: 3 })
+const result = (id: string, median: number, min = median, max = median): BenchmarkResult => ({ id, unit: 'msg/s', median, min, max, runs: 3, samples: [median, median, median] })
 
 function report(results: BenchmarkResult[]): SuiteReport {
   return {
@@ -18,6 +18,17 @@ function report(results: BenchmarkResult[]): SuiteReport {
     quick: true,
     results,
     ratios: computeRatios(ratioDefinitions, results),
+    measurement: { pairs: 3, runs: 3, warmupRounds: 1, confidence: 0.95, pinnedCpus: null, seconds: 60 },
+    machine: {
+      node: 'v20.0.0',
+      cpus: 2,
+      availableParallelism: 2,
+      cpuModel: 'Test CPU',
+      loadAverage: { start: [3.5, 2, 1], end: [4, 3, 2] },
+      stealPercent: 1.5,
+      busyPercent: 99,
+      warnings: ['load average was 3.50 on 2 CPUs when the run started'],
+    },
   }
 }
 
@@ -97,7 +108,7 @@ describe('ratioRows', () => {
     expect(byId.get('P1a')).toMatchObject({ label: 'P1a  tell.cross-thread / baseline.port.batched  ≥ 1.00', status: 'NOT met', valueText: '0.714', base: 1 })
     expect(byId.get('P5')).toMatchObject({ label: 'P5  throughput.wN / (N × throughput.w1)  ≥ 0.850', status: 'met', attainment: 0.9 / 0.85 })
     expect(byId.get('P6')).toMatchObject({ label: 'P6  skynet.1m  ≤ 1.00', status: 'met', attainment: 1 / 0.7 })
-    expect(byId.get('P9')).toEqual({ id: 'P9', label: 'P9  memory.per-actor  ≤ 400', status: 'missing', attainment: null, valueText: 'missing', base: 1 })
+    expect(byId.get('P9')).toEqual({ id: 'P9', label: 'P9  memory.per-actor  ≤ 400', status: 'missing', attainment: null, low: null, high: null, textAt: null, valueText: 'missing', base: 1 })
   })
   it('agrees with the outcome on every ratio: met above the goal line, not met below it', () => {
     for (const row of ratioRows(report(fullRun).ratios, ratioDefinitions)) {
@@ -106,8 +117,14 @@ describe('ratioRows', () => {
     }
   })
   it('falls back to the outcome name for a ratio without a definition', () => {
-    const outcome = { id: 'X', name: 'unknown ratio', value: 2, goal: { op: '>=', value: 1 }, meets: true } as const
+    const outcome = { id: 'X', name: 'unknown ratio', value: 2, goal: { op: '>=', value: 1 }, meets: true, kind: 'paired', pairs: 1, interval: [2, 2], verdict: 'met' } as const
     expect(ratioRows([outcome], [])[0]?.label).toBe('X  unknown ratio  ≥ 1.00')
+  })
+  it('colours by verdict and carries the interval on the relative scale, ends swapped for "<=" goals', () => {
+    const undecided = { id: 'U', name: 'u', value: 9, goal: { op: '>=', value: 10 }, meets: false, kind: 'paired', pairs: 10, interval: [8, 12], verdict: 'undecided' } as const
+    expect(ratioRows([undecided], [])[0]).toMatchObject({ status: 'undecided', attainment: 0.9, low: 0.8, high: 1.2, textAt: 0.8 })
+    const latency = { id: 'L', name: 'l', value: 0.5, goal: { op: '<=', value: 1 }, meets: true, kind: 'paired', pairs: 10, interval: [0.25, 0.8], verdict: 'met' } as const
+    expect(ratioRows([latency], [])[0]).toMatchObject({ status: 'met', attainment: 2, low: 1.25, high: 4, textAt: 4 })
   })
 })
 
@@ -115,7 +132,17 @@ describe('relativeDomain', () => {
   it('is symmetric around 1 in powers of two, at least 1/2 .. 2, covering every value with room for its label', () => {
     const rows = (values: (number | null)[]) =>
       ratioRows(
-        values.map((value, i) => ({ id: `R${i}`, name: 'r', value, goal: { op: '>=', value: 1 }, meets: value !== null && value >= 1 })),
+        values.map((value, i) => ({
+          id: `R${i}`,
+          name: 'r',
+          value,
+          goal: { op: '>=', value: 1 } as const,
+          meets: value !== null && value >= 1,
+          kind: 'paired' as const,
+          pairs: 1,
+          interval: value === null ? null : ([value, value] as const),
+          verdict: value === null ? ('missing' as const) : value >= 1 ? ('met' as const) : ('not met' as const),
+        })),
         [],
       )
     expect(relativeDomain(rows([]))).toEqual([0.5, 2])
@@ -155,6 +182,7 @@ describe('chartSpec', () => {
     const rows = inlineRows(spec)
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'P5', status: 'met' }), expect.objectContaining({ workers: 2, series: linearSeries, value: 20e6 })]))
     expect(JSON.stringify(spec)).toContain('troupe benchmarks — 2026-01-02T03:04:05.000Z (quick)')
+    expect(JSON.stringify(spec)).toContain('warning: load average was 3.50 on 2 CPUs when the run started')
   })
   it('shows every ratio as missing and says so in the throughput panel when nothing ran', () => {
     const spec = chartSpec(report([]), ratioDefinitions)

@@ -7,7 +7,7 @@ import { ratioExpression } from '../ratios.js'
 import type { RatioDefinition, RatioGoal, RatioOutcome } from '../ratios.js'
 import type { SuiteReport } from '../results-file.js'
 
-export type RatioStatus = 'met' | 'NOT met' | 'missing'
+export type RatioStatus = 'met' | 'NOT met' | 'undecided' | 'missing'
 
 export interface RatioRow {
   readonly id: string
@@ -16,6 +16,11 @@ export interface RatioRow {
   readonly status: RatioStatus
   /** Value relative to its goal, >= 1 when met (see `attainment`); null when missing. */
   readonly attainment: number | null
+  /** The interval's ends on the same relative scale, low <= high; null when missing. */
+  readonly low: number | null
+  readonly high: number | null
+  /** Where the value's text goes: past the bar's end or the interval's, whichever is further out. */
+  readonly textAt: number | null
   /** The ratio's own value as shown in the tables, or "missing". */
   readonly valueText: string
   /** Where the bar starts: the goal, 1 on the relative scale. */
@@ -37,7 +42,7 @@ export const linearSeries = 'linear scaling (k × w1)'
 /** Relative values are drawn on a log scale symmetric around 1, clamped to 2^±maxExponent. */
 const maxExponent = 10
 
-const statusColours: Readonly<Record<RatioStatus, string>> = { met: '#2e7d32', 'NOT met': '#c62828', missing: '#9e9e9e' }
+const statusColours: Readonly<Record<RatioStatus, string>> = { met: '#2e7d32', 'NOT met': '#c62828', undecided: '#ef6c00', missing: '#9e9e9e' }
 
 /**
  * How far a value is from its goal, on a scale where 1 is exactly the goal and above 1 meets it:
@@ -57,17 +62,27 @@ function goalText(goal: RatioGoal): string {
   return `${goal.op === '>=' ? '≥' : '≤'} ${withSiPrefix(goal.value)}`
 }
 
+const statusOf: Readonly<Record<RatioOutcome['verdict'], RatioStatus>> = { met: 'met', 'not met': 'NOT met', undecided: 'undecided', missing: 'missing' }
+
 export function ratioRows(outcomes: readonly RatioOutcome[], definitions: readonly RatioDefinition[]): RatioRow[] {
   const byId = new Map(definitions.map((d) => [d.id, d]))
   return outcomes.map((outcome) => {
     const definition = byId.get(outcome.id)
     const expression = definition === undefined ? outcome.name : ratioExpression(definition)
     const value = outcome.value
+    const relative = value === null ? null : attainment(value, outcome.goal)
+    // A "<=" goal inverts the scale, so the interval's ends may swap.
+    const ends = outcome.interval === null ? null : outcome.interval.map((end) => attainment(end, outcome.goal))
+    const low = ends === null ? relative : Math.min(...ends)
+    const high = ends === null ? relative : Math.max(...ends)
     return {
       id: outcome.id,
       label: `${outcome.id}  ${expression}  ${goalText(outcome.goal)}`,
-      status: value === null ? 'missing' : outcome.meets ? 'met' : 'NOT met',
-      attainment: value === null ? null : attainment(value, outcome.goal),
+      status: value === null ? 'missing' : statusOf[outcome.verdict],
+      attainment: relative,
+      low,
+      high,
+      textAt: relative === null || low === null || high === null ? null : relative >= 1 ? high : low,
       valueText: value === null ? 'missing' : withSiPrefix(value),
       base: 1,
     }
@@ -99,7 +114,9 @@ export function throughputRows(results: readonly BenchmarkResult[]): ThroughputR
 export function relativeDomain(rows: readonly RatioRow[]): [number, number] {
   let exponent = 1
   for (const row of rows) {
-    if (row.attainment !== null) exponent = Math.max(exponent, Math.ceil(Math.abs(Math.log2(row.attainment)) + 0.5))
+    for (const end of [row.attainment, row.low, row.high]) {
+      if (end !== null) exponent = Math.max(exponent, Math.ceil(Math.abs(Math.log2(end)) + 0.5))
+    }
   }
   exponent = Math.min(exponent, maxExponent)
   return [2 ** -exponent, 2 ** exponent]
@@ -125,10 +142,10 @@ function ratiosPanel(rows: readonly RatioRow[]): Panel {
     field: 'status',
     type: 'nominal',
     scale: { domain: Object.keys(statusColours), range: Object.values(statusColours) },
-    legend: { title: 'status', orient: 'bottom', labelLimit: 320 },
+    legend: { title: 'verdict', orient: 'bottom', labelLimit: 320 },
   } as const
   return {
-    title: { text: 'Ratios against their goals (same-run medians)', anchor: 'start' },
+    title: { text: 'Ratios against their goals', subtitle: 'bar: median of same-round pairs; whisker: its confidence interval', anchor: 'start' },
     width: panelWidth,
     height: { step: 22 },
     data: { values: [...rows] },
@@ -139,14 +156,19 @@ function ratiosPanel(rows: readonly RatioRow[]): Panel {
         encoding: { x, x2: { field: 'base' }, y, color: colour },
       },
       {
+        transform: [{ filter: 'datum.low != null' }],
+        mark: { type: 'rule', color: '#212121', strokeWidth: 1.5 },
+        encoding: { x: { field: 'low', type: 'quantitative' }, x2: { field: 'high' }, y },
+      },
+      {
         transform: [{ filter: 'datum.attainment != null && datum.attainment >= 1' }],
         mark: { type: 'text', align: 'left', dx: 4 },
-        encoding: { x: { field: 'attainment', type: 'quantitative' }, y, text: { field: 'valueText' } },
+        encoding: { x: { field: 'textAt', type: 'quantitative' }, y, text: { field: 'valueText' } },
       },
       {
         transform: [{ filter: 'datum.attainment != null && datum.attainment < 1' }],
         mark: { type: 'text', align: 'right', dx: -4 },
-        encoding: { x: { field: 'attainment', type: 'quantitative' }, y, text: { field: 'valueText' } },
+        encoding: { x: { field: 'textAt', type: 'quantitative' }, y, text: { field: 'valueText' } },
       },
       {
         transform: [{ filter: 'datum.attainment == null' }],
@@ -226,12 +248,22 @@ function throughputUnit(results: readonly BenchmarkResult[]): string {
   return results.find((r) => throughputId.test(r.id))?.unit ?? 'msg/s'
 }
 
+/** The machine under the title, and any warning about its load. */
+export function chartSubtitle(report: SuiteReport): string[] {
+  const { machine, measurement } = report
+  const pinned = measurement.pinnedCpus === null ? '' : `, pinned to CPU ${measurement.pinnedCpus}`
+  const load = `load ${machine.loadAverage.start[0]?.toFixed(2) ?? '?'} → ${machine.loadAverage.end[0]?.toFixed(2) ?? '?'}, steal ${machine.stealPercent === null ? 'n/a' : `${machine.stealPercent.toFixed(1)}%`}`
+  const lines = [`Node ${report.node}, ${report.cpus} × ${report.cpuModel}${pinned}; ${measurement.pairs} pairs per ratio; ${load}`]
+  for (const warning of machine.warnings) lines.push(`warning: ${warning}`)
+  return lines
+}
+
 export function chartSpec(report: SuiteReport, definitions: readonly RatioDefinition[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: `troupe benchmarks — ${report.date}${report.quick ? ' (quick)' : ''}`,
-      subtitle: `Node ${report.node}, ${report.cpus} × ${report.cpuModel}`,
+      subtitle: chartSubtitle(report),
       anchor: 'start',
       offset: 16,
     },

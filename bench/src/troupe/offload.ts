@@ -10,7 +10,7 @@ import { withSystem } from './system.js'
 const inFlight = 1000
 const taskModule = new URL('../baselines/piscina-task.js', import.meta.url)
 const summing = taskType<typeof sumTask>(taskModule, 'sumTask')
-const tasksPerRun = (quick: boolean): number => (quick ? 20_000 : 100_000)
+const tasksPerRun = (quick: boolean): number => (quick ? 20_000 : 50_000)
 
 /**
  * `system.offload` with the pool sized like the baseline's (one thread per core) and the same

@@ -20,10 +20,10 @@ export interface PrimeJob {
 }
 
 // π(x) for the limits used; well-known values, and checked by primes-task.test.ts with a sieve.
-export const FULL_JOB: PrimeJob = { limit: 20_000_000, parts: 100, expected: 1_270_607 }
+export const FULL_JOB: PrimeJob = { limit: 10_000_000, parts: 100, expected: 664_579 }
 export const QUICK_JOB: PrimeJob = { limit: 2_000_000, parts: 100, expected: 148_933 }
 /** The untimed warm-up passes: a quarter of the limit, in a quarter of the ranges. */
-export const FULL_WARMUP: PrimeJob = { limit: 5_000_000, parts: 25, expected: 348_513 }
+export const FULL_WARMUP: PrimeJob = { limit: 2_500_000, parts: 25, expected: 183_072 }
 export const QUICK_WARMUP: PrimeJob = { limit: 500_000, parts: 25, expected: 41_538 }
 
 export function jobRanges(job: PrimeJob): PrimeRange[] {

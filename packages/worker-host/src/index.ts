@@ -93,3 +93,5 @@ export type { SystemEvent } from './system/system-events.js'
 export type { Subscribable } from './util/topic.js'
 export type { HostStats } from './protocol/control.js'
 export type { OffloadStats } from './offload/offload-pool.js'
+// Benchmarking users' own workloads (`troupe bench`), and the statistics the harness judges with.
+export * from './bench/index.js'

@@ -79,6 +79,16 @@ describe('the packed troupe package', () => {
         }
         expect(JSON.parse(await succeed(process.execPath, ['dist/checks.js'], { cwd: dir }))).toEqual(expected)
         expect(JSON.parse(await succeed(bin(dir, 'tsx'), ['src/checks.ts'], { cwd: dir }))).toEqual(expected)
+
+        // The package's `troupe bench` command, on the user's own workload (compiled): it runs on
+        // 1 and 2 workers and writes the JSON and the SVG chart.
+        const out = join(dir, 'bench-out')
+        await succeed(bin(dir, 'troupe'), ['bench', 'dist/echo-workload.js', '--workers', '1,2', '--pairs', '3', '--warmup', '0', '--no-progress', '--out', out], { cwd: dir })
+        const report = JSON.parse(readFileSync(join(out, 'echo.json'), 'utf8')) as { tool: string; workload: string; unit: string; rows: { workers: number; throughput: { median: number } }[] }
+        expect(report).toMatchObject({ tool: 'troupe bench', workload: 'echo', unit: 'ask' })
+        expect(report.rows.map((row) => row.workers)).toEqual([1, 2])
+        for (const row of report.rows) expect(row.throughput.median).toBeGreaterThan(0)
+        expect(readFileSync(join(out, 'echo.svg'), 'utf8')).toMatch(/^<svg|<svg /)
       } finally {
         project.dispose()
       }

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest'
+import type { BenchmarkDefinition } from './harness.js'
+import { planGroups, roundOrder, selectBenchmarks } from './plan.js'
+import { ratioDefinitions } from './ratios.js'
+import type { RatioDefinition } from './ratios.js'
+
+const bench = (id: string): BenchmarkDefinition => ({ id, unit: 'msg/s', run: async () => 1 })
+const ids = (groups: ReturnType<typeof planGroups>) => groups.map((g) => g.members.map((m) => m.id))
+
+describe('planGroups', () => {
+  it('puts the benchmarks of connected ratios in one group, and every other benchmark alone', () => {
+    const all = [
+      'baseline.port.per-message',
+      'baseline.port.batched',
+      'tell.cross-thread',
+      'tell.same-thread',
+      'tell.flood.cross-thread',
+      'throughput.w1',
+      'throughput.w2',
+      'routing.uneven.balancing',
+      'routing.uneven.round-robin',
+      'baseline.piscina.uneven',
+      'cpu.actors',
+      'cpu.single-thread',
+      'baseline.piscina.cpu',
+    ].map(bench)
+    const groups = planGroups(all, ratioDefinitions)
+    expect(ids(groups)).toEqual([
+      ['baseline.port.per-message', 'baseline.port.batched', 'tell.cross-thread'],
+      ['tell.same-thread'],
+      ['tell.flood.cross-thread'],
+      ['throughput.w1', 'throughput.w2'],
+      ['routing.uneven.balancing', 'routing.uneven.round-robin', 'baseline.piscina.uneven'],
+      ['cpu.actors', 'cpu.single-thread', 'baseline.piscina.cpu'],
+    ])
+    expect(groups.map((g) => g.ratios)).toEqual([['P1a', 'P1b'], ['P4'], [], ['P5'], ['P10', 'P11'], ['P12', 'P13']])
+  })
+  it('leaves a ratio side alone when its other side is not selected', () => {
+    const groups = planGroups([bench('tell.cross-thread')], ratioDefinitions)
+    expect(ids(groups)).toEqual([['tell.cross-thread']])
+    expect(groups[0]?.ratios).toEqual([])
+  })
+  it('joins chains of ratios transitively', () => {
+    const chain: RatioDefinition[] = [
+      { id: 'X', name: 'x', numerator: 'a', denominator: 'b', goal: { op: '>=', value: 1 } },
+      { id: 'Y', name: 'y', numerator: 'c', denominator: 'b', goal: { op: '>=', value: 1 } },
+    ]
+    expect(ids(planGroups(['a', 'z', 'b', 'c'].map(bench), chain))).toEqual([['a', 'b', 'c'], ['z']])
+  })
+})
+
+describe('roundOrder', () => {
+  it('rotates, so with two members the order alternates A B, B A', () => {
+    expect([0, 1, 2].map((r) => roundOrder(['a', 'b'], r))).toEqual([
+      ['a', 'b'],
+      ['b', 'a'],
+      ['a', 'b'],
+    ])
+    expect(roundOrder(['a', 'b', 'c'], 2)).toEqual(['c', 'a', 'b'])
+  })
+})
+
+describe('selectBenchmarks', () => {
+  const all = ['ask.pipelined', 'baseline.comlink.pipelined', 'baseline.port.ask.pipelined', 'throughput.w1', 'throughput.w2', 'tell.same-thread'].map(bench)
+  it('selects a ratio by its id: exactly its two sides, or all of P5', () => {
+    expect(selectBenchmarks(all, ['P2a'], ratioDefinitions).map((d) => d.id)).toEqual(['ask.pipelined', 'baseline.comlink.pipelined'])
+    expect(selectBenchmarks(all, ['P5'], ratioDefinitions).map((d) => d.id)).toEqual(['throughput.w1', 'throughput.w2'])
+  })
+  it('still selects by id prefix, and everything without --only', () => {
+    expect(selectBenchmarks(all, ['baseline'], ratioDefinitions).map((d) => d.id)).toEqual(['baseline.comlink.pipelined', 'baseline.port.ask.pipelined'])
+    expect(selectBenchmarks(all, [], ratioDefinitions)).toHaveLength(all.length)
+  })
+})
