@@ -85,7 +85,7 @@ describe('the packed troupe package', () => {
         const out = join(dir, 'bench-out')
         await succeed(bin(dir, 'troupe'), ['bench', 'dist/echo-workload.js', '--workers', '1,2', '--pairs', '3', '--warmup', '0', '--no-progress', '--out', out], { cwd: dir })
         const report = JSON.parse(readFileSync(join(out, 'echo.json'), 'utf8')) as { tool: string; workload: string; unit: string; rows: { workers: number; throughput: { median: number } }[] }
-        expect(report).toMatchObject({ tool: 'troupe bench', workload: 'echo', unit: 'ask' })
+        expect(report).toMatchObject({ tool: 'troupe bench', workload: 'echo', unit: 'ask/s' })
         expect(report.rows.map((row) => row.workers)).toEqual([1, 2])
         for (const row of report.rows) expect(row.throughput.median).toBeGreaterThan(0)
         expect(readFileSync(join(out, 'echo.svg'), 'utf8')).toMatch(/^<svg|<svg /)
