@@ -8,7 +8,7 @@ function sendBatches(sizes: readonly number[]): { ledger: OutboundLedger; region
   const regions = sizes.map((count, n) => {
     const slab = ledger.reserve(count)
     const offset = slab.used
-    ledger.hold(slab, count, [`batch ${n}`])
+    ledger.hold(slab, count, new TextEncoder().encode(`batch ${n}`))
     return { slab: slab.id, offset, bytes: slab.bytes }
   })
   return { ledger, regions }
@@ -38,7 +38,7 @@ describe('OutboundLedger', () => {
         regions.forEach((region, n) => {
           for (const index of [0, sizes[n]! - 1]) {
             const found = ledger.find(region.slab, region.offset + index)
-            expect(found?.batch.frames).toEqual([`batch ${n}`])
+            expect(new TextDecoder().decode(found?.batch.bytes)).toBe(`batch ${n}`)
             expect(found?.index).toBe(index)
           }
         })
@@ -78,7 +78,7 @@ describe('OutboundLedger', () => {
     regions[0]!.bytes.fill(SETTLED_BYTE, regions[0]!.offset, regions[0]!.offset + 4)
     const visited: SentBatch[] = []
     ledger.peerDied((batch) => visited.push(batch))
-    expect(visited.map((batch) => batch.frames[0])).toEqual(['batch 0', 'batch 1', 'batch 2'])
+    expect(visited.map((batch) => new TextDecoder().decode(batch.bytes))).toEqual(['batch 0', 'batch 1', 'batch 2'])
     expect(ledger.held).toBe(0)
     const next = ledger.reserve(4)
     expect(next.registered).toBe(false) // the replacement must be sent the slab again

@@ -282,8 +282,10 @@ export class ActorCell implements Runnable {
       this.#failed(envelope, error)
       return
     }
-    if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
+    // Returned: no longer running. A stashed or awaiting message is unsettled until it is done;
+    // a finished one is settled by #finished.
     if (this.#stashedCurrent === envelope) {
+      if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
       this.#stashedCurrent = undefined
       this.current = undefined
       return
@@ -295,6 +297,7 @@ export class ActorCell implements Runnable {
       return
     }
     if (isThenable(result)) {
+      if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
       this.#busy = true
       const timer = this.#handlerTimeoutMs === undefined ? undefined : setTimeout(() => this.#handlerTimedOut(envelope), this.#handlerTimeoutMs)
       timer?.unref()

@@ -52,6 +52,7 @@ import {
   checkMessage,
   constructWithContext,
   creditWindow,
+  createDecoder,
   decodeValue,
   decodeWith,
   describeRef,
@@ -166,6 +167,8 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
   #flushQueued = false
   #closed = false
   #nextOffload = 1
+  /** Decodes the batches a link's ledger held, when they must be read again (rare: a death or a refusal). */
+  #heldDecoder: ReturnType<typeof createDecoder> | undefined
   /** Releases what workers have settled on links that saw no traffic since (see `PeerLink.flush`). */
   readonly #reclaimTimer: NodeJS.Timeout
   /** Call chains started on this thread (see `newChain`). */
@@ -330,6 +333,11 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
     ledger.bytes[slot] = reasonCode(reason)
     this.#link(ledger.thread).settled(ledger.id, slot)
     return true
+  }
+
+  decodeBatch(bytes: Uint8Array): unknown[] {
+    // Each batch defines its own record structures, so one held batch decodes on its own.
+    return decodeWith<unknown[]>((this.#heldDecoder ??= createDecoder()), bytes, this)
   }
 
   /** Whether this thread still waits for the answer to `correlation`. */

@@ -11,6 +11,8 @@ export interface AccountingHost {
   /** Whether this thread still waits for the answer to `correlation` (an ask, or a send not yet accepted). */
   awaits(correlation: number): boolean
   routeOf(router: number, thread: number): Route
+  /** A held batch's frames, decoded on this thread (refs inside attached to it). */
+  decodeBatch(bytes: Uint8Array): unknown[]
 }
 
 /**
@@ -33,8 +35,9 @@ export function deliveryOf(frame: readonly unknown[], thread: number, routeOf?: 
 }
 
 /** Calls `visit` with each delivery frame of a held batch and its ledger byte, in order. */
-function forEachDelivery(batch: SentBatch, visit: (frame: unknown[], byte: number) => void): void {
-  const { frames, slab, offset } = batch
+function forEachDelivery(host: AccountingHost, batch: SentBatch, visit: (frame: unknown[], byte: number) => void): void {
+  const { slab, offset } = batch
+  const frames = host.decodeBatch(batch.bytes)
   let index = 0
   for (let at = 0; at < frames.length; ) {
     const head = frames[at] as number
@@ -45,10 +48,10 @@ function forEachDelivery(batch: SentBatch, visit: (frame: unknown[], byte: numbe
 }
 
 /** The `index`-th delivery frame of a batch. */
-function nthDelivery(batch: SentBatch, index: number): unknown[] | undefined {
+function nthDelivery(host: AccountingHost, batch: SentBatch, index: number): unknown[] | undefined {
   let found: unknown[] | undefined
   let seen = 0
-  forEachDelivery(batch, (frame) => {
+  forEachDelivery(host, batch, (frame) => {
     if (seen++ === index) found = frame
   })
   return found
@@ -66,7 +69,7 @@ export function reportRefused(host: AccountingHost, link: PeerLink, slabId: numb
   const code = bytes[slot]!
   if (code <= SETTLED_BYTE) return
   bytes[slot] = SETTLED_BYTE
-  const frame = nthDelivery(found.batch, found.index)
+  const frame = nthDelivery(host, found.batch, found.index)
   if (frame === undefined) return
   // The receiver already told a router that forwarded it, and returned its credit.
   const [target, refused] = deliveryOf(frame, host.thread)
@@ -88,7 +91,7 @@ export function accountForDeadPeer(host: AccountingHost, link: PeerLink, atLeast
   let redelivered = 0
   const routeOf = (router: number): Route => host.routeOf(router, host.thread)
   outbound.peerDied((batch) =>
-    forEachDelivery(batch, (frame, byte) => {
+    forEachDelivery(host, batch, (frame, byte) => {
       if (byte === SETTLED_BYTE) return
       const [target, lost] = deliveryOf(frame, host.thread, routeOf)
       if (byte === RUNNING) return host.undeliverable(target, withCorrelation(lost, 0), 'worker-died')

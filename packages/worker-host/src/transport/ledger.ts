@@ -52,8 +52,12 @@ export interface SentBatch {
   readonly offset: number
   /** Delivery frames in it. */
   readonly count: number
-  /** The batch's frames as sent (the `Ledger` frame first). */
-  readonly frames: unknown[]
+  /**
+   * The batch as it was posted, encoded (the `Ledger` frame first). Kept as one byte array, not
+   * as its frames: thousands of retained message objects would survive young-generation garbage
+   * collections and cost more than a copy of the bytes. Decoded only if the peer dies or refuses.
+   */
+  readonly bytes: Uint8Array
   /** Bytes from `offset` already seen settled. */
   scanned: number
 }
@@ -81,8 +85,8 @@ export class OutboundLedger {
   }
 
   /** The batch was posted: keep it until settled. */
-  hold(slab: Slab, count: number, frames: unknown[]): void {
-    const batch: SentBatch = { slab, offset: slab.used, count, frames, scanned: 0 }
+  hold(slab: Slab, count: number, bytes: Uint8Array): void {
+    const batch: SentBatch = { slab, offset: slab.used, count, bytes, scanned: 0 }
     slab.used += count
     slab.live++
     slab.batches.push(batch)

@@ -204,8 +204,9 @@ export class PeerLink {
       this.#owner.batchUnencodable(this, frames, error)
       return
     }
+    // The ledger keeps its own copy: the one posted is transferred (detached here).
+    if (slab !== undefined) ledger!.hold(slab, deliveries, bytes.slice())
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
-    if (slab !== undefined) ledger!.hold(slab, deliveries, frames)
     ledger?.reclaim()
   }
 
