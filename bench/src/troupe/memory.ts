@@ -101,7 +101,8 @@ export type ChildReport = { readonly ok: true; readonly perActor: PerActor } | {
 
 /** The measurement in the current process, on a fresh system: what `memory-child.ts` runs. */
 export function measureInThisProcess(count: number, placement: Placement): Promise<PerActor> {
-  return withSystem(workers, id, (system) => measureIdle(system, count, placement), { actors: [MEMORY_ACTORS] })
+  // Stopping 10^5 actors one by one at shutdown takes longer than the default deadline (2 × stopTimeoutMs).
+  return withSystem(workers, id, (system) => measureIdle(system, count, placement), { actors: [MEMORY_ACTORS], options: { shutdownTimeoutMs: 600_000 } })
 }
 
 const MEMORY_CHILD = new URL('./memory-child.js', import.meta.url)

@@ -1,5 +1,5 @@
 // Starting, guarding and always shutting down the actor system of one troupe benchmark run.
-import { ActorSystem, type ActorSystemOptions, type SystemEvent } from 'troupe'
+import { ActorSystem, type ActorSystemOptions, type DeadLetterReason, type SystemEvent } from 'troupe'
 
 /** The allow-list: the one module of benchmark actors, compiled next to this file. */
 export const BENCH_ACTORS = new URL('./actors.js', import.meta.url)
@@ -18,6 +18,8 @@ export interface SystemSettings {
    * crash fails it (see `unexpectedFailure`).
    */
   readonly judge?: (event: SystemEvent) => Error | undefined
+  /** Dead-letter reasons the benchmark causes on purpose (a killed worker's `worker-died`); any other fails the run. */
+  readonly expectedDeadLetters?: readonly DeadLetterReason[]
 }
 
 /** The default judge: in a benchmark that crashes nothing on purpose, any failure is a bug. */
@@ -61,8 +63,9 @@ export async function withSystem<T>(
   let result: T
   try {
     result = await Promise.race([body(system), failure])
-    if (system.deadLetters.count > 0) {
-      throw new Error(`${what}: ${system.deadLetters.count} dead letter(s): ${JSON.stringify(system.deadLetters.countsByReason)}`)
+    const unexpected = Object.entries(system.deadLetters.countsByReason).filter(([reason]) => !settings.expectedDeadLetters?.includes(reason as DeadLetterReason))
+    if (unexpected.length > 0) {
+      throw new Error(`${what}: unexpected dead letter(s): ${JSON.stringify(Object.fromEntries(unexpected))}`)
     }
   } catch (error) {
     // The body's error is the one to report; a shutdown failing after it would only hide it.

@@ -1,5 +1,6 @@
 import type { DeadLetterReason } from '@troupe/core'
 import { Deque } from '@troupe/core/internal'
+import { RetainedBytes } from './retained-bytes.js'
 
 /**
  * Accounted delivery (see the `Ledger` frame in the wire protocol): one byte of shared memory per
@@ -72,6 +73,7 @@ export class OutboundLedger {
   readonly #free: Slab[] = []
   #current: Slab | undefined
   readonly #held = new Deque<SentBatch>(16)
+  readonly #retained = new RetainedBytes()
 
   /** A region of `count` bytes for the next batch; `fresh` when its slab must be sent to the peer first. */
   reserve(count: number): Slab {
@@ -84,9 +86,9 @@ export class OutboundLedger {
     return slab
   }
 
-  /** The batch was posted: keep it until settled. */
+  /** The batch is being posted (`bytes` is about to be transferred): keep a copy until it is settled. */
   hold(slab: Slab, count: number, bytes: Uint8Array): void {
-    const batch: SentBatch = { slab, offset: slab.used, count, bytes, scanned: 0 }
+    const batch: SentBatch = { slab, offset: slab.used, count, bytes: this.#retained.keep(bytes), scanned: 0 }
     slab.used += count
     slab.live++
     slab.batches.push(batch)
@@ -140,6 +142,7 @@ export class OutboundLedger {
    */
   peerDied(visit: (batch: SentBatch) => void): void {
     for (let batch = this.#held.shift(); batch !== undefined; batch = this.#held.shift()) visit(batch)
+    this.#retained.clear()
     for (const slab of this.#slabs) {
       if (slab === undefined) continue
       slab.registered = false
@@ -153,7 +156,9 @@ export class OutboundLedger {
     }
   }
 
+  /** Batches are released in the order they were held (from the front), as the ring needs. */
   #release(batch: SentBatch): void {
+    this.#retained.release(batch.bytes)
     const slab = batch.slab
     slab.live--
     const index = slab.batches.indexOf(batch)

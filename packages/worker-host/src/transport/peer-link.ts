@@ -204,8 +204,8 @@ export class PeerLink {
       this.#owner.batchUnencodable(this, frames, error)
       return
     }
-    // The ledger keeps its own copy: the one posted is transferred (detached here).
-    if (slab !== undefined) ledger!.hold(slab, deliveries, bytes.slice())
+    // The ledger keeps its own copy (in a reused ring): the one posted is transferred (detached here).
+    if (slab !== undefined) ledger!.hold(slab, deliveries, bytes)
     port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
     ledger?.reclaim()
   }
