@@ -16,7 +16,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { expect, it } from 'vitest'
-import type { ActorRef, SystemEvent } from '../src/index.js'
+import { seededRandom, type ActorRef, type SystemEvent } from '../src/index.js'
 import { DurableSink, Pump } from './fixtures/durable.js'
 import { DEATHS, Killer, type Death } from './fixtures/killer.js'
 import { collectDeadLetters, logDir, MainSender, stream } from './helpers/delivery.js'
@@ -33,17 +33,6 @@ const ASK_SLACK_MS = 5_000
 const HANG_MS = 500
 const TEST_LIMIT_MS = 90_000
 
-/** mulberry32: a small seeded generator, so a failing schedule can be replayed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** Every kind of death once, in a seeded order, plus one more; each on a seeded worker. */
 function schedule(next: () => number): { death: Death; worker: number }[] {
@@ -60,7 +49,7 @@ const SETTLED = new Set(['ok', 'ERR_WORKER_CRASHED', 'ERR_ASK_TIMEOUT'])
 it(
   `seed ${SEED}: random deaths of every kind under tells and asks from every thread`,
   async () => {
-    const next = random(SEED)
+    const next = seededRandom(SEED)
     const plan = schedule(next)
     const dir = logDir()
     const system = await startSystem(
