@@ -27,8 +27,7 @@ import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
-import { startTicker } from '../monitor/ticker.js'
-import type { Worker } from 'node:worker_threads'
+import { Ticker } from '../monitor/ticker.js'
 
 type State = 'running' | 'stopping' | 'stopped'
 
@@ -65,7 +64,7 @@ export class SystemRuntime implements SystemPort {
   readonly #watchdog: HeartbeatWatchdog
   /** Coarse clock and progress counters shared by every thread (see MonitorBoard). */
   readonly board: MonitorBoard
-  #ticker: Worker | undefined
+  #ticker: Ticker | undefined
   #launch: WorkerLaunch | undefined
   #state: State = 'running'
   #shutdown: Promise<void> | undefined
@@ -130,14 +129,14 @@ export class SystemRuntime implements SystemPort {
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
     this.#launch = launch
-    this.#ticker = startTicker(this.board)
+    this.#ticker = new Ticker(this.board)
     for (let thread = 1; thread <= this.options.workers; thread++) this.workers.push(this.#startWorker(thread, []))
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
     } catch (error) {
       await this.#terminateWorkers()
       this.mainHost.close()
-      await this.#ticker?.terminate()
+      await this.#ticker?.stop()
       throw error
     }
     this.#watchdog.start()
@@ -370,7 +369,7 @@ export class SystemRuntime implements SystemPort {
     await this.#terminateWorkers()
     await this.offloadPool?.destroy()
     this.mainHost.close()
-    await this.#ticker?.terminate()
+    await this.#ticker?.stop()
     this.#state = 'stopped'
     this.#settleTerminated(this.#fatalError)
     if (failures.length > 0) throw new AggregateError(failures, `${failures.length} actor(s) failed to stop cleanly`)
