@@ -12,12 +12,12 @@ export class Scheduler {
   readonly #directory: Directory
   #nextRoundRobin = 0
   /** Latest load report per worker, plus actors placed since that report. */
-  readonly #loads: { utilization: number; mailboxDepth: number; actors: number; eventLoop: HostStats['eventLoop'] }[]
+  readonly #loads: { utilization: number; mailboxDepth: number; actors: number; eventLoop: HostStats['eventLoop']; reported: boolean }[]
 
   constructor(workerCount: number, directory: Directory) {
     this.#workerCount = workerCount
     this.#directory = directory
-    this.#loads = Array.from({ length: workerCount }, () => ({ utilization: 0, mailboxDepth: 0, actors: 0, eventLoop: { active: 0, idle: 0 } }))
+    this.#loads = Array.from({ length: workerCount }, () => ({ utilization: 0, mailboxDepth: 0, actors: 0, eventLoop: { active: 0, idle: 0 }, reported: false }))
   }
 
   place(placement: WirePlacement | undefined): number {
@@ -42,7 +42,10 @@ export class Scheduler {
   report(stats: HostStats): void {
     const load = this.#loads[stats.thread - 1]
     if (!load) return
-    load.utilization = utilizationBetween(load.eventLoop, stats.eventLoop)
+    // The first report's totals start at the worker's birth, so they count its start-up (module
+    // loading, compiling): only the time between two reports says how busy it is now.
+    load.utilization = load.reported ? utilizationBetween(load.eventLoop, stats.eventLoop) : 0
+    load.reported = true
     load.eventLoop = stats.eventLoop
     load.mailboxDepth = stats.mailboxDepth
     load.actors = stats.actors
