@@ -56,9 +56,11 @@ function sizeBound(value: unknown, depth: number): number {
     case 'object': {
       if (value === null) return 1
       if (depth >= MAX_DEPTH) throw new Unencodable()
-      // Arrays first, by the cheapest tests (this walk runs for every message): an array whose
-      // constructor is not Array is a subclass, which would arrive as a plain array.
-      if (Array.isArray(value) && (value as { constructor?: unknown }).constructor === Array) {
+      // One prototype load tells the common kinds apart (this walk runs for every message). An
+      // array whose prototype is not Array.prototype is a subclass (or from another realm): it
+      // would arrive as a plain array, so it falls through to the built-in kinds and is refused.
+      const proto: unknown = Object.getPrototypeOf(value)
+      if (proto === Array.prototype) {
         const array = value as unknown[]
         let size = 5
         for (let i = 0; i < array.length; i++) {
@@ -68,7 +70,6 @@ function sizeBound(value: unknown, depth: number): number {
         }
         return size
       }
-      const proto: unknown = Object.getPrototypeOf(value)
       if (proto === Object.prototype || proto === null) {
         // Object.keys (fast: V8 caches it per shape), then symbols on their own: a symbol key would
         // be dropped silently, so it must be seen. Reflect.ownKeys does both but costs twice as much.
