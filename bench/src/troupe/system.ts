@@ -18,6 +18,8 @@ export interface SystemSettings {
    * crash fails it (see `unexpectedFailure`).
    */
   readonly judge?: (event: SystemEvent) => Error | undefined
+  /** How long the body may take before the run fails as hung, in ms. Default 60 000. */
+  readonly timeoutMs?: number
   /** Dead-letter reasons the benchmark causes on purpose (a killed worker's `worker-died`); any other fails the run. */
   readonly expectedDeadLetters?: readonly DeadLetterReason[]
 }
@@ -43,6 +45,7 @@ export async function withSystem<T>(
   settings: SystemSettings = {},
 ): Promise<T> {
   const judge = settings.judge ?? ((event: SystemEvent) => unexpectedFailure(what, event))
+  const runTimeoutMs = settings.timeoutMs ?? timeoutMs
   const system = await ActorSystem.start({
     askTimeoutMs: timeoutMs,
     stopTimeoutMs: 10_000,
@@ -53,7 +56,7 @@ export async function withSystem<T>(
   let timer: NodeJS.Timeout | undefined
   let unsubscribe: () => void = () => undefined
   const failure = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${timeoutMs} ms`)), timeoutMs)
+    timer = setTimeout(() => reject(new Error(`${what}: timed out after ${runTimeoutMs} ms`)), runTimeoutMs)
     unsubscribe = system.events.subscribe((event) => {
       const error = judge(event)
       if (error) reject(error)
