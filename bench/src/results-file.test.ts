@@ -12,6 +12,7 @@ const machine: MachineReport = {
   loadAverage: { start: [0.1, 0.2, 0.3], end: [1.5, 0.9, 0.4] },
   stealPercent: 0.4,
   busyPercent: 96,
+  otherPercent: 3,
   warnings: [],
 }
 const measurement = { pairs: 10, runs: 5, warmupRounds: 1, confidence: 0.95, pinnedCpus: null, seconds: 700 }
@@ -45,6 +46,7 @@ describe('describeSuite', () => {
   it('states the machine in latest.md and warns when the load was high', () => {
     const calm = describeSuite(false, [], [], new Date(0), measurement, machine)
     expect(machineLines(calm).join('\n')).toContain('0.10 / 0.20 / 0.30 at the start, 1.50 / 0.90 / 0.40 at the end; CPU steal 0.4%')
+    expect(machineLines(calm).join('\n')).toContain('CPUs busy 96% over the run (other processes 3%).')
     expect(machineLines(calm).join('\n')).not.toContain('Warning')
     const loaded = describeSuite(false, [], [], new Date(0), { ...measurement, pinnedCpus: '0' }, { ...machine, warnings: ['load average was 8.00 on 2 CPUs when the run started'] })
     const text = machineLines(loaded).join('\n')

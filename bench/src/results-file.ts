@@ -89,7 +89,8 @@ export function machineLines(report: SuiteReport): string[] {
     `Node ${report.node}, ${report.cpus} × ${report.cpuModel}${measurement.pinnedCpus === null ? '' : `, pinned to CPU ${measurement.pinnedCpus} (taskset)`}`,
     '',
     `Load average (1 / 5 / 15 min): ${load(machine.loadAverage.start)} at the start, ${load(machine.loadAverage.end)} at the end; ` +
-      `CPU steal ${fixed(machine.stealPercent, 1)}%, CPUs busy ${fixed(machine.busyPercent, 0)}% over the run.`,
+      `CPU steal ${fixed(machine.stealPercent, 1)}%, CPUs busy ${fixed(machine.busyPercent, 0)}% over the run ` +
+      `(other processes ${fixed(machine.otherPercent ?? null, 0)}%).`,
     '',
     `${measurement.pairs} pairs per ratio, ${measurement.runs} runs per other benchmark, after ${measurement.warmupRounds} warm-up round(s); ` +
       `${Math.round(measurement.confidence * 100)}% bootstrap intervals; the run took ${(measurement.seconds / 60).toFixed(1)} min.`,

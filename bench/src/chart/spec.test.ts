@@ -27,6 +27,7 @@ function report(results: BenchmarkResult[]): SuiteReport {
       loadAverage: { start: [3.5, 2, 1], end: [4, 3, 2] },
       stealPercent: 1.5,
       busyPercent: 99,
+      otherPercent: 40,
       warnings: ['load average was 3.50 on 2 CPUs when the run started'],
     },
   }

@@ -16,6 +16,11 @@ export interface MachineSnapshot {
   readonly loadAverage: readonly [number, number, number]
   /** null where /proc/stat cannot be read (not Linux). */
   readonly cpuTimes: CpuTimes | null
+  /**
+   * CPU time of this process (all its threads) and of its children that have ended, in the same
+   * jiffies as `cpuTimes`, from /proc/self/stat; null or absent where it cannot be read.
+   */
+  readonly ownJiffies?: number | null
 }
 
 export interface MachineReport {
@@ -29,6 +34,11 @@ export interface MachineReport {
   readonly stealPercent: number | null
   /** Share of CPU time not idle during the run (everything: this run and others), in percent. */
   readonly busyPercent: number | null
+  /**
+   * Share of CPU time other processes kept busy during the run (busy time minus this run's own),
+   * in percent; null off Linux. Unlike the load average, it does not count the run itself.
+   */
+  readonly otherPercent: number | null
   /** What makes the figures doubtful; empty when nothing does. */
   readonly warnings: readonly string[]
 }
@@ -54,9 +64,30 @@ function readCpuTimes(): CpuTimes | null {
   }
 }
 
+/**
+ * Parses /proc/<pid>/stat: utime + stime + cutime + cstime (fields 14 to 17). The command name
+ * (field 2) is in parentheses and may hold spaces, so fields are counted after its last ')'.
+ */
+export function parseOwnStat(text: string): number | null {
+  const close = text.lastIndexOf(')')
+  if (close < 0) return null
+  // After ')': field 3 (state) is index 0, so fields 14..17 are indices 11..14.
+  const fields = text.slice(close + 1).trim().split(/\s+/).slice(11, 15).map(Number)
+  if (fields.length < 4 || fields.some((f) => !Number.isFinite(f))) return null
+  return fields.reduce((sum, f) => sum + f, 0)
+}
+
+function readOwnJiffies(): number | null {
+  try {
+    return parseOwnStat(readFileSync('/proc/self/stat', 'utf8'))
+  } catch {
+    return null
+  }
+}
+
 export function machineSnapshot(): MachineSnapshot {
   const [one = 0, five = 0, fifteen = 0] = loadavg()
-  return { loadAverage: [one, five, fifteen], cpuTimes: readCpuTimes() }
+  return { loadAverage: [one, five, fifteen], cpuTimes: readCpuTimes(), ownJiffies: readOwnJiffies() }
 }
 
 const percentOf = (part: number, whole: number): number | null => (whole > 0 ? (100 * part) / whole : null)
@@ -64,21 +95,32 @@ const percentOf = (part: number, whole: number): number | null => (whole > 0 ? (
 /** Steal above this share of CPU time means the hypervisor gave our vCPUs to someone else. */
 export const STEAL_WARNING_PERCENT = 5
 
+/** Other processes' share of the CPU time above this means they competed with the run. */
+export const OTHER_WORK_WARNING_PERCENT = 10
+
 /**
  * What the start and end snapshots say about the run. The warnings: load at the start above half
- * the CPUs (something else was running before the benchmark began: the benchmark itself is not in
- * that figure yet), the 1-minute load at the end above 1.5 × CPUs (a benchmark keeps at most about
- * one thread per CPU busy, so more is others' work), or steal above 5%.
+ * the CPUs (something was running shortly before the benchmark began: it is a 1-minute average,
+ * so a previous run that just ended counts too), the 1-minute load at the end above 1.5 × CPUs
+ * (a benchmark keeps at most about one thread per CPU busy, so more is others' work), steal
+ * above 5%, or other processes busy more than 10% of the CPU time during the run (measured,
+ * unlike the load average, without the run itself: the figure that says whether others competed).
  */
 export function describeMachine(start: MachineSnapshot, end: MachineSnapshot): MachineReport {
   const cores = cpus()
   const count = cores.length
   let stealPercent: number | null = null
   let busyPercent: number | null = null
+  let otherPercent: number | null = null
   if (start.cpuTimes !== null && end.cpuTimes !== null) {
     const total = end.cpuTimes.total - start.cpuTimes.total
+    const busy = total - (end.cpuTimes.idle - start.cpuTimes.idle)
     stealPercent = percentOf(end.cpuTimes.steal - start.cpuTimes.steal, total)
-    busyPercent = percentOf(total - (end.cpuTimes.idle - start.cpuTimes.idle), total)
+    busyPercent = percentOf(busy, total)
+    if (start.ownJiffies != null && end.ownJiffies != null) {
+      // Jiffies are counted in whole ticks on each side: never below zero.
+      otherPercent = percentOf(Math.max(0, busy - (end.ownJiffies - start.ownJiffies)), total)
+    }
   }
   return {
     node: process.version,
@@ -88,22 +130,26 @@ export function describeMachine(start: MachineSnapshot, end: MachineSnapshot): M
     loadAverage: { start: [...start.loadAverage], end: [...end.loadAverage] },
     stealPercent,
     busyPercent,
-    warnings: machineWarnings(count, start.loadAverage[0], end.loadAverage[0], stealPercent),
+    otherPercent,
+    warnings: machineWarnings(count, start.loadAverage[0], end.loadAverage[0], stealPercent, otherPercent),
   }
 }
 
 /** The warnings of `describeMachine`, separated so they can be tested without a machine. */
-export function machineWarnings(cpuCount: number, loadAtStart: number, loadAtEnd: number, stealPercent: number | null): string[] {
+export function machineWarnings(cpuCount: number, loadAtStart: number, loadAtEnd: number, stealPercent: number | null, otherPercent: number | null = null): string[] {
   const warnings: string[] = []
   const round = (n: number): string => n.toFixed(2)
   if (loadAtStart > cpuCount / 2) {
-    warnings.push(`load average was ${round(loadAtStart)} on ${cpuCount} CPUs when the run started: other work shared the machine`)
+    warnings.push(`load average was ${round(loadAtStart)} on ${cpuCount} CPUs when the run started: other work used the machine shortly before (or still does)`)
   }
   if (loadAtEnd > cpuCount * 1.5) {
     warnings.push(`load average was ${round(loadAtEnd)} on ${cpuCount} CPUs when the run ended, more than the benchmarks alone make`)
   }
   if (stealPercent !== null && stealPercent > STEAL_WARNING_PERCENT) {
     warnings.push(`the hypervisor stole ${stealPercent.toFixed(1)}% of CPU time during the run`)
+  }
+  if (otherPercent !== null && otherPercent > OTHER_WORK_WARNING_PERCENT) {
+    warnings.push(`other processes kept ${otherPercent.toFixed(0)}% of the CPU time busy during the run`)
   }
   return warnings
 }

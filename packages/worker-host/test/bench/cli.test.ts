@@ -54,7 +54,7 @@ describe('troupe bench', { timeout: 90_000 }, () => {
       settings: { workerCounts: [1, 2], pairs: 2, warmupRounds: 0, goal: 0.85, confidence: 0.95, seed: 1 },
     })
     const machine = report.machine as Record<string, unknown>
-    expect(Object.keys(machine)).toEqual(['node', 'cpus', 'availableParallelism', 'cpuModel', 'loadAverage', 'stealPercent', 'busyPercent', 'warnings'])
+    expect(Object.keys(machine)).toEqual(['node', 'cpus', 'availableParallelism', 'cpuModel', 'loadAverage', 'stealPercent', 'busyPercent', 'otherPercent', 'warnings'])
     const samples = report.samples as Record<string, number[]>
     expect(Object.keys(samples)).toEqual(['1', '2'])
     for (const figures of Object.values(samples)) {

@@ -80,7 +80,7 @@ function report(): ScalingReport {
     unit: 'msg/s',
     date: '2026-01-02T03:04:05.000Z',
     settings: s,
-    machine: { node: 'v20.0.0', cpus: 2, availableParallelism: 2, cpuModel: 'Test CPU', loadAverage: { start: [3, 2, 1], end: [3, 2, 1] }, stealPercent: 0, busyPercent: 50, warnings: ['load was high'] },
+    machine: { node: 'v20.0.0', cpus: 2, availableParallelism: 2, cpuModel: 'Test CPU', loadAverage: { start: [3, 2, 1], end: [3, 2, 1] }, stealPercent: 0, busyPercent: 50, otherPercent: 0, warnings: ['load was high'] },
     rows: scalingRows(samples, s),
     samples: { 1: [100e3, 120e3, 110e3], 2: [190e3, 200e3, 230e3] },
   }
