@@ -1,51 +1,14 @@
 import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessageError, type Actor, type Cancellable } from '@troupe/core'
 import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
-import type { ActorContext, AskErrorPolicy, DeferredReply, ReentrancyMode } from '@troupe/core'
-import type { Dispatcher, Runnable } from './dispatcher.js'
-import { envelope as makeEnvelope, settle, withCorrelation, type Envelope, type Route } from './envelope.js'
+import type { ActorContext, DeferredReply, ReentrancyMode } from '@troupe/core'
+import type { Runnable } from './dispatcher.js'
+import { envelope as makeEnvelope, settle, withCorrelation, type Envelope } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
-import type { DeadLetterReason } from '@troupe/core'
 import { Reentrancy, callIn, chainsInUse, invocation, invocationOf, useChains } from './reentrancy.js'
+import type { CellHost, CellOptions } from './cell-host.js'
+import { isThenable, type MessageTarget } from './message-target.js'
 
-/** What a cell needs from its host thread. */
-export interface CellHost {
-  readonly dispatcher: Dispatcher
-  /** Sends the result of an ask back to the asker. */
-  replyOk(envelope: Envelope, value: unknown): void
-  replyError(envelope: Envelope, error: unknown): void
-  /** A message the actor will never process: rejects its ask, or records a dead letter. */
-  undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
-  refTo(id: number, thread: number, name?: string): ActorRefImpl
-  actorFailed(cell: ActorCell, error: unknown): void
-  cellStopped(cell: ActorCell): void
-  /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
-  routeeDone(route: Route, routee: number): void
-  /** A flow-controlled message left `target`'s mailbox: `thread` gets its credit back. */
-  creditReturned(thread: number, target: number): void
-  /** A fresh call-chain id, unique across threads (a `call-chain` actor's handler starts a chain). */
-  newChain(): number
-}
-
-/** The spawn options a cell acts on (a `SpawnOrder` is one). */
-export interface CellOptions {
-  readonly handlerTimeoutMs: number | undefined
-  readonly askErrors: AskErrorPolicy
-  readonly reentrancy: ReentrancyMode
-}
-
-export const DEFAULT_CELL_OPTIONS: CellOptions = { handlerTimeoutMs: undefined, askErrors: 'reply', reentrancy: 'none' }
-
-type MessageTarget = Actor & {
-  receive?: (message: unknown, ctx: ActorContext) => unknown
-  onStart?: () => unknown
-  onStop?: () => unknown
-  onRestart?: (cause: Error) => unknown
-  onTerminated?: (actor: ActorRefImpl) => unknown
-} & Record<string, unknown>
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
+export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
 
 /**
  * One actor on this thread: its instance, mailbox and processing state. It processes one
