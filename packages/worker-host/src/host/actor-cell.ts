@@ -1,11 +1,13 @@
-import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessageError, type Actor, type Cancellable } from '@troupe/core'
+import { HandlerTimeoutError, MailboxFullError, UnknownMessageError, type Actor } from '@troupe/core'
 import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
-import type { ActorContext, DeferredReply, ReentrancyMode } from '@troupe/core'
+import type { ActorContext, ReentrancyMode } from '@troupe/core'
 import type { Runnable } from './dispatcher.js'
-import { envelope as makeEnvelope, settle, withCorrelation, type Envelope } from './envelope.js'
+import { settle, withCorrelation, type Envelope } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
 import { Reentrancy, callIn, chainsInUse, invocation, invocationOf, useChains } from './reentrancy.js'
 import type { CellHost, CellOptions } from './cell-host.js'
+import { grantCellState } from './cell-state.js'
+import { DeferredWork } from './deferred-work.js'
 import { isThenable, type MessageTarget } from './message-target.js'
 
 export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
@@ -14,8 +16,11 @@ export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-ho
  * One actor on this thread: its instance, mailbox and processing state. It processes one
  * envelope at a time; while an async handler is pending the cell is `busy` and is not
  * scheduled, which is what keeps state consistent across `await`.
+ *
+ * What its actor puts off (stash, deferred replies, `pipeToSelf`, timers) is in the layer it
+ * extends, `DeferredWork`.
  */
-export class ActorCell implements Runnable {
+export class ActorCell extends DeferredWork implements Runnable {
   scheduled = false
   /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
   current: Envelope | undefined
@@ -34,10 +39,6 @@ export class ActorCell implements Runnable {
   #paused = false
   /** Counts restarts: callbacks of an earlier instance are ignored. */
   #incarnation = 0
-  /** Pending `ctx.schedule` timers (created on first use). */
-  #timers: Set<NodeJS.Timeout> | undefined
-  /** Messages set aside with `ctx.stash()`, in order. */
-  #stash: Envelope[] = []
   /** The envelope the running handler stashed: no reply for it now. */
   #stashedCurrent: Envelope | undefined
   /** An async handler that ran past `handlerTimeoutMs`: its late result is ignored. */
@@ -61,6 +62,18 @@ export class ActorCell implements Runnable {
   #lastSelector: string | undefined
   #lastHandler: ((...args: unknown[]) => unknown) | undefined
 
+  // The layers below read and change this state through these accessors, granted once (see
+  // `CellState`): the fields stay here, where the per-message path reads them.
+  static {
+    grantCellState({
+      reentry: (cell) => cell.#reentry,
+      incarnation: (cell) => cell.#incarnation,
+      busy: (cell) => cell.#busy,
+      setStashedCurrent: (cell, envelope) => void (cell.#stashedCurrent = envelope),
+      setDeferred: (cell, envelope) => void (cell.#deferred = envelope),
+    })
+  }
+
   constructor(
     readonly self: ActorRefImpl,
     readonly parent: ActorRefImpl | undefined,
@@ -69,6 +82,7 @@ export class ActorCell implements Runnable {
     mailbox: ResolvedMailbox,
     options: CellOptions,
   ) {
+    super()
     this.mailbox = createMailbox<Envelope>(mailbox)
     this.#handlerTimeoutMs = options.handlerTimeoutMs
     this.#askErrorsFail = options.askErrors === 'fail'
@@ -334,55 +348,6 @@ export class ActorCell implements Runnable {
     if (envelope.route !== undefined) this.host.routeeDone(envelope.route, this.id)
   }
 
-  /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
-  stash(): void {
-    const envelope = this.currentEnvelope()
-    if (envelope === undefined) throw new Error('stash() can only be called while handling a message')
-    this.#stash.push(envelope)
-    this.#stashedCurrent = envelope
-  }
-
-  /** `ctx.unstashAll()`: every stashed message goes back to the front of the mailbox, in order. */
-  unstashAll(): void {
-    if (this.#stash.length === 0) return
-    this.mailbox.prepend(this.#stash.splice(0))
-    if (!this.#busy) this.host.dispatcher.schedule(this)
-  }
-
-  /** See `ActorContext.pipeToSelf`: the continuation is a message of this actor. */
-  pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
-    const deliver = (body: () => unknown): void => this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, body))
-    promise.then(
-      (value) => deliver(() => onSuccess(value)),
-      (error: unknown) =>
-        deliver(() => {
-          if (!onFailure) throw error
-          return onFailure(error)
-        }),
-    )
-  }
-
-  /** Detaches the reply of the message being processed; see `ActorContext.deferReply`. */
-  deferReply<T>(): DeferredReply<T> {
-    const envelope = this.currentEnvelope()
-    if (envelope === undefined) throw new Error('deferReply() can only be called while handling a message')
-    if (this.#reentry !== undefined) invocationOf(this.#reentry)!.deferred = true
-    else this.#deferred = envelope
-    let settled = envelope.correlation === 0
-    return {
-      resolve: (value: T) => {
-        if (settled) return
-        settled = true
-        this.host.replyOk(envelope, value)
-      },
-      reject: (error: unknown) => {
-        if (settled) return
-        settled = true
-        this.host.replyError(envelope, error)
-      },
-    }
-  }
-
   /** Death watch: a watched actor stopped. Runs `onTerminated` like a handler (it may fail too). */
   #terminated(instance: MessageTarget, envelope: Envelope): void {
     if (typeof instance.onTerminated !== 'function') {
@@ -486,7 +451,7 @@ export class ActorCell implements Runnable {
   }
 
   async #replaceInstance(cause: Error): Promise<void> {
-    this.#cancelTimers()
+    this.cancelTimers()
     this.#incarnation++
     this.#reentry?.reset()
     try {
@@ -494,8 +459,7 @@ export class ActorCell implements Runnable {
     } catch {
       // The old instance is being discarded because it failed; its cleanup error adds nothing.
     }
-    // Akka: a restarted actor gets its stash back at the front of its mailbox.
-    if (this.#stash.length > 0) this.mailbox.prepend(this.#stash.splice(0))
+    this.returnStash()
     let fresh: MessageTarget
     try {
       fresh = this.#create!() as MessageTarget
@@ -515,34 +479,6 @@ export class ActorCell implements Runnable {
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
 
-  /** See `ActorContext.schedule`: a timer whose callback is a message of this actor. */
-  schedule(delayMs: number, callback: () => unknown): Cancellable {
-    if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 2 ** 31 - 1)) throw new InvalidOptionError('delayMs', 'an integer from 0 to 2147483647', delayMs)
-    if (typeof callback !== 'function') throw new InvalidOptionError('callback', 'a function', callback)
-    const timers = (this.#timers ??= new Set())
-    // A callback that fired but still waits in the mailbox when the actor restarts must not run
-    // on the new instance: it checks the incarnation it was scheduled by.
-    const incarnation = this.#incarnation
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, () => (incarnation === this.#incarnation ? callback() : undefined)))
-    }, delayMs)
-    timers.add(timer)
-    return {
-      cancel: () => {
-        clearTimeout(timer)
-        return timers.delete(timer)
-      },
-    }
-  }
-
-  /** Stop and restart cancel every pending timer: its callback belongs to the old instance. */
-  #cancelTimers(): void {
-    if (this.#timers === undefined) return
-    for (const timer of this.#timers) clearTimeout(timer)
-    this.#timers.clear()
-  }
-
   /** Subclasses release what they hold besides the mailbox (a router's waiting messages). */
   protected onStopped(): void {}
 
@@ -552,14 +488,14 @@ export class ActorCell implements Runnable {
    */
   #stop(envelope: Envelope): void {
     this.#stopped = true
-    this.#cancelTimers()
+    this.cancelTimers()
     this.#suspended = false
     this.#busy = true
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {
       const entered = this.#reentry?.entered.splice(0) ?? []
-      for (const left of [...this.#stash.splice(0), ...entered, ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
+      for (const left of [...this.takeStash(), ...entered, ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
       this.onStopped()
       this.host.cellStopped(this)
       settle(envelope)
