@@ -9,8 +9,8 @@ import { invocationOf } from './reentrancy.js'
  * The bottom layer of an `ActorCell`: what its actor puts off through its context. Messages it
  * stashes, replies it defers, promises whose outcome comes back as its own message
  * (`pipeToSelf`), and timers, whose callbacks come back the same way. None of it runs per
- * message. The cell decides what becomes of it: a restart puts the stash back in the mailbox and
- * cancels the timers, a stop drops both.
+ * message. `CellLifecycle`, the layer above, decides what becomes of it: a restart puts the stash
+ * back in the mailbox and cancels the timers, a stop drops both.
  *
  * Its methods run on an `ActorCell` only (`this: ActorCell`), and reach the cell's processing
  * state through `cellState` (see `CellState`).
