@@ -14,11 +14,11 @@ import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import { settle, unwrapResult, type HostDirective, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
+import { unwrapResult, type HostDirective, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
 import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
-import { Directory, type ActorRecord } from './directory.js'
+import { Directory, refInfo, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor } from './death-watch.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
@@ -26,6 +26,7 @@ import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
+import { workerControl } from './worker-control.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 
@@ -143,7 +144,7 @@ export class SystemRuntime implements SystemPort {
   }
 
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
-    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, this.#controlFor(thread), this.mainHost, restoring, generation)
+    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, workerControl(this, thread), this.mainHost, restoring, generation)
     void handle.exited.then((exit) => {
       if (!exit.expected) void this.#recover(handle)
     })
@@ -173,7 +174,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id,
       name: request.name,
-      parent: parentRecord && this.#info(parentRecord),
+      parent: parentRecord && refInfo(parentRecord, this.options.workers),
       module: request.module,
       export: request.export,
       args: request.args,
@@ -256,7 +257,7 @@ export class SystemRuntime implements SystemPort {
 
   async lookup(name: string): Promise<RefInfo | undefined> {
     const record = this.directory.byName(name)
-    return record && this.#info(record)
+    return record && refInfo(record, this.options.workers)
   }
 
   /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */
@@ -455,7 +456,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id: record.id,
       name: record.name,
-      parent: parent && this.#info(parent),
+      parent: parent && refInfo(parent, this.options.workers),
       module: record.blueprint.module,
       export: record.blueprint.export,
       args: record.blueprint.args,
@@ -468,31 +469,6 @@ export class SystemRuntime implements SystemPort {
     if (record.thread === 0) await this.mainHost.spawnHere(order)
     else await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
     record.lost = false
-  }
-
-  /** Where an actor lives, as a host needs it to build a ref. */
-  #info(record: ActorRecord): RefInfo {
-    return { id: record.id, thread: record.thread, name: record.name, window: creditWindow(record.blueprint.mailbox, this.options.workers + 1) }
-  }
-
-  #controlFor(thread: number): SystemControlApi {
-    return {
-      spawn: (parent, request) => settle(() => this.spawn(parent, request)),
-      stop: (id, exit) => settle(() => this.stop(id, exit)),
-      lookup: (name) => {
-        const record = this.directory.byName(name)
-        return record && this.#info(record)
-      },
-      connect: (from, to) => this.connect(from === thread ? from : thread, to),
-      actorFailed: (id, error) => this.actorFailed(id, error),
-      reportLoad: (stats: HostStats) => {
-        this.workers[thread - 1]?.touch()
-        this.scheduler.report(stats)
-      },
-      watch: (watcher, watched, on) => this.watch(watcher, watched, on),
-      offload: (request) => settle(() => this.offload(request, thread)),
-      cancelOffload: (id) => this.cancelOffload(id, thread),
-    }
   }
 }
 
