@@ -8,7 +8,6 @@ import {
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
-  WorkerCrashedError,
 } from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
@@ -27,6 +26,7 @@ import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 import { workerControl } from './worker-control.js'
+import { WorkerRecovery } from './worker-recovery.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 
@@ -72,6 +72,7 @@ export class SystemRuntime implements SystemPort {
   #fatalError: SupervisionError | undefined
   readonly #terminated: Promise<void>
   #settleTerminated!: (error: Error | undefined) => void
+  readonly #recovery: WorkerRecovery
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
@@ -85,7 +86,7 @@ export class SystemRuntime implements SystemPort {
       events: this.events,
       guardian: options.supervision,
       directive: (record, directive, cause) => this.#directive(record, directive, cause),
-      recreate: (record, cause) => this.#recreate(record, cause),
+      recreate: (record, cause) => this.#recovery.recreate(record, cause),
       forgetStopped: (id) => this.#forgetStopped(id),
       stop: (id) => this.stop(id),
       fatal: (error) => this.#fatal(error),
@@ -115,6 +116,20 @@ export class SystemRuntime implements SystemPort {
       system: this,
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
+    })
+    this.#recovery = new WorkerRecovery({
+      directory: this.directory,
+      events: this.events,
+      mainHost: this.mainHost,
+      supervisor: this.supervisor,
+      workers: this.workers,
+      workerCount: options.workers,
+      running: () => this.#state === 'running',
+      startWorker: (thread, restoring, generation) => this.#startWorker(thread, restoring, generation),
+      worker: (thread) => this.#worker(thread),
+      forgetChannels: (thread) => this.#forgetChannels(thread),
+      connect: (from, to) => this.connect(from, to),
+      fatal: (error) => this.#fatal(error),
     })
   }
 
@@ -146,7 +161,7 @@ export class SystemRuntime implements SystemPort {
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
     const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, workerControl(this, thread), this.mainHost, restoring, generation)
     void handle.exited.then((exit) => {
-      if (!exit.expected) void this.#recover(handle)
+      if (!exit.expected) void this.#recovery.recover(handle)
     })
     return handle
   }
@@ -323,7 +338,7 @@ export class SystemRuntime implements SystemPort {
 
   /** Carries out a supervisor's directive on the thread hosting the actor. */
   async #directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void> {
-    if (record.lost) return directive === 'pause' ? undefined : this.#recreate(record, cause)
+    if (record.lost) return directive === 'pause' ? undefined : this.#recovery.recreate(record, cause)
     if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
@@ -398,77 +413,9 @@ export class SystemRuntime implements SystemPort {
       .catch(() => port.close())
   }
 
-  /**
-   * A worker died. Its asks fail at once everywhere; channels to it keep what is sent meanwhile.
-   * A fresh worker takes the same slot (same thread index, so every ref stays valid) and is told
-   * which actors it will re-create, so messages for them wait there. Then each supervisor
-   * decides about its lost children, as one failure, and restarts re-create them there.
-   */
-  async #recover(dead: WorkerHandle): Promise<void> {
-    const { thread } = dead
-    const reason = dead.exitReason
-    // Every sender accounts for what it sent the dead worker: redelivered to these actors, or dead letters.
-    const atLeastOnce = this.directory
-      .onThread(thread)
-      .filter((record) => record.blueprint.delivery === 'at-least-once')
-      .map((record) => record.id)
-    this.mainHost.threadDied(thread, reason, atLeastOnce)
-    for (const other of this.workers) {
-      if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason, atLeastOnce)).catch(() => undefined)
-    }
+  /** A worker died: its channels went with it, and its replacement is connected afresh. */
+  #forgetChannels(thread: number): void {
     for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
-    this.events.publish({ type: 'worker-crashed', thread, reason })
-    if (this.#state !== 'running') return
-
-    const lost = this.directory.onThread(thread)
-    for (const record of lost) record.lost = true
-    const replacement = this.#startWorker(
-      thread,
-      lost.map((record) => record.id),
-      dead.generation + 1,
-    )
-    this.workers[thread - 1] = replacement
-    try {
-      await replacement.ready()
-    } catch (error) {
-      this.#fatal(new SupervisionError(`worker ${thread}`, 'its replacement failed to start', { cause: error }))
-      return
-    }
-    this.events.publish({ type: 'worker-replaced', thread })
-    for (const other of this.workers) if (other !== replacement && other.alive) this.connect(thread, other.thread)
-    // Descendants of a lost actor are handled by its restart (which stops its children) or stop.
-    const lostIds = new Set(lost.map((record) => record.id))
-    const roots = lost.filter((record) => !this.#hasAncestorIn(record, lostIds)).map((record) => record.id)
-    await this.supervisor.childrenLost(roots, new WorkerCrashedError(thread, reason))
-    this.events.publish({ type: 'worker-recovered', thread, actors: lost.length })
-  }
-
-  #hasAncestorIn(record: ActorRecord, ids: ReadonlySet<number>): boolean {
-    for (let parent = this.directory.get(record.parent); parent; parent = this.directory.get(parent.parent)) {
-      if (ids.has(parent.id)) return true
-    }
-    return false
-  }
-
-  /** Re-creates an actor under the same id on its thread (its worker died, or it exited normally). */
-  async #recreate(record: ActorRecord, cause: Error): Promise<void> {
-    const parent = record.parent === 0 ? undefined : this.directory.get(record.parent)
-    const order: SpawnOrder = {
-      id: record.id,
-      name: record.name,
-      parent: parent && refInfo(parent, this.options.workers),
-      module: record.blueprint.module,
-      export: record.blueprint.export,
-      args: record.blueprint.args,
-      mailbox: record.blueprint.mailbox,
-      handlerTimeoutMs: record.blueprint.handlerTimeoutMs,
-      askErrors: record.blueprint.askErrors,
-      reentrancy: record.blueprint.reentrancy,
-      restartCause: toWireError(cause),
-    }
-    if (record.thread === 0) await this.mainHost.spawnHere(order)
-    else await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
-    record.lost = false
   }
 }
 
