@@ -1,14 +1,4 @@
-import {
-  ActorNotFoundError,
-  ActorStoppedError,
-  AskTimeoutError,
-  ShutdownTimeoutError,
-  SpawnTimeoutError,
-  StopTimeoutError,
-  SupervisionError,
-  SystemShutdownError,
-  TaskNotAllowedError,
-} from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError, TaskNotAllowedError } from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
@@ -27,6 +17,7 @@ import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
+import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 
@@ -46,7 +37,8 @@ export interface RegistryStats {
 /**
  * The private engine behind `ActorSystem`, on the main thread: it owns the workers, the
  * directory (router), the scheduler and the main thread's own host, and answers the control
- * requests of every host.
+ * requests of every host (a worker's come through `workerControl`). What happens when a worker
+ * dies is `WorkerRecovery`'s, and how the system ends is `SystemShutdown`'s.
  */
 export class SystemRuntime implements SystemPort {
   readonly options: ResolvedSystemOptions
@@ -68,19 +60,12 @@ export class SystemRuntime implements SystemPort {
   #ticker: Ticker | undefined
   #launch: WorkerLaunch | undefined
   #state: State = 'running'
-  #shutdown: Promise<void> | undefined
-  #fatalError: SupervisionError | undefined
-  readonly #terminated: Promise<void>
-  #settleTerminated!: (error: Error | undefined) => void
+  readonly #shutdown: SystemShutdown
   readonly #recovery: WorkerRecovery
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
     this.scheduler = new Scheduler(options.workers, this.directory)
-    this.#terminated = new Promise<void>((resolve, reject) => {
-      this.#settleTerminated = (error) => (error ? reject(error) : resolve())
-    })
-    this.#terminated.catch(() => undefined) // observed through whenTerminated(), if at all
     this.supervisor = new Supervisor({
       directory: this.directory,
       events: this.events,
@@ -89,7 +74,7 @@ export class SystemRuntime implements SystemPort {
       recreate: (record, cause) => this.#recovery.recreate(record, cause),
       forgetStopped: (id) => this.#forgetStopped(id),
       stop: (id) => this.stop(id),
-      fatal: (error) => this.#fatal(error),
+      fatal: (error) => this.#shutdown.fatal(error),
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
     })
@@ -117,6 +102,17 @@ export class SystemRuntime implements SystemPort {
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
     })
+    this.#shutdown = new SystemShutdown({
+      directory: this.directory,
+      mainHost: this.mainHost,
+      workers: this.workers,
+      watchdog: this.#watchdog,
+      timeoutMs: options.shutdownTimeoutMs,
+      offloadPool: () => this.offloadPool,
+      ticker: () => this.#ticker,
+      stop: (id) => this.stop(id),
+      setState: (state) => (this.#state = state),
+    })
     this.#recovery = new WorkerRecovery({
       directory: this.directory,
       events: this.events,
@@ -129,7 +125,7 @@ export class SystemRuntime implements SystemPort {
       worker: (thread) => this.#worker(thread),
       forgetChannels: (thread) => this.#forgetChannels(thread),
       connect: (from, to) => this.connect(from, to),
-      fatal: (error) => this.#fatal(error),
+      fatal: (error) => this.#shutdown.fatal(error),
     })
   }
 
@@ -150,7 +146,7 @@ export class SystemRuntime implements SystemPort {
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
     } catch (error) {
-      await this.#terminateWorkers()
+      await terminateWorkers(this.workers)
       this.mainHost.close()
       await this.#ticker?.stop()
       throw error
@@ -326,14 +322,14 @@ export class SystemRuntime implements SystemPort {
     if (record) record.blueprint = { ...record.blueprint, args: encodeValue(args) }
   }
 
-  /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */
-  whenTerminated(): Promise<void> {
-    return this.#terminated
+  /** A graceful shutdown, forced past `shutdownTimeoutMs` (see `SystemShutdown`). */
+  shutdown(): Promise<void> {
+    return this.#shutdown.begin()
   }
 
-  #fatal(error: SupervisionError): void {
-    this.#fatalError ??= error
-    void this.shutdown().catch(() => undefined)
+  /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */
+  whenTerminated(): Promise<void> {
+    return this.#shutdown.terminated
   }
 
   /** Carries out a supervisor's directive on the thread hosting the actor. */
@@ -342,57 +338,6 @@ export class SystemRuntime implements SystemPort {
     if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
-  }
-
-  // ---- Shutdown ------------------------------------------------------------------------------
-
-  shutdown(): Promise<void> {
-    return (this.#shutdown ??= this.#shutdownWithin(this.options.shutdownTimeoutMs))
-  }
-
-  /**
-   * A graceful shutdown, or past `ms` a forced one: the workers are terminated without waiting
-   * for the actors still stopping (a hung `onStop`, a worker that stopped answering), and the
-   * shutdown rejects with `ShutdownTimeoutError`. Either way no worker is left.
-   */
-  async #shutdownWithin(ms: number): Promise<void> {
-    const graceful = this.#shutdownOnce()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
-    try {
-      if ((await Promise.race([graceful, late])) !== 'late') return
-    } finally {
-      clearTimeout(timer)
-    }
-    graceful.catch(() => undefined) // it fails as its asks are cut off below; the timeout is the news
-    const actorsLeft = this.directory.size
-    await this.#terminateWorkers()
-    await this.offloadPool?.destroy()
-    this.mainHost.close()
-    this.#state = 'stopped'
-    this.#settleTerminated(this.#fatalError)
-    throw new ShutdownTimeoutError(ms, actorsLeft)
-  }
-
-  async #shutdownOnce(): Promise<void> {
-    this.#state = 'stopping'
-    this.#watchdog.stop()
-    const failures: unknown[] = []
-    for (const id of [...this.directory.topLevel()].reverse()) {
-      await this.stop(id).catch((error: unknown) => failures.push(error))
-    }
-    await Promise.all(this.workers.filter((w) => w.alive).map((w) => w.call((control) => control.close()).catch(() => undefined)))
-    await this.#terminateWorkers()
-    await this.offloadPool?.destroy()
-    this.mainHost.close()
-    await this.#ticker?.stop()
-    this.#state = 'stopped'
-    this.#settleTerminated(this.#fatalError)
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} actor(s) failed to stop cleanly`)
-  }
-
-  async #terminateWorkers(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()))
   }
 
   // ---- internals -----------------------------------------------------------------------------
