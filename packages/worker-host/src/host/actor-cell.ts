@@ -1,58 +1,26 @@
-import { HandlerTimeoutError, InvalidOptionError, MailboxFullError, UnknownMessageError, type Actor, type Cancellable } from '@troupe/core'
-import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, toWireError, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
-import type { ActorContext, AskErrorPolicy, DeferredReply, ReentrancyMode } from '@troupe/core'
-import type { Dispatcher, Runnable } from './dispatcher.js'
-import { envelope as makeEnvelope, settle, withCorrelation, type Envelope, type Route } from './envelope.js'
+import { MailboxFullError, UnknownMessageError, type Actor, type ActorContext, type ReentrancyMode } from '@troupe/core'
+import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
+import type { Runnable } from './dispatcher.js'
+import { settle, withCorrelation, type Envelope } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
-import type { DeadLetterReason } from '@troupe/core'
 import { Reentrancy, callIn, chainsInUse, invocation, invocationOf, useChains } from './reentrancy.js'
+import type { CellHost, CellOptions } from './cell-host.js'
+import { CellLifecycle } from './cell-lifecycle.js'
+import { grantCellState } from './cell-state.js'
+import { isThenable, type MessageTarget } from './message-target.js'
 
-/** What a cell needs from its host thread. */
-export interface CellHost {
-  readonly dispatcher: Dispatcher
-  /** Sends the result of an ask back to the asker. */
-  replyOk(envelope: Envelope, value: unknown): void
-  replyError(envelope: Envelope, error: unknown): void
-  /** A message the actor will never process: rejects its ask, or records a dead letter. */
-  undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
-  refTo(id: number, thread: number, name?: string): ActorRefImpl
-  actorFailed(cell: ActorCell, error: unknown): void
-  cellStopped(cell: ActorCell): void
-  /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
-  routeeDone(route: Route, routee: number): void
-  /** A flow-controlled message left `target`'s mailbox: `thread` gets its credit back. */
-  creditReturned(thread: number, target: number): void
-  /** A fresh call-chain id, unique across threads (a `call-chain` actor's handler starts a chain). */
-  newChain(): number
-}
-
-/** The spawn options a cell acts on (a `SpawnOrder` is one). */
-export interface CellOptions {
-  readonly handlerTimeoutMs: number | undefined
-  readonly askErrors: AskErrorPolicy
-  readonly reentrancy: ReentrancyMode
-}
-
-export const DEFAULT_CELL_OPTIONS: CellOptions = { handlerTimeoutMs: undefined, askErrors: 'reply', reentrancy: 'none' }
-
-type MessageTarget = Actor & {
-  receive?: (message: unknown, ctx: ActorContext) => unknown
-  onStart?: () => unknown
-  onStop?: () => unknown
-  onRestart?: (cause: Error) => unknown
-  onTerminated?: (actor: ActorRefImpl) => unknown
-} & Record<string, unknown>
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
-}
+export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
 
 /**
  * One actor on this thread: its instance, mailbox and processing state. It processes one
  * envelope at a time; while an async handler is pending the cell is `busy` and is not
  * scheduled, which is what keeps state consistent across `await`.
+ *
+ * This class is the per-message path (enqueue, run, handler invocation and results) and the
+ * state it reads. The rest is in the layers it extends: `CellLifecycle` (failure, supervisor
+ * directives, stop) on `DeferredWork` (stash, deferred replies, `pipeToSelf`, timers).
  */
-export class ActorCell implements Runnable {
+export class ActorCell extends CellLifecycle implements Runnable {
   scheduled = false
   /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
   current: Envelope | undefined
@@ -71,17 +39,11 @@ export class ActorCell implements Runnable {
   #paused = false
   /** Counts restarts: callbacks of an earlier instance are ignored. */
   #incarnation = 0
-  /** Pending `ctx.schedule` timers (created on first use). */
-  #timers: Set<NodeJS.Timeout> | undefined
-  /** Messages set aside with `ctx.stash()`, in order. */
-  #stash: Envelope[] = []
   /** The envelope the running handler stashed: no reply for it now. */
   #stashedCurrent: Envelope | undefined
   /** An async handler that ran past `handlerTimeoutMs`: its late result is ignored. */
   #timedOut: Envelope | undefined
   readonly #handlerTimeoutMs: number | undefined
-  /** `askErrors: 'fail'`: an ask's error fails the actor too (Akka), instead of only rejecting the ask. */
-  readonly #askErrorsFail: boolean
   /** Set for `reentrancy` other than 'none'; 'none' actors take none of the reentrant paths. */
   readonly #reentry: Reentrancy | undefined
   /** Called when a parked message enters the mailbox: a waiting send is acknowledged. */
@@ -98,6 +60,36 @@ export class ActorCell implements Runnable {
   #lastSelector: string | undefined
   #lastHandler: ((...args: unknown[]) => unknown) | undefined
 
+  // The layers below read and change this state through these accessors, granted once (see
+  // `CellState`): the fields stay here, where the per-message path reads them.
+  static {
+    grantCellState({
+      instance: (cell) => cell.#instance,
+      adopt: (cell, fresh) => {
+        cell.#instance = fresh
+        cell.#lastSelector = undefined
+        cell.#lastHandler = undefined
+      },
+      create: (cell) => cell.#create,
+      handlerTimeoutMs: (cell) => cell.#handlerTimeoutMs,
+      reentry: (cell) => cell.#reentry,
+      incarnation: (cell) => cell.#incarnation,
+      nextIncarnation: (cell) => void cell.#incarnation++,
+      stopped: (cell) => cell.#stopped,
+      markStopped: (cell) => void (cell.#stopped = true),
+      suspended: (cell) => cell.#suspended,
+      setSuspended: (cell, suspended) => void (cell.#suspended = suspended),
+      busy: (cell) => cell.#busy,
+      setBusy: (cell, busy) => void (cell.#busy = busy),
+      setPaused: (cell, paused) => void (cell.#paused = paused),
+      setAfterHandler: (cell, then) => void (cell.#afterHandler = then),
+      setStashedCurrent: (cell, envelope) => void (cell.#stashedCurrent = envelope),
+      setDeferred: (cell, envelope) => void (cell.#deferred = envelope),
+      setTimedOut: (cell, envelope) => void (cell.#timedOut = envelope),
+      finished: (cell, envelope) => cell.#finished(envelope),
+    })
+  }
+
   constructor(
     readonly self: ActorRefImpl,
     readonly parent: ActorRefImpl | undefined,
@@ -106,9 +98,9 @@ export class ActorCell implements Runnable {
     mailbox: ResolvedMailbox,
     options: CellOptions,
   ) {
+    super(options)
     this.mailbox = createMailbox<Envelope>(mailbox)
     this.#handlerTimeoutMs = options.handlerTimeoutMs
-    this.#askErrorsFail = options.askErrors === 'fail'
     if (options.reentrancy !== 'none') {
       this.#reentry = this.#reentrancy(options.reentrancy)
       useChains()
@@ -142,7 +134,7 @@ export class ActorCell implements Runnable {
     }
     if ((this.#suspended || this.#paused) && envelope.selector === STOP) {
       // Stopping a failed (or paused) actor: it will not process what it holds (Akka sends that to dead letters).
-      this.#stop(envelope)
+      this.stop(envelope)
       return
     }
     const reentry = this.#reentry
@@ -215,7 +207,7 @@ export class ActorCell implements Runnable {
 
   #process(envelope: Envelope): void {
     if (envelope.selector === STOP) {
-      this.#stop(envelope)
+      this.stop(envelope)
       return
     }
     const instance = this.#instance!
@@ -279,7 +271,7 @@ export class ActorCell implements Runnable {
           : handler.apply(instance, args)
     } catch (error) {
       this.current = undefined
-      this.#failed(envelope, error)
+      this.failed(envelope, error)
       return
     }
     // Returned: no longer running. A stashed or awaiting message is unsettled until it is done;
@@ -299,7 +291,7 @@ export class ActorCell implements Runnable {
     if (isThenable(result)) {
       if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
       this.#busy = true
-      const timer = this.#handlerTimeoutMs === undefined ? undefined : setTimeout(() => this.#handlerTimedOut(envelope), this.#handlerTimeoutMs)
+      const timer = this.#handlerTimeoutMs === undefined ? undefined : setTimeout(() => this.handlerTimedOut(envelope), this.#handlerTimeoutMs)
       timer?.unref()
       result.then(
         (value) => {
@@ -339,9 +331,9 @@ export class ActorCell implements Runnable {
         this.#stashedCurrent = undefined
         return true
       },
-      failed: (envelope, error) => this.#failed(envelope, error),
+      failed: (envelope, error) => this.failed(envelope, error),
       finished: (envelope) => this.#finished(envelope),
-      timeoutError: (envelope) => this.#timeoutError(envelope),
+      timeoutError: (envelope) => this.timeoutError(envelope),
       settled: () => {
         const after = this.#reentry!.pending === 0 ? this.#afterHandler : undefined
         if (after) {
@@ -350,11 +342,6 @@ export class ActorCell implements Runnable {
         } else if (this.runnable) this.host.dispatcher.schedule(this)
       },
     })
-  }
-
-  #timeoutError(envelope: Envelope): HandlerTimeoutError {
-    const selector = typeof envelope.selector === 'string' ? envelope.selector : 'a system message'
-    return new HandlerTimeoutError(describeRef(this.self), selector, this.#handlerTimeoutMs!)
   }
 
   /**
@@ -371,55 +358,6 @@ export class ActorCell implements Runnable {
     if (envelope.route !== undefined) this.host.routeeDone(envelope.route, this.id)
   }
 
-  /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
-  stash(): void {
-    const envelope = this.currentEnvelope()
-    if (envelope === undefined) throw new Error('stash() can only be called while handling a message')
-    this.#stash.push(envelope)
-    this.#stashedCurrent = envelope
-  }
-
-  /** `ctx.unstashAll()`: every stashed message goes back to the front of the mailbox, in order. */
-  unstashAll(): void {
-    if (this.#stash.length === 0) return
-    this.mailbox.prepend(this.#stash.splice(0))
-    if (!this.#busy) this.host.dispatcher.schedule(this)
-  }
-
-  /** See `ActorContext.pipeToSelf`: the continuation is a message of this actor. */
-  pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
-    const deliver = (body: () => unknown): void => this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, body))
-    promise.then(
-      (value) => deliver(() => onSuccess(value)),
-      (error: unknown) =>
-        deliver(() => {
-          if (!onFailure) throw error
-          return onFailure(error)
-        }),
-    )
-  }
-
-  /** Detaches the reply of the message being processed; see `ActorContext.deferReply`. */
-  deferReply<T>(): DeferredReply<T> {
-    const envelope = this.currentEnvelope()
-    if (envelope === undefined) throw new Error('deferReply() can only be called while handling a message')
-    if (this.#reentry !== undefined) invocationOf(this.#reentry)!.deferred = true
-    else this.#deferred = envelope
-    let settled = envelope.correlation === 0
-    return {
-      resolve: (value: T) => {
-        if (settled) return
-        settled = true
-        this.host.replyOk(envelope, value)
-      },
-      reject: (error: unknown) => {
-        if (settled) return
-        settled = true
-        this.host.replyError(envelope, error)
-      },
-    }
-  }
-
   /** Death watch: a watched actor stopped. Runs `onTerminated` like a handler (it may fail too). */
   #terminated(instance: MessageTarget, envelope: Envelope): void {
     if (typeof instance.onTerminated !== 'function') {
@@ -428,14 +366,6 @@ export class ActorCell implements Runnable {
     }
     const [id, thread, name] = envelope.body as [number, number, string | undefined]
     this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refTo(id, thread, name)])
-  }
-
-  /** The handler of `envelope` is still pending past `handlerTimeoutMs`: a failure of the actor. */
-  #handlerTimedOut(envelope: Envelope): void {
-    if (this.current !== envelope || this.#suspended) return
-    this.#timedOut = envelope
-    this.current = undefined
-    this.#failed(envelope, this.#timeoutError(envelope))
   }
 
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {
@@ -447,7 +377,7 @@ export class ActorCell implements Runnable {
     this.#busy = false
     const deferred = this.#deferred === envelope
     if (deferred) this.#deferred = undefined
-    if (failed) this.#failed(envelope, error)
+    if (failed) this.failed(envelope, error)
     else {
       if (envelope.correlation !== 0 && !deferred) this.host.replyOk(envelope, value)
       this.#finished(envelope)
@@ -456,160 +386,5 @@ export class ActorCell implements Runnable {
     this.#afterHandler = undefined
     if (after) after()
     else if (!this.#busy && this.mailbox.length > 0) this.host.dispatcher.schedule(this)
-  }
-
-  /**
-   * A handler threw or rejected: answer its ask. An ask's error is the asker's (RPC semantics,
-   * `askErrors: 'reply'`): the actor carries on with its state. Anything else (a tell, a timer, a
-   * continuation, `askErrors: 'fail'`, or a handler stuck past its timeout, whose state is suspect)
-   * fails the actor: it stops taking messages and its supervisor decides.
-   */
-  #failed(envelope: Envelope, error: unknown): void {
-    if (envelope.correlation !== 0) this.host.replyError(envelope, error)
-    this.#finished(envelope)
-    if (envelope.correlation > 0 && !this.#askErrorsFail && !(error instanceof HandlerTimeoutError)) return
-    this.#suspend(error)
-  }
-
-  #suspend(error: unknown): void {
-    this.#suspended = true
-    this.#busy = true
-    this.#requeueEntered()
-    this.host.actorFailed(this, error)
-  }
-
-  /** Asks that entered with their chain go back to the front of the mailbox: the actor takes none now. */
-  #requeueEntered(): void {
-    const entered = this.#reentry?.entered
-    if (entered !== undefined && entered.length > 0) this.mailbox.prepend(entered.splice(0))
-  }
-
-  /**
-   * Supervisor directive: a sibling failed under one-for-all (or rest-for-one) and this actor
-   * will be restarted with it; until then it takes no message. A handler in progress finishes.
-   */
-  pause(): void {
-    if (this.#stopped) return
-    this.#paused = true
-    this.#requeueEntered()
-  }
-
-  /** Supervisor directive: carry on with the same instance and the next message. */
-  resume(): void {
-    if (!this.#suspended || this.#stopped) return
-    this.#suspended = false
-    // A call-chain actor whose other handlers still await stays busy for other chains.
-    this.#busy = this.#reentry !== undefined && this.#reentry.mode === 'call-chain' && this.#reentry.pending > 0
-    if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
-  }
-
-  /**
-   * Supervisor directive: replace the instance with a fresh one (same class and arguments),
-   * keeping the mailbox. The old instance gets `onStop`, the new one `onRestart(cause)` then
-   * `onStart`. A handler still running (a sibling restarted by one-for-all) finishes first.
-   * A failure while restarting is reported like any other.
-   */
-  restart(cause: Error): Promise<void> {
-    if (this.#stopped) return Promise.resolve()
-    const inHandler = this.#reentry === undefined ? this.#busy : this.#reentry.pending > 0
-    if (inHandler && !this.#suspended) {
-      return new Promise((resolve) => {
-        this.#afterHandler = () => void this.restart(cause).then(resolve)
-      })
-    }
-    this.#suspended = true
-    this.#busy = true
-    return this.#replaceInstance(cause)
-  }
-
-  async #replaceInstance(cause: Error): Promise<void> {
-    this.#cancelTimers()
-    this.#incarnation++
-    this.#reentry?.reset()
-    try {
-      await this.#instance?.onStop?.()
-    } catch {
-      // The old instance is being discarded because it failed; its cleanup error adds nothing.
-    }
-    // Akka: a restarted actor gets its stash back at the front of its mailbox.
-    if (this.#stash.length > 0) this.mailbox.prepend(this.#stash.splice(0))
-    let fresh: MessageTarget
-    try {
-      fresh = this.#create!() as MessageTarget
-      this.#instance = fresh
-      this.#lastSelector = undefined
-      this.#lastHandler = undefined
-      await fresh.onRestart?.(cause)
-      await fresh.onStart?.()
-    } catch (error) {
-      this.host.actorFailed(this, error)
-      return
-    }
-    if (this.#stopped) return
-    this.#suspended = false
-    this.#busy = false
-    this.#paused = false
-    if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
-  }
-
-  /** See `ActorContext.schedule`: a timer whose callback is a message of this actor. */
-  schedule(delayMs: number, callback: () => unknown): Cancellable {
-    if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 2 ** 31 - 1)) throw new InvalidOptionError('delayMs', 'an integer from 0 to 2147483647', delayMs)
-    if (typeof callback !== 'function') throw new InvalidOptionError('callback', 'a function', callback)
-    const timers = (this.#timers ??= new Set())
-    // A callback that fired but still waits in the mailbox when the actor restarts must not run
-    // on the new instance: it checks the incarnation it was scheduled by.
-    const incarnation = this.#incarnation
-    const timer = setTimeout(() => {
-      timers.delete(timer)
-      this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, () => (incarnation === this.#incarnation ? callback() : undefined)))
-    }, delayMs)
-    timers.add(timer)
-    return {
-      cancel: () => {
-        clearTimeout(timer)
-        return timers.delete(timer)
-      },
-    }
-  }
-
-  /** Stop and restart cancel every pending timer: its callback belongs to the old instance. */
-  #cancelTimers(): void {
-    if (this.#timers === undefined) return
-    for (const timer of this.#timers) clearTimeout(timer)
-    this.#timers.clear()
-  }
-
-  /** Subclasses release what they hold besides the mailbox (a router's waiting messages). */
-  protected onStopped(): void {}
-
-  /**
-   * The stop message: it arrives after everything the stopper sent before it. Runs `onStop`,
-   * then hands whatever is still queued to dead letters (or fails its asks), then confirms.
-   */
-  #stop(envelope: Envelope): void {
-    this.#stopped = true
-    this.#cancelTimers()
-    this.#suspended = false
-    this.#busy = true
-    // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
-    // arrive after the system had already forgotten the actor.
-    const finish = (failure?: unknown): void => {
-      const entered = this.#reentry?.entered.splice(0) ?? []
-      for (const left of [...this.#stash.splice(0), ...entered, ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
-      this.onStopped()
-      this.host.cellStopped(this)
-      settle(envelope)
-      this.host.replyOk(envelope, failure === undefined ? undefined : toWireError(failure))
-    }
-    let result: unknown
-    try {
-      result = this.#instance?.onStop?.()
-    } catch (error) {
-      finish(error)
-      return
-    }
-    if (isThenable(result)) result.then(() => finish(), finish)
-    else finish()
   }
 }

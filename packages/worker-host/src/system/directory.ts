@@ -1,5 +1,6 @@
 import { ActorNameTakenError, type AskErrorPolicy, type DeliveryGuarantee, type ReentrancyMode, type RestartType } from '@troupe/core'
-import type { ResolvedMailbox, ResolvedSupervision } from '@troupe/core/internal'
+import { creditWindow, type ResolvedMailbox, type ResolvedSupervision } from '@troupe/core/internal'
+import type { RefInfo } from '../protocol/control.js'
 
 /** How an actor was created, so it can be created again (after its worker died). */
 export interface ActorBlueprint {
@@ -34,6 +35,11 @@ export interface ActorRecord {
   restarts: number
   backoffAttempt: number
   lastRestartAt: number
+}
+
+/** Where an actor lives, as a host needs it to build a ref (`workers`: the system's worker count). */
+export function refInfo(record: ActorRecord, workers: number): RefInfo {
+  return { id: record.id, thread: record.thread, name: record.name, window: creditWindow(record.blueprint.mailbox, workers + 1) }
 }
 
 /**

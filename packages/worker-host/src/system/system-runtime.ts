@@ -1,24 +1,13 @@
-import {
-  ActorNotFoundError,
-  ActorStoppedError,
-  AskTimeoutError,
-  ShutdownTimeoutError,
-  SpawnTimeoutError,
-  StopTimeoutError,
-  SupervisionError,
-  SystemShutdownError,
-  TaskNotAllowedError,
-  WorkerCrashedError,
-} from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError, TaskNotAllowedError } from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import { settle, unwrapResult, type HostDirective, type HostStats, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest, type SystemControlApi } from '../protocol/control.js'
+import { unwrapResult, type HostDirective, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
 import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
-import { Directory, type ActorRecord } from './directory.js'
+import { Directory, refInfo, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor } from './death-watch.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
@@ -26,6 +15,9 @@ import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
+import { workerControl } from './worker-control.js'
+import { WorkerRecovery } from './worker-recovery.js'
+import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 
@@ -45,7 +37,8 @@ export interface RegistryStats {
 /**
  * The private engine behind `ActorSystem`, on the main thread: it owns the workers, the
  * directory (router), the scheduler and the main thread's own host, and answers the control
- * requests of every host.
+ * requests of every host (a worker's come through `workerControl`). What happens when a worker
+ * dies is `WorkerRecovery`'s, and how the system ends is `SystemShutdown`'s.
  */
 export class SystemRuntime implements SystemPort {
   readonly options: ResolvedSystemOptions
@@ -67,27 +60,21 @@ export class SystemRuntime implements SystemPort {
   #ticker: Ticker | undefined
   #launch: WorkerLaunch | undefined
   #state: State = 'running'
-  #shutdown: Promise<void> | undefined
-  #fatalError: SupervisionError | undefined
-  readonly #terminated: Promise<void>
-  #settleTerminated!: (error: Error | undefined) => void
+  readonly #shutdown: SystemShutdown
+  readonly #recovery: WorkerRecovery
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
     this.scheduler = new Scheduler(options.workers, this.directory)
-    this.#terminated = new Promise<void>((resolve, reject) => {
-      this.#settleTerminated = (error) => (error ? reject(error) : resolve())
-    })
-    this.#terminated.catch(() => undefined) // observed through whenTerminated(), if at all
     this.supervisor = new Supervisor({
       directory: this.directory,
       events: this.events,
       guardian: options.supervision,
       directive: (record, directive, cause) => this.#directive(record, directive, cause),
-      recreate: (record, cause) => this.#recreate(record, cause),
+      recreate: (record, cause) => this.#recovery.recreate(record, cause),
       forgetStopped: (id) => this.#forgetStopped(id),
       stop: (id) => this.stop(id),
-      fatal: (error) => this.#fatal(error),
+      fatal: (error) => this.#shutdown.fatal(error),
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
     })
@@ -115,6 +102,31 @@ export class SystemRuntime implements SystemPort {
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
     })
+    this.#shutdown = new SystemShutdown({
+      directory: this.directory,
+      mainHost: this.mainHost,
+      workers: this.workers,
+      watchdog: this.#watchdog,
+      timeoutMs: options.shutdownTimeoutMs,
+      offloadPool: () => this.offloadPool,
+      ticker: () => this.#ticker,
+      stop: (id) => this.stop(id),
+      setState: (state) => (this.#state = state),
+    })
+    this.#recovery = new WorkerRecovery({
+      directory: this.directory,
+      events: this.events,
+      mainHost: this.mainHost,
+      supervisor: this.supervisor,
+      workers: this.workers,
+      workerCount: options.workers,
+      running: () => this.#state === 'running',
+      startWorker: (thread, restoring, generation) => this.#startWorker(thread, restoring, generation),
+      worker: (thread) => this.#worker(thread),
+      forgetChannels: (thread) => this.#forgetChannels(thread),
+      connect: (from, to) => this.connect(from, to),
+      fatal: (error) => this.#shutdown.fatal(error),
+    })
   }
 
   /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
@@ -134,7 +146,7 @@ export class SystemRuntime implements SystemPort {
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
     } catch (error) {
-      await this.#terminateWorkers()
+      await terminateWorkers(this.workers)
       this.mainHost.close()
       await this.#ticker?.stop()
       throw error
@@ -143,9 +155,9 @@ export class SystemRuntime implements SystemPort {
   }
 
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
-    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, this.#controlFor(thread), this.mainHost, restoring, generation)
+    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, workerControl(this, thread), this.mainHost, restoring, generation)
     void handle.exited.then((exit) => {
-      if (!exit.expected) void this.#recover(handle)
+      if (!exit.expected) void this.#recovery.recover(handle)
     })
     return handle
   }
@@ -173,7 +185,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id,
       name: request.name,
-      parent: parentRecord && this.#info(parentRecord),
+      parent: parentRecord && refInfo(parentRecord, this.options.workers),
       module: request.module,
       export: request.export,
       args: request.args,
@@ -256,7 +268,7 @@ export class SystemRuntime implements SystemPort {
 
   async lookup(name: string): Promise<RefInfo | undefined> {
     const record = this.directory.byName(name)
-    return record && this.#info(record)
+    return record && refInfo(record, this.options.workers)
   }
 
   /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */
@@ -310,73 +322,22 @@ export class SystemRuntime implements SystemPort {
     if (record) record.blueprint = { ...record.blueprint, args: encodeValue(args) }
   }
 
-  /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */
-  whenTerminated(): Promise<void> {
-    return this.#terminated
+  /** A graceful shutdown, forced past `shutdownTimeoutMs` (see `SystemShutdown`). */
+  shutdown(): Promise<void> {
+    return this.#shutdown.begin()
   }
 
-  #fatal(error: SupervisionError): void {
-    this.#fatalError ??= error
-    void this.shutdown().catch(() => undefined)
+  /** Resolves when the system has shut down; rejects with the error if the guardian gave up. */
+  whenTerminated(): Promise<void> {
+    return this.#shutdown.terminated
   }
 
   /** Carries out a supervisor's directive on the thread hosting the actor. */
   async #directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void> {
-    if (record.lost) return directive === 'pause' ? undefined : this.#recreate(record, cause)
+    if (record.lost) return directive === 'pause' ? undefined : this.#recovery.recreate(record, cause)
     if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
-  }
-
-  // ---- Shutdown ------------------------------------------------------------------------------
-
-  shutdown(): Promise<void> {
-    return (this.#shutdown ??= this.#shutdownWithin(this.options.shutdownTimeoutMs))
-  }
-
-  /**
-   * A graceful shutdown, or past `ms` a forced one: the workers are terminated without waiting
-   * for the actors still stopping (a hung `onStop`, a worker that stopped answering), and the
-   * shutdown rejects with `ShutdownTimeoutError`. Either way no worker is left.
-   */
-  async #shutdownWithin(ms: number): Promise<void> {
-    const graceful = this.#shutdownOnce()
-    let timer: NodeJS.Timeout | undefined
-    const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), ms)))
-    try {
-      if ((await Promise.race([graceful, late])) !== 'late') return
-    } finally {
-      clearTimeout(timer)
-    }
-    graceful.catch(() => undefined) // it fails as its asks are cut off below; the timeout is the news
-    const actorsLeft = this.directory.size
-    await this.#terminateWorkers()
-    await this.offloadPool?.destroy()
-    this.mainHost.close()
-    this.#state = 'stopped'
-    this.#settleTerminated(this.#fatalError)
-    throw new ShutdownTimeoutError(ms, actorsLeft)
-  }
-
-  async #shutdownOnce(): Promise<void> {
-    this.#state = 'stopping'
-    this.#watchdog.stop()
-    const failures: unknown[] = []
-    for (const id of [...this.directory.topLevel()].reverse()) {
-      await this.stop(id).catch((error: unknown) => failures.push(error))
-    }
-    await Promise.all(this.workers.filter((w) => w.alive).map((w) => w.call((control) => control.close()).catch(() => undefined)))
-    await this.#terminateWorkers()
-    await this.offloadPool?.destroy()
-    this.mainHost.close()
-    await this.#ticker?.stop()
-    this.#state = 'stopped'
-    this.#settleTerminated(this.#fatalError)
-    if (failures.length > 0) throw new AggregateError(failures, `${failures.length} actor(s) failed to stop cleanly`)
-  }
-
-  async #terminateWorkers(): Promise<void> {
-    await Promise.all(this.workers.map((worker) => worker.terminate()))
   }
 
   // ---- internals -----------------------------------------------------------------------------
@@ -397,102 +358,9 @@ export class SystemRuntime implements SystemPort {
       .catch(() => port.close())
   }
 
-  /**
-   * A worker died. Its asks fail at once everywhere; channels to it keep what is sent meanwhile.
-   * A fresh worker takes the same slot (same thread index, so every ref stays valid) and is told
-   * which actors it will re-create, so messages for them wait there. Then each supervisor
-   * decides about its lost children, as one failure, and restarts re-create them there.
-   */
-  async #recover(dead: WorkerHandle): Promise<void> {
-    const { thread } = dead
-    const reason = dead.exitReason
-    // Every sender accounts for what it sent the dead worker: redelivered to these actors, or dead letters.
-    const atLeastOnce = this.directory
-      .onThread(thread)
-      .filter((record) => record.blueprint.delivery === 'at-least-once')
-      .map((record) => record.id)
-    this.mainHost.threadDied(thread, reason, atLeastOnce)
-    for (const other of this.workers) {
-      if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason, atLeastOnce)).catch(() => undefined)
-    }
+  /** A worker died: its channels went with it, and its replacement is connected afresh. */
+  #forgetChannels(thread: number): void {
     for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
-    this.events.publish({ type: 'worker-crashed', thread, reason })
-    if (this.#state !== 'running') return
-
-    const lost = this.directory.onThread(thread)
-    for (const record of lost) record.lost = true
-    const replacement = this.#startWorker(
-      thread,
-      lost.map((record) => record.id),
-      dead.generation + 1,
-    )
-    this.workers[thread - 1] = replacement
-    try {
-      await replacement.ready()
-    } catch (error) {
-      this.#fatal(new SupervisionError(`worker ${thread}`, 'its replacement failed to start', { cause: error }))
-      return
-    }
-    this.events.publish({ type: 'worker-replaced', thread })
-    for (const other of this.workers) if (other !== replacement && other.alive) this.connect(thread, other.thread)
-    // Descendants of a lost actor are handled by its restart (which stops its children) or stop.
-    const lostIds = new Set(lost.map((record) => record.id))
-    const roots = lost.filter((record) => !this.#hasAncestorIn(record, lostIds)).map((record) => record.id)
-    await this.supervisor.childrenLost(roots, new WorkerCrashedError(thread, reason))
-    this.events.publish({ type: 'worker-recovered', thread, actors: lost.length })
-  }
-
-  #hasAncestorIn(record: ActorRecord, ids: ReadonlySet<number>): boolean {
-    for (let parent = this.directory.get(record.parent); parent; parent = this.directory.get(parent.parent)) {
-      if (ids.has(parent.id)) return true
-    }
-    return false
-  }
-
-  /** Re-creates an actor under the same id on its thread (its worker died, or it exited normally). */
-  async #recreate(record: ActorRecord, cause: Error): Promise<void> {
-    const parent = record.parent === 0 ? undefined : this.directory.get(record.parent)
-    const order: SpawnOrder = {
-      id: record.id,
-      name: record.name,
-      parent: parent && this.#info(parent),
-      module: record.blueprint.module,
-      export: record.blueprint.export,
-      args: record.blueprint.args,
-      mailbox: record.blueprint.mailbox,
-      handlerTimeoutMs: record.blueprint.handlerTimeoutMs,
-      askErrors: record.blueprint.askErrors,
-      reentrancy: record.blueprint.reentrancy,
-      restartCause: toWireError(cause),
-    }
-    if (record.thread === 0) await this.mainHost.spawnHere(order)
-    else await this.#worker(record.thread).call(async (control) => unwrapResult(await control.spawn(order)))
-    record.lost = false
-  }
-
-  /** Where an actor lives, as a host needs it to build a ref. */
-  #info(record: ActorRecord): RefInfo {
-    return { id: record.id, thread: record.thread, name: record.name, window: creditWindow(record.blueprint.mailbox, this.options.workers + 1) }
-  }
-
-  #controlFor(thread: number): SystemControlApi {
-    return {
-      spawn: (parent, request) => settle(() => this.spawn(parent, request)),
-      stop: (id, exit) => settle(() => this.stop(id, exit)),
-      lookup: (name) => {
-        const record = this.directory.byName(name)
-        return record && this.#info(record)
-      },
-      connect: (from, to) => this.connect(from === thread ? from : thread, to),
-      actorFailed: (id, error) => this.actorFailed(id, error),
-      reportLoad: (stats: HostStats) => {
-        this.workers[thread - 1]?.touch()
-        this.scheduler.report(stats)
-      },
-      watch: (watcher, watched, on) => this.watch(watcher, watched, on),
-      offload: (request) => settle(() => this.offload(request, thread)),
-      cancelOffload: (id) => this.cancelOffload(id, thread),
-    }
   }
 }
 

@@ -1,0 +1,33 @@
+import type { AskErrorPolicy, DeadLetterReason, ReentrancyMode } from '@troupe/core'
+import type { ActorRefImpl } from '@troupe/core/internal'
+import type { ActorCell } from './actor-cell.js'
+import type { Dispatcher } from './dispatcher.js'
+import type { Envelope, Route } from './envelope.js'
+
+/** What a cell needs from its host thread. */
+export interface CellHost {
+  readonly dispatcher: Dispatcher
+  /** Sends the result of an ask back to the asker. */
+  replyOk(envelope: Envelope, value: unknown): void
+  replyError(envelope: Envelope, error: unknown): void
+  /** A message the actor will never process: rejects its ask, or records a dead letter. */
+  undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
+  refTo(id: number, thread: number, name?: string): ActorRefImpl
+  actorFailed(cell: ActorCell, error: unknown): void
+  cellStopped(cell: ActorCell): void
+  /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
+  routeeDone(route: Route, routee: number): void
+  /** A flow-controlled message left `target`'s mailbox: `thread` gets its credit back. */
+  creditReturned(thread: number, target: number): void
+  /** A fresh call-chain id, unique across threads (a `call-chain` actor's handler starts a chain). */
+  newChain(): number
+}
+
+/** The spawn options a cell acts on (a `SpawnOrder` is one). */
+export interface CellOptions {
+  readonly handlerTimeoutMs: number | undefined
+  readonly askErrors: AskErrorPolicy
+  readonly reentrancy: ReentrancyMode
+}
+
+export const DEFAULT_CELL_OPTIONS: CellOptions = { handlerTimeoutMs: undefined, askErrors: 'reply', reentrancy: 'none' }
