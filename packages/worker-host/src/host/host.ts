@@ -68,6 +68,7 @@ import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import type { HostDirective, HostStats, OffloadRequest, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { PeerLink, type LinkOwner } from '../transport/peer-link.js'
+import { openThreadLink } from '../link/thread-channel.js'
 import { FlowControl } from '../transport/flow-control.js'
 import { ActorCell, type CellHost } from './actor-cell.js'
 import { HostedActorContext } from './actor-context.js'
@@ -415,14 +416,14 @@ export class Host implements RefRuntime, LinkOwner, CellHost, RouterCellHost, Ac
 
   // ---- LinkOwner: channels -------------------------------------------------------------------
 
-  /** Attaches the port of a channel to `thread` (set up by the system). */
+  /** Attaches this thread's end of a channel to `thread` (set up by the system). */
   attachLink(thread: number, port: MessagePort): void {
     let link = this.#links.get(thread)
     if (!link) {
       link = new PeerLink(thread, this)
       this.#links.set(thread, link)
     }
-    link.attach(port)
+    link.attach(openThreadLink(port))
   }
 
   #link(thread: number): PeerLink {

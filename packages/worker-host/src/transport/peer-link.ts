@@ -1,4 +1,3 @@
-import type { MessagePort } from 'node:worker_threads'
 import type { MessagePriority } from '@troupe/core'
 import {
   createDecoder,
@@ -19,7 +18,8 @@ import {
   type Selector,
 } from '@troupe/core/internal'
 
-import { InboundLedger, OutboundLedger, isSlabRegistration } from './ledger.js'
+import type { Link } from '../link/link.js'
+import { InboundLedger, OutboundLedger } from './ledger.js'
 
 /** Flush a batch early once it holds this many frame slots (about 1000 messages). */
 const MAX_BATCH_SLOTS = 5000
@@ -34,10 +34,10 @@ export interface LinkOwner {
 }
 
 /**
- * One direct channel between this thread and another: a MessagePort carrying msgpack batches.
- * Frames are appended as they are sent and packed into one buffer per flush, whose ArrayBuffer
- * is transferred rather than copied. Until the port is attached (the channel is still being
- * set up through the main thread), frames wait here, in order.
+ * This thread's side of the conversation with one other thread, over a `Link`. Frames are
+ * appended as they are sent and packed into one buffer per flush, which the link transfers
+ * rather than copies. Until a link is attached (the channel is still being set up through the
+ * main thread, or the peer was replaced), frames wait here, in order.
  *
  * A link to a worker keeps a ledger (see `ledger.ts`): each batch starts with a `Ledger` frame,
  * and the batch is held until the worker has settled every message in it, so that if the
@@ -50,7 +50,7 @@ export class PeerLink {
   #frames: unknown[] = []
   /** Delivery frames in `#frames`: the ledger bytes the batch needs. */
   #deliveries = 0
-  #port: MessagePort | undefined
+  #link: Link | undefined
   #touched = false
   /** What this thread sent the peer and the peer has not settled; none towards the main thread. */
   readonly outbound: OutboundLedger | undefined
@@ -66,11 +66,15 @@ export class PeerLink {
     this.inbound = new InboundLedger(thread)
   }
 
-  attach(port: MessagePort): void {
-    this.#port = port
-    port.on('message', (data: unknown) => {
-      if (data instanceof Uint8Array) this.#owner.batchArrived(this, data)
-      else if (isSlabRegistration(data)) this.inbound.register(data)
+  attach(link: Link): void {
+    this.#link = link
+    link.open({
+      batch: (bytes) => this.#owner.batchArrived(this, bytes),
+      slab: (registration) => this.inbound.register(registration),
+      // Nothing to do here: the system tells the host that a worker died (`threadDied`), with the
+      // reason and which actors get their messages again. Until then, what is sent is dropped
+      // by the link and held by the ledger, as if it had been posted just before the death.
+      peerGone: () => undefined,
     })
     this.flush()
   }
@@ -179,8 +183,8 @@ export class PeerLink {
 
   flush(): void {
     this.#touched = false
-    const port = this.#port
-    if (port === undefined || this.#frames.length === 0) return
+    const link = this.#link
+    if (link === undefined || this.#frames.length === 0) return
     const frames = this.#frames
     const deliveries = this.#deliveries
     this.#frames = []
@@ -191,8 +195,8 @@ export class PeerLink {
       frames[1] = slab.id
       frames[2] = slab.used
       if (!slab.registered) {
-        // Posted before the batch that first uses it: the port keeps the order.
-        port.postMessage({ slab: slab.id, buffer: slab.bytes.buffer })
+        // Shared before the batch that first uses it: the link keeps the order.
+        link.share({ slab: slab.id, buffer: slab.bytes.buffer as SharedArrayBuffer })
         slab.registered = true
       }
     }
@@ -204,27 +208,27 @@ export class PeerLink {
       this.#owner.batchUnencodable(this, frames, error)
       return
     }
-    // The ledger keeps its own copy (in a reused ring): the one posted is transferred (detached here).
+    // The ledger keeps its own copy (in a reused ring): the one sent is transferred (detached here).
     if (slab !== undefined) ledger!.hold(slab, deliveries, bytes)
-    port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
+    link.send(bytes)
     ledger?.reclaim()
   }
 
   close(): void {
     this.flush()
-    this.#port?.close()
-    this.#port = undefined
+    this.#link?.close()
+    this.#link = undefined
   }
 
   /**
    * The thread at the other end died. Frames sent from now on wait here, in order, until the
-   * replacement's port is attached; what was already posted is accounted by the caller, from
+   * replacement's link is attached; what was already sent is accounted by the caller, from
    * the ledger. The dead thread's slabs are void: messages it sent that are still queued here
    * are settled with nobody reading.
    */
   detach(): void {
-    this.#port?.close()
-    this.#port = undefined
+    this.#link?.close()
+    this.#link = undefined
     this.inbound.senderDied()
   }
 
