@@ -34,7 +34,7 @@ export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/
 export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee } from './options/system-options.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
-export type { DeadLetterReason } from './protocol/frames.js'
+export type { DeadLetterReason } from './protocol/dead-letter-reason.js'
 export type { BackoffOptions, Directive, RestartType, SupervisionOptions, SupervisionStrategy } from './supervision/supervision-options.js'
 export {
   ActorNameTakenError,

@@ -8,7 +8,6 @@ export { ActorRefImpl, DETACHED_RUNTIME, PIPE, RECEIVE, ROUTER_CONTROL, STOP, SY
 export type { RefRuntime, Selector } from './ref/actor-ref.js'
 export { toWireError, fromWireError } from './errors/error-wire.js'
 export type { WireError } from './errors/error-wire.js'
-export * from './protocol/frames.js'
 export { createDecoder, createEncoder, decodeValue, decodeWith, encodeValue } from './serialization/codec.js'
 export { checkMessage } from './serialization/validate.js'
 export { createMailbox, creditWindow, resolveMailbox } from './mailbox/mailbox.js'

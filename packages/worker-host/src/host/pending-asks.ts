@@ -1,5 +1,6 @@
 import { AskTimeoutError, WorkerCrashedError } from '@troupe/core'
-import { Deque, fromWireError, REPLY_OK, type WireError } from '@troupe/core/internal'
+import { Deque, fromWireError, type WireError } from '@troupe/core/internal'
+import { REPLY_OK, type ReplyStatus } from '../protocol/wire.js'
 
 interface PendingAsk {
   readonly correlation: number
@@ -67,7 +68,7 @@ export class PendingAsks {
   }
 
   /** Settles an ask from a reply frame. Replies to unknown ids (already timed out) are ignored. */
-  settle(correlation: number, status: number, value: unknown): void {
+  settle(correlation: number, status: ReplyStatus, value: unknown): void {
     const ask = this.#take(correlation)
     if (!ask) return
     if (status === REPLY_OK) ask.resolve?.(value)

@@ -1,8 +1,9 @@
 import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError, TaskNotAllowedError } from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
-import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import type { MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
+import { createThreadChannel } from '../link/thread-channel.js'
 import { unwrapResult, type HostDirective, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
 import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
@@ -307,7 +308,7 @@ export class SystemRuntime implements SystemPort {
     const key = from < to ? `${from}:${to}` : `${to}:${from}`
     if (this.#connected.has(key) || this.#state === 'stopped') return
     this.#connected.add(key)
-    const channel = new MessageChannel()
+    const channel = createThreadChannel()
     this.#attach(from, to, channel.port1)
     this.#attach(to, from, channel.port2)
   }

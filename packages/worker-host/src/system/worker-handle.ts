@@ -3,6 +3,7 @@ import * as Comlink from 'comlink'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import { WorkerCrashedError } from '@troupe/core'
 import type { Host } from '../host/host.js'
+import { createThreadChannel } from '../link/thread-channel.js'
 import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from '../worker/worker-init.js'
 import type { ResolvedSystemOptions } from '@troupe/core/internal'
@@ -58,7 +59,7 @@ export class WorkerHandle {
     readonly generation = 0,
   ) {
     this.thread = thread
-    const data = new MessageChannel()
+    const data = createThreadChannel()
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
     const init: WorkerInit = { ...launch.init, board, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }

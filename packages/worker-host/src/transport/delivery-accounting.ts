@@ -1,58 +1,37 @@
-import type { DeadLetterReason, MessagePriority } from '@troupe/core'
-import { DELIVER_CHAIN, DELIVER_CREDITED, DELIVER_PRIORITY, FORWARD, frameSlots, isDelivery, type Selector } from '@troupe/core/internal'
-import { envelope, withCorrelation, type Envelope, type Route } from '../host/envelope.js'
+import type { DeadLetterReason } from '@troupe/core'
+import { withCorrelation, type Envelope, type Route } from '../host/envelope.js'
+import { FORWARD, frameKind, frameSlots, isDelivery, readDelivery, readTarget, writeDeliver, writeForward, writePrioritised, type Frames, type RouteBook } from '../protocol/wire.js'
 import { RUNNING, SETTLED_BYTE, reasonOf, type SentBatch } from './ledger.js'
 import type { PeerLink } from './peer-link.js'
 
 /** What accounting for a link's messages needs from its host. */
-export interface AccountingHost {
+export interface AccountingHost extends RouteBook {
   readonly thread: number
   undeliverable(recipient: number, envelope: Envelope, reason: DeadLetterReason): void
   /** Whether this thread still waits for the answer to `correlation` (an ask, or a send not yet accepted). */
   awaits(correlation: number): boolean
   routeOf(router: number, thread: number): Route
   /** A held batch's frames, decoded on this thread (refs inside attached to it). */
-  decodeBatch(bytes: Uint8Array): unknown[]
+  decodeBatch(bytes: Uint8Array): Frames
 }
 
-/**
- * A delivery frame (plain, prioritised, credited, chained or forwarded), sent from `thread`, as its
- * target and an envelope. Credits are not carried: a dead peer's windows are reset as a whole.
- * `routeOf`, when given, rebuilds a forward's route so its router hears the message is gone.
- */
-export function deliveryOf(frame: readonly unknown[], thread: number, routeOf?: (router: number) => Route): [number, Envelope] {
-  const head = frame[0] as number
-  if (head > 0) return [head, envelope(frame[1] as number, thread, frame[2] as number, frame[3] as Selector, frame[4])]
-  if (head === DELIVER_PRIORITY || head === DELIVER_CREDITED || head === DELIVER_CHAIN) {
-    const priority = (frame[6] as MessagePriority | null) ?? undefined
-    return [frame[1] as number, envelope(frame[2] as number, thread, frame[3] as number, frame[4] as Selector, frame[5], priority)]
-  }
-  if (head !== FORWARD) throw new Error(`protocol error: frame kind ${String(head)} is not a delivery`)
-  const router = frame[8] as number
-  const route = router === 0 || routeOf === undefined ? undefined : routeOf(router)
-  const priority = (frame[7] as MessagePriority | null) ?? undefined
-  return [frame[1] as number, envelope(frame[2] as number, frame[3] as number, frame[4] as number, frame[5] as Selector, frame[6], priority, route)]
-}
-
-/** Calls `visit` with each delivery frame of a held batch and its ledger byte, in order. */
-function forEachDelivery(host: AccountingHost, batch: SentBatch, visit: (frame: unknown[], byte: number) => void): void {
+/** Calls `visit` with the index of each delivery frame of a held batch and its ledger byte, in order. */
+function forEachDelivery(frames: Frames, batch: SentBatch, visit: (at: number, byte: number) => void): void {
   const { slab, offset } = batch
-  const frames = host.decodeBatch(batch.bytes)
   let index = 0
   for (let at = 0; at < frames.length; ) {
-    const head = frames[at] as number
-    const slots = frameSlots(head)
-    if (isDelivery(head)) visit(frames.slice(at, at + slots), slab.bytes[offset + index++]!)
-    at += slots
+    const kind = frameKind(frames, at)
+    if (isDelivery(kind)) visit(at, slab.bytes[offset + index++]!)
+    at += frameSlots(kind)
   }
 }
 
-/** The `index`-th delivery frame of a batch. */
-function nthDelivery(host: AccountingHost, batch: SentBatch, index: number): unknown[] | undefined {
-  let found: unknown[] | undefined
+/** Where the `index`-th delivery frame of a batch starts, or -1. */
+function nthDelivery(frames: Frames, batch: SentBatch, index: number): number {
+  let found = -1
   let seen = 0
-  forEachDelivery(host, batch, (frame) => {
-    if (seen++ === index) found = frame
+  forEachDelivery(frames, batch, (at) => {
+    if (seen++ === index) found = at
   })
   return found
 }
@@ -69,11 +48,11 @@ export function reportRefused(host: AccountingHost, link: PeerLink, slabId: numb
   const code = bytes[slot]!
   if (code <= SETTLED_BYTE) return
   bytes[slot] = SETTLED_BYTE
-  const frame = nthDelivery(host, found.batch, found.index)
-  if (frame === undefined) return
-  // The receiver already told a router that forwarded it, and returned its credit.
-  const [target, refused] = deliveryOf(frame, host.thread)
-  host.undeliverable(target, withCorrelation(refused, 0), reasonOf(code))
+  const frames = host.decodeBatch(found.batch.bytes)
+  const at = nthDelivery(frames, found.batch, found.index)
+  if (at < 0) return
+  // The receiver already told a router that forwarded it, and returned its credit: no route here.
+  host.undeliverable(readTarget(frames, at), withCorrelation(readDelivery(frames, at, host.thread), 0), reasonOf(code))
 }
 
 /**
@@ -87,32 +66,33 @@ export function reportRefused(host: AccountingHost, link: PeerLink, slabId: numb
 export function accountForDeadPeer(host: AccountingHost, link: PeerLink, atLeastOnce: ReadonlySet<number>): void {
   const outbound = link.outbound
   if (outbound === undefined) return
-  const again: unknown[] = []
+  const again: Frames = []
   let redelivered = 0
-  const routeOf = (router: number): Route => host.routeOf(router, host.thread)
-  outbound.peerDied((batch) =>
-    forEachDelivery(host, batch, (frame, byte) => {
+  outbound.peerDied((batch) => {
+    const frames = host.decodeBatch(batch.bytes)
+    forEachDelivery(frames, batch, (at, byte) => {
       if (byte === SETTLED_BYTE) return
-      const [target, lost] = deliveryOf(frame, host.thread, routeOf)
+      const target = readTarget(frames, at)
+      const lost = readDelivery(frames, at, host.thread, host)
       if (byte === RUNNING) return host.undeliverable(target, withCorrelation(lost, 0), 'worker-died')
       if (byte > SETTLED_BYTE) return host.undeliverable(target, withCorrelation(lost, 0), reasonOf(byte))
       const { correlation } = lost
       if (correlation > 0 || (correlation < 0 && host.awaits(-correlation))) return
       if (!atLeastOnce.has(target)) return host.undeliverable(target, withCorrelation(lost, 0), 'worker-died')
-      again.push(...asTellFrame(frame))
+      writeAsTell(again, frameKind(frames, at), target, lost)
       redelivered++
-    }),
-  )
+    })
+  })
   link.requeue(again, redelivered)
 }
 
-/** The frame to send again: an accepted send is a tell now, and a credited message spends no new credit. */
-function asTellFrame(frame: unknown[]): unknown[] {
-  const head = frame[0] as number
-  if (head > 0) return [head, frame[1], 0, frame[3], frame[4]]
-  if (head === FORWARD) return [FORWARD, frame[1], frame[2], frame[3], 0, frame[5], frame[6], frame[7], frame[8]]
-  // (A chained frame is always an ask, and asks are never sent again.)
-  const priority = frame[6] as MessagePriority | null
-  if (priority === null || priority === 'normal') return [frame[1], frame[2], 0, frame[4], frame[5]]
-  return [DELIVER_PRIORITY, frame[1], frame[2], 0, frame[4], frame[5], priority]
+/**
+ * The frame to send again: an accepted send is a tell now, and a credited message spends no
+ * new credit. (A chained frame is always an ask, and asks are never sent again.)
+ */
+function writeAsTell(frames: Frames, kind: number, target: number, lost: Envelope): void {
+  const { sender, selector, body, priority } = lost
+  if (kind === FORWARD) writeForward(frames, target, sender, lost.senderThread, 0, selector, body, priority, lost.route?.router ?? 0)
+  else if (kind > 0 || priority === undefined || priority === 'normal') writeDeliver(frames, target, sender, 0, selector, body)
+  else writePrioritised(frames, target, sender, 0, selector, body, priority)
 }

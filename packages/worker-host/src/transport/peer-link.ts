@@ -1,25 +1,28 @@
-import type { MessagePort } from 'node:worker_threads'
-import type { MessagePriority } from '@troupe/core'
+import type { DeadLetterReason, MessagePriority } from '@troupe/core'
+import { createDecoder, createEncoder, type Selector } from '@troupe/core/internal'
+import type { Link } from '../link/link.js'
 import {
-  createDecoder,
-  createEncoder,
-  DEAD_LETTER,
-  CREDIT,
-  DELIVER_CHAIN,
-  DELIVER_CREDITED,
-  DELIVER_PRIORITY,
-  FORWARD,
   LEDGER,
-  REPLY,
-  REROUTED,
-  ROUTED,
-  SETTLED,
+  LEDGER_SLOTS,
+  fillLedger,
+  frameKind,
   isDelivery,
-  type DeadLetterReason,
-  type Selector,
-} from '@troupe/core/internal'
-
-import { InboundLedger, OutboundLedger, isSlabRegistration } from './ledger.js'
+  writeChained,
+  writeCredit,
+  writeCredited,
+  writeDeadLetter,
+  writeDeliver,
+  writeForward,
+  writeLedger,
+  writePrioritised,
+  writeReply,
+  writeRerouted,
+  writeRouted,
+  writeSettled,
+  type Frames,
+  type ReplyStatus,
+} from '../protocol/wire.js'
+import { InboundLedger, OutboundLedger } from './ledger.js'
 
 /** Flush a batch early once it holds this many frame slots (about 1000 messages). */
 const MAX_BATCH_SLOTS = 5000
@@ -30,14 +33,14 @@ export interface LinkOwner {
   /** Called with every batch that arrives on the link. */
   batchArrived(link: PeerLink, bytes: Uint8Array): void
   /** Called when a batch cannot be encoded even though its messages passed validation. */
-  batchUnencodable(link: PeerLink, frames: unknown[], error: unknown): void
+  batchUnencodable(link: PeerLink, frames: Frames, error: unknown): void
 }
 
 /**
- * One direct channel between this thread and another: a MessagePort carrying msgpack batches.
- * Frames are appended as they are sent and packed into one buffer per flush, whose ArrayBuffer
- * is transferred rather than copied. Until the port is attached (the channel is still being
- * set up through the main thread), frames wait here, in order.
+ * This thread's side of the conversation with one other thread, over a `Link`. Frames are
+ * appended as they are sent (see protocol/wire.ts) and packed into one buffer per flush, which
+ * the link transfers rather than copies. Until a link is attached (the channel is still being
+ * set up through the main thread, or the peer was replaced), frames wait here, in order.
  *
  * A link to a worker keeps a ledger (see `ledger.ts`): each batch starts with a `Ledger` frame,
  * and the batch is held until the worker has settled every message in it, so that if the
@@ -47,10 +50,10 @@ export class PeerLink {
   readonly decoder = createDecoder()
   readonly #encoder = createEncoder()
   readonly #owner: LinkOwner
-  #frames: unknown[] = []
+  #frames: Frames = []
   /** Delivery frames in `#frames`: the ledger bytes the batch needs. */
   #deliveries = 0
-  #port: MessagePort | undefined
+  #link: Link | undefined
   #touched = false
   /** What this thread sent the peer and the peer has not settled; none towards the main thread. */
   readonly outbound: OutboundLedger | undefined
@@ -66,24 +69,28 @@ export class PeerLink {
     this.inbound = new InboundLedger(thread)
   }
 
-  attach(port: MessagePort): void {
-    this.#port = port
-    port.on('message', (data: unknown) => {
-      if (data instanceof Uint8Array) this.#owner.batchArrived(this, data)
-      else if (isSlabRegistration(data)) this.inbound.register(data)
+  attach(link: Link): void {
+    this.#link = link
+    link.open({
+      batch: (bytes) => this.#owner.batchArrived(this, bytes),
+      slab: (registration) => this.inbound.register(registration),
+      // Nothing to do here: the system tells the host that a worker died (`threadDied`), with the
+      // reason and which actors get their messages again. Until then, what is sent is dropped
+      // by the link and held by the ledger, as if it had been posted just before the death.
+      peerGone: () => undefined,
     })
     this.flush()
   }
 
   /** Every batch towards a worker starts with its `Ledger` frame (filled in at flush). */
   #begin(): void {
-    if (this.#frames.length === 0 && this.outbound !== undefined) this.#frames.push(LEDGER, -1, 0)
+    if (this.#frames.length === 0 && this.outbound !== undefined) writeLedger(this.#frames)
   }
 
   deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
     this.#begin()
-    if (priority === undefined) this.#frames.push(target, sender, correlation, selector, body)
-    else this.#frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+    if (priority === undefined) writeDeliver(this.#frames, target, sender, correlation, selector, body)
+    else writePrioritised(this.#frames, target, sender, correlation, selector, body, priority)
     this.#deliveries++
     this.#touch()
   }
@@ -91,7 +98,7 @@ export class PeerLink {
   /** An ask that belongs to a call chain (reentrancy): a delivery frame that also carries the chain id. */
   deliverChain(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
     this.#begin()
-    this.#frames.push(DELIVER_CHAIN, target, sender, correlation, selector, body, priority ?? null, chain)
+    writeChained(this.#frames, target, sender, correlation, selector, body, priority, chain)
     this.#deliveries++
     this.#touch()
   }
@@ -99,7 +106,7 @@ export class PeerLink {
   /** A message to a flow-controlled actor, sent with one of this thread's credits for it. */
   deliverCredited(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
     this.#begin()
-    this.#frames.push(DELIVER_CREDITED, target, sender, correlation, selector, body, priority ?? null)
+    writeCredited(this.#frames, target, sender, correlation, selector, body, priority)
     this.#deliveries++
     this.#touch()
   }
@@ -107,14 +114,14 @@ export class PeerLink {
   /** Gives `count` credits for `target` back to the thread at the other end. */
   credit(target: number, count: number): void {
     this.#begin()
-    this.#frames.push(CREDIT, target, count)
+    writeCredit(this.#frames, target, count)
     this.#touch()
   }
 
   /** A message a router passes on: its original sender thread and correlation go with it. */
   forward(target: number, sender: number, senderThread: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, router: number): void {
     this.#begin()
-    this.#frames.push(FORWARD, target, sender, senderThread, correlation, selector, body, priority ?? null, router)
+    writeForward(this.#frames, target, sender, senderThread, correlation, selector, body, priority, router)
     this.#deliveries++
     this.#touch()
   }
@@ -122,43 +129,43 @@ export class PeerLink {
   /** Tells the asker's thread (on the other end) that its ask `correlation` now waits on `thread`. */
   rerouted(correlation: number, thread: number): void {
     this.#begin()
-    this.#frames.push(REROUTED, correlation, thread)
+    writeRerouted(this.#frames, correlation, thread)
     this.#touch()
   }
 
   /** Tells `router` (on the other end) that `routee` has processed one message it forwarded. */
   routed(router: number, routee: number): void {
     this.#begin()
-    this.#frames.push(ROUTED, router, routee)
+    writeRouted(this.#frames, router, routee)
     this.#touch()
   }
 
-  reply(correlation: number, status: number, value: unknown): void {
+  reply(correlation: number, status: ReplyStatus, value: unknown): void {
     this.#begin()
-    this.#frames.push(REPLY, correlation, status, value)
+    writeReply(this.#frames, correlation, status, value)
     this.#touch()
   }
 
   deadLetter(recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void {
     this.#begin()
-    this.#frames.push(DEAD_LETTER, recipient, sender, reason, selector, body)
+    writeDeadLetter(this.#frames, recipient, sender, reason, selector, body)
     this.#touch()
   }
 
   /** Tells the sender (at the other end) that it must report the message in `slot` of its slab `slab` as refused here. */
   settled(slab: number, slot: number): void {
     this.#begin()
-    this.#frames.push(SETTLED, slab, slot)
+    writeSettled(this.#frames, slab, slot)
     this.#touch()
   }
 
   /** Queues a frame again, as it was (after its batch failed to encode as a whole). */
-  resend(frame: readonly unknown[]): void {
-    const head = frame[0] as number
-    if (head === LEDGER) return // each batch gets its own
+  resend(frame: Frames): void {
+    const kind = frameKind(frame, 0)
+    if (kind === LEDGER) return // each batch gets its own
     this.#begin()
     for (const slot of frame) this.#frames.push(slot)
-    if (isDelivery(head)) this.#deliveries++
+    if (isDelivery(kind)) this.#deliveries++
     this.#touch()
   }
 
@@ -166,9 +173,9 @@ export class PeerLink {
    * The peer died and its replacement will get `frames` (messages it must process again) first,
    * before anything sent since the death, so each sender's order holds.
    */
-  requeue(frames: readonly unknown[], deliveries: number): void {
+  requeue(frames: Frames, deliveries: number): void {
     if (frames.length === 0) return
-    const later = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : 3)
+    const later = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : LEDGER_SLOTS)
     this.#frames = []
     this.#begin()
     for (const slot of frames) this.#frames.push(slot)
@@ -179,8 +186,8 @@ export class PeerLink {
 
   flush(): void {
     this.#touched = false
-    const port = this.#port
-    if (port === undefined || this.#frames.length === 0) return
+    const link = this.#link
+    if (link === undefined || this.#frames.length === 0) return
     const frames = this.#frames
     const deliveries = this.#deliveries
     this.#frames = []
@@ -188,11 +195,10 @@ export class PeerLink {
     const ledger = this.outbound
     const slab = ledger !== undefined && deliveries > 0 ? ledger.reserve(deliveries) : undefined
     if (slab !== undefined) {
-      frames[1] = slab.id
-      frames[2] = slab.used
+      fillLedger(frames, slab.id, slab.used)
       if (!slab.registered) {
-        // Posted before the batch that first uses it: the port keeps the order.
-        port.postMessage({ slab: slab.id, buffer: slab.bytes.buffer })
+        // Shared before the batch that first uses it: the link keeps the order.
+        link.share({ slab: slab.id, buffer: slab.bytes.buffer as SharedArrayBuffer })
         slab.registered = true
       }
     }
@@ -204,27 +210,27 @@ export class PeerLink {
       this.#owner.batchUnencodable(this, frames, error)
       return
     }
-    // The ledger keeps its own copy (in a reused ring): the one posted is transferred (detached here).
+    // The ledger keeps its own copy (in a reused ring): the one sent is transferred (detached here).
     if (slab !== undefined) ledger!.hold(slab, deliveries, bytes)
-    port.postMessage(bytes, [bytes.buffer as ArrayBuffer])
+    link.send(bytes)
     ledger?.reclaim()
   }
 
   close(): void {
     this.flush()
-    this.#port?.close()
-    this.#port = undefined
+    this.#link?.close()
+    this.#link = undefined
   }
 
   /**
    * The thread at the other end died. Frames sent from now on wait here, in order, until the
-   * replacement's port is attached; what was already posted is accounted by the caller, from
+   * replacement's link is attached; what was already sent is accounted by the caller, from
    * the ledger. The dead thread's slabs are void: messages it sent that are still queued here
    * are settled with nobody reading.
    */
   detach(): void {
-    this.#port?.close()
-    this.#port = undefined
+    this.#link?.close()
+    this.#link = undefined
     this.inbound.senderDied()
   }
 

@@ -1,0 +1,337 @@
+/**
+ * The data-plane wire protocol between threads: every frame kind, its layout, and its writer
+ * and reader side by side. A batch is one msgpack array holding frames back to back; the first
+ * slot of a frame says what it is. Frames are flat (no per-frame array) because one `pack` over
+ * a flat array is the cheapest encoding msgpackr offers. Readers take the batch and the index
+ * of the frame's first slot, so reading allocates nothing but the envelope a message needs.
+ *
+ *   Deliver      target(>0), sender, correlation, selector, body
+ *   Reply        REPLY, correlation, status, value
+ *   DeadLetter   DEAD_LETTER, recipient, sender, reason, selector, body    (to the main thread)
+ *   Prioritised  DELIVER_PRIORITY, target, sender, correlation, selector, body, priority
+ *   Forward      FORWARD, target, sender, senderThread, correlation, selector, body, priority, router
+ *   Routed       ROUTED, router, routee
+ *   Credited     DELIVER_CREDITED, target, sender, correlation, selector, body, priority
+ *   Credit       CREDIT, target, count
+ *   Rerouted     REROUTED, correlation, thread
+ *   Ledger       LEDGER, slab, offset                                      (first frame of a batch to a worker)
+ *   Settled      SETTLED, slab, slot                                       (back to the sender)
+ *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
+ *
+ * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
+ *   The sender lives on the thread at the other end of the channel the batch came over.
+ * - `correlation` is 0 for a tell; for an ask, the reply carries it back over the same channel;
+ *   negative for a `send`, acknowledged (as the positive id) once the mailbox accepts it.
+ * - A message with a priority other than normal uses the prioritised frame, so the common case
+ *   keeps five slots.
+ * - `selector` is a method name, `RECEIVE` (0) for `receive(msg)`, or `STOP` (-1).
+ * - `body` is the argument array of a method call, or the message itself for `receive`.
+ * - A router forwards a message with its original sender, sender thread and correlation, so
+ *   the routee replies straight to the asker; `priority` is null for normal. `router` is the
+ *   router's id when it wants to hear when the routee has processed the message (a `Routed`
+ *   frame back to it), else 0.
+ * - A message to an actor with a flow-controlled (`backpressure`) mailbox spends one of the
+ *   sending thread's credits for that actor and travels as `Credited` (`priority` null for
+ *   normal); once it leaves the mailbox, the consumer's thread gives the credit back with a
+ *   `Credit` frame (counts add up per turn).
+ * - A router that forwards an ask to a routee on another thread tells the asker's thread where
+ *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
+ * - Accounted delivery: a batch sent to a worker (a thread that can die on its own) starts with
+ *   a `Ledger` frame naming a region of shared memory, one byte per delivery frame of the batch
+ *   (Deliver, Prioritised, Credited, Forward, Chained), in order (`slab` -1: the batch has none). The
+ *   receiver writes each byte when that message reaches its end (processed, answered, or
+ *   refused); the sender keeps the batch until every byte is written, and when the worker dies
+ *   it reads the bytes to know exactly which messages were not processed. The receiver never
+ *   reports a dead letter for such a message itself: it writes the reason's code in the byte and
+ *   sends `Settled` back, and the sender, which still holds the message, reports it. So a dead
+ *   letter is reported exactly once even when the receiver dies right after refusing it.
+ * - An ask sent from inside a handler that belongs to a call chain (reentrancy, see
+ *   docs/reentrancy.md) carries the chain's id in a `Chained` frame (`priority` null for normal).
+ *   It is a delivery frame like Deliver and Prioritised. Messages without a chain never use it,
+ *   so they pay nothing for reentrancy.
+ */
+import type { DeadLetterReason, MessagePriority } from '@troupe/core'
+import type { Selector } from '@troupe/core/internal'
+import { envelope, type Envelope, type Route } from '../host/envelope.js'
+import type { InboundSlab } from '../transport/ledger.js'
+
+/** A batch: frames back to back, as packed. */
+export type Frames = unknown[]
+
+// Frame kinds: the first slot of every frame but a plain delivery, whose first slot is its
+// target (> 0). Plain module constants, not a `const enum`: with `isolatedModules` the compiler
+// does not write a `const enum`'s numbers into other modules, and reading an enum object's
+// property on every frame would cost the hot loops more than these constants do.
+export const REPLY = -1
+export const DEAD_LETTER = -2
+export const DELIVER_PRIORITY = -4
+export const FORWARD = -5
+export const ROUTED = -6
+export const DELIVER_CREDITED = -7
+export const CREDIT = -8
+export const REROUTED = -9
+export const LEDGER = -10
+export const SETTLED = -11
+export const DELIVER_CHAIN = -12
+
+// Slots of each kind of frame, its first slot included.
+export const DELIVER_SLOTS = 5
+export const REPLY_SLOTS = 4
+export const DEAD_LETTER_SLOTS = 6
+export const DELIVER_PRIORITY_SLOTS = 7
+export const FORWARD_SLOTS = 9
+export const ROUTED_SLOTS = 3
+export const DELIVER_CREDITED_SLOTS = 7
+export const CREDIT_SLOTS = 3
+export const REROUTED_SLOTS = 3
+export const LEDGER_SLOTS = 3
+export const SETTLED_SLOTS = 3
+export const DELIVER_CHAIN_SLOTS = 8
+
+export const REPLY_OK = 0
+export const REPLY_ERROR = 1
+export type ReplyStatus = typeof REPLY_OK | typeof REPLY_ERROR
+
+/** The first slot of the frame at `at`: its kind, or (> 0) the target of a plain delivery. */
+export function frameKind(frames: Frames, at: number): number {
+  return frames[at] as number
+}
+
+/** Whether the frame starting with `kind` delivers a message to an actor (and so has a ledger byte). */
+export function isDelivery(kind: number): boolean {
+  return kind > 0 || kind === DELIVER_PRIORITY || kind === DELIVER_CREDITED || kind === FORWARD || kind === DELIVER_CHAIN
+}
+
+/** Slots of the frame starting with `kind`. */
+export function frameSlots(kind: number): number {
+  if (kind > 0) return DELIVER_SLOTS
+  switch (kind) {
+    case REPLY:
+      return REPLY_SLOTS
+    case DEAD_LETTER:
+      return DEAD_LETTER_SLOTS
+    case DELIVER_PRIORITY:
+      return DELIVER_PRIORITY_SLOTS
+    case FORWARD:
+      return FORWARD_SLOTS
+    case ROUTED:
+      return ROUTED_SLOTS
+    case DELIVER_CREDITED:
+      return DELIVER_CREDITED_SLOTS
+    case CREDIT:
+      return CREDIT_SLOTS
+    case REROUTED:
+      return REROUTED_SLOTS
+    case LEDGER:
+      return LEDGER_SLOTS
+    case SETTLED:
+      return SETTLED_SLOTS
+    case DELIVER_CHAIN:
+      return DELIVER_CHAIN_SLOTS
+    default:
+      throw new Error(`protocol error: unknown frame kind ${String(kind)}`)
+  }
+}
+
+// ---- Delivery frames ------------------------------------------------------------------------
+// Readers build the message's envelope. `from` is the thread the batch came from (where the
+// sender lives); `ledger` and `slot` are the message's byte in its sender's ledger, if any.
+
+/** The target of any delivery frame. */
+export function readTarget(frames: Frames, at: number): number {
+  const kind = frames[at] as number
+  return kind > 0 ? kind : (frames[at + 1] as number)
+}
+
+export function writeDeliver(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown): void {
+  frames.push(target, sender, correlation, selector, body)
+}
+
+export function readDeliver(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+  return envelope(frames[at + 1] as number, from, frames[at + 2] as number, frames[at + 3] as Selector, frames[at + 4], undefined, undefined, -1, 0, ledger, slot)
+}
+
+export function writePrioritised(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority): void {
+  frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
+}
+
+export function readPrioritised(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], frames[at + 6] as MessagePriority, undefined, -1, 0, ledger, slot)
+}
+
+export function writeCredited(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
+  frames.push(DELIVER_CREDITED, target, sender, correlation, selector, body, priority ?? null)
+}
+
+/** `credit`: the thread whose credit the message spent (given back when it leaves the mailbox), -1 for none. */
+export function readCredited(frames: Frames, at: number, from: number, credit: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+  const priority = (frames[at + 6] as MessagePriority | null) ?? undefined
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], priority, undefined, credit, 0, ledger, slot)
+}
+
+export function writeChained(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
+  frames.push(DELIVER_CHAIN, target, sender, correlation, selector, body, priority ?? null, chain)
+}
+
+export function readChained(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+  const priority = (frames[at + 6] as MessagePriority | null) ?? undefined
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], priority, undefined, -1, frames[at + 7] as number, ledger, slot)
+}
+
+export function writeForward(
+  frames: Frames,
+  target: number,
+  sender: number,
+  senderThread: number,
+  correlation: number,
+  selector: Selector,
+  body: unknown,
+  priority: MessagePriority | undefined,
+  router: number,
+): void {
+  frames.push(FORWARD, target, sender, senderThread, correlation, selector, body, priority ?? null, router)
+}
+
+/** Where a forwarded message's router is known (the router's route object, shared by its messages). */
+export interface RouteBook {
+  routeOf(router: number, thread: number): Route
+}
+
+/**
+ * A forwarded message keeps its original sender thread. Its route (when its router wants a
+ * report) comes from `routes`, for a router on `routerThread`; without `routes` it has none.
+ */
+export function readForward(frames: Frames, at: number, routes: RouteBook | undefined, routerThread: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+  const router = frames[at + 8] as number
+  const route = router === 0 || routes === undefined ? undefined : routes.routeOf(router, routerThread)
+  const priority = (frames[at + 7] as MessagePriority | null) ?? undefined
+  return envelope(frames[at + 2] as number, frames[at + 3] as number, frames[at + 4] as number, frames[at + 5] as Selector, frames[at + 6], priority, route, -1, 0, ledger, slot)
+}
+
+/**
+ * Any delivery frame, as a message sent from this thread (`thread`): how a sender reads what it
+ * still holds (a refusal, a death, a batch that failed to encode). Credits and chains are not
+ * carried: a dead peer's windows are reset as a whole, and only the receiver runs chains.
+ */
+export function readDelivery(frames: Frames, at: number, thread: number, routes?: RouteBook): Envelope {
+  const kind = frames[at] as number
+  if (kind > 0) return readDeliver(frames, at, thread, undefined, 0)
+  switch (kind) {
+    case DELIVER_PRIORITY:
+    case DELIVER_CREDITED:
+    case DELIVER_CHAIN:
+      return readCredited(frames, at, thread, -1, undefined, 0)
+    case FORWARD:
+      return readForward(frames, at, routes, thread, undefined, 0)
+    default:
+      throw new Error(`protocol error: frame kind ${String(kind)} is not a delivery`)
+  }
+}
+
+/** The same delivery frame, without its body (the value that could not be encoded). */
+export function clearBody(frames: Frames, at: number): void {
+  const kind = frames[at] as number
+  frames[at + (kind > 0 ? 4 : kind === FORWARD ? 6 : 5)] = undefined
+}
+
+// ---- Replies and reports ------------------------------------------------------------------------
+// Each reader hands the frame's fields to a handler: one long-lived object per reader, no
+// allocation per frame.
+
+export interface ReplyHandler {
+  settle(correlation: number, status: ReplyStatus, value: unknown): void
+}
+
+export function writeReply(frames: Frames, correlation: number, status: ReplyStatus, value: unknown): void {
+  frames.push(REPLY, correlation, status, value)
+}
+
+export function readReply(frames: Frames, at: number, handler: ReplyHandler): void {
+  handler.settle(frames[at + 1] as number, frames[at + 2] as ReplyStatus, frames[at + 3])
+}
+
+export interface DeadLetterHandler {
+  /** `sender` is an actor on the thread the frame came from, or 0. */
+  deadLetter(recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void
+}
+
+export function writeDeadLetter(frames: Frames, recipient: number, sender: number, reason: DeadLetterReason, selector: Selector, body: unknown): void {
+  frames.push(DEAD_LETTER, recipient, sender, reason, selector, body)
+}
+
+export function readDeadLetter(frames: Frames, at: number, handler: DeadLetterHandler): void {
+  handler.deadLetter(frames[at + 1] as number, frames[at + 2] as number, frames[at + 3] as DeadLetterReason, frames[at + 4] as Selector, frames[at + 5])
+}
+
+export interface RoutedHandler {
+  /** `routee` has processed one message the local router `router` forwarded. */
+  routed(router: number, routee: number): void
+}
+
+export function writeRouted(frames: Frames, router: number, routee: number): void {
+  frames.push(ROUTED, router, routee)
+}
+
+export function readRouted(frames: Frames, at: number, handler: RoutedHandler): void {
+  handler.routed(frames[at + 1] as number, frames[at + 2] as number)
+}
+
+export interface CreditHandler {
+  granted(target: number, count: number): void
+}
+
+export function writeCredit(frames: Frames, target: number, count: number): void {
+  frames.push(CREDIT, target, count)
+}
+
+export function readCredit(frames: Frames, at: number, handler: CreditHandler): void {
+  handler.granted(frames[at + 1] as number, frames[at + 2] as number)
+}
+
+export interface ReroutedHandler {
+  rehome(correlation: number, thread: number): void
+}
+
+export function writeRerouted(frames: Frames, correlation: number, thread: number): void {
+  frames.push(REROUTED, correlation, thread)
+}
+
+export function readRerouted(frames: Frames, at: number, handler: ReroutedHandler): void {
+  handler.rehome(frames[at + 1] as number, frames[at + 2] as number)
+}
+
+export interface SettledHandler {
+  /** The peer refused the message in `slot` of this thread's slab `slab`. */
+  refused(slab: number, slot: number): void
+}
+
+export function writeSettled(frames: Frames, slab: number, slot: number): void {
+  frames.push(SETTLED, slab, slot)
+}
+
+export function readSettled(frames: Frames, at: number, handler: SettledHandler): void {
+  handler.refused(frames[at + 1] as number, frames[at + 2] as number)
+}
+
+// ---- Ledger --------------------------------------------------------------------------------------
+
+/** Opens a batch to a worker; the region is filled in by `fillLedger` when the batch is sent. */
+export function writeLedger(frames: Frames): void {
+  frames.push(LEDGER, -1, 0)
+}
+
+/** Names the batch's ledger region: `slab` from `offset`, one byte per delivery frame. */
+export function fillLedger(frames: Frames, slab: number, offset: number): void {
+  frames[1] = slab
+  frames[2] = offset
+}
+
+/** The slab of a `Ledger` frame (-1: the batch has no delivery). */
+export function readLedgerSlab(frames: Frames, at: number): number {
+  return frames[at + 1] as number
+}
+
+/** The first byte of a `Ledger` frame's region in its slab. */
+export function readLedgerOffset(frames: Frames, at: number): number {
+  return frames[at + 2] as number
+}

@@ -1,0 +1,258 @@
+import { Worker } from 'node:worker_threads'
+import { afterEach, describe, expect, it } from 'vitest'
+import type { Link } from '../src/link/link.js'
+import { createThreadChannel, openThreadLink } from '../src/link/thread-channel.js'
+import type { EchoCommand, EchoReport } from './fixtures/links/echo-worker.js'
+import { startEchoPeer } from './fixtures/links/echo-peer.js'
+import { fixture } from './helpers/system.js'
+
+/**
+ * One suite, run against every `Link` implementation (and, for a thread link, with the far end
+ * on this thread and in a real worker). The far end echoes each batch back (see
+ * fixtures/links/echo-peer.ts), so what the near end gets back shows that batches travel
+ * intact, in order, both ways.
+ */
+
+/** The far end, as the suite drives it (on this thread or in a worker). */
+interface FarEnd {
+  closeAfter(batches: number): void
+  received(): Promise<number>
+  /** Resolves when the far end saw the near end gone, with the batches it had received. */
+  readonly gone: Promise<number>
+  /** Ends the far end's thread abruptly, when it has one of its own. */
+  readonly kill?: () => Promise<void>
+}
+
+interface LinkPair {
+  near: Link
+  far: FarEnd
+}
+
+type MakePair = () => Promise<LinkPair>
+
+const cleanups: (() => Promise<unknown>)[] = []
+afterEach(async () => {
+  while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined)
+})
+
+/** A batch of `size` bytes whose content says which batch it is (`index`). */
+function batch(index: number, size = 64): Uint8Array {
+  const bytes = new Uint8Array(size)
+  new DataView(bytes.buffer).setUint32(0, index)
+  for (let i = 4; i < size; i++) bytes[i] = (index * 31 + i) & 0xff
+  return bytes
+}
+
+function isIntact(bytes: Uint8Array, index: number, size: number): boolean {
+  if (bytes.byteLength !== size || new DataView(bytes.buffer, bytes.byteOffset).getUint32(0) !== index) return false
+  for (let i = 4; i < size; i++) if (bytes[i] !== ((index * 31 + i) & 0xff)) return false
+  return true
+}
+
+/** Opens the near end, recording what comes back. */
+function openNear(near: Link): { batches: Uint8Array[]; gone: Promise<number>; arrived(count: number): Promise<void> } {
+  const batches: Uint8Array[] = []
+  const waiters: { count: number; resolve: () => void }[] = []
+  let markGone!: (received: number) => void
+  const gone = new Promise<number>((resolve) => (markGone = resolve))
+  near.open({
+    batch(bytes) {
+      batches.push(bytes)
+      for (const waiter of waiters.filter((w) => batches.length >= w.count)) {
+        waiters.splice(waiters.indexOf(waiter), 1)
+        waiter.resolve()
+      }
+    },
+    slab() {
+      throw new Error('the echo peer shares no slab')
+    },
+    peerGone: () => markGone(batches.length),
+  })
+  const arrived = (count: number): Promise<void> =>
+    batches.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))
+  return { batches, gone, arrived }
+}
+
+function linkConformance(name: string, makePair: MakePair): void {
+  describe(`link conformance: ${name}`, () => {
+    it('delivers batches intact and in order, both ways', async () => {
+      const { near } = await makePair()
+      const echoes = openNear(near)
+      for (let i = 0; i < 100; i++) near.send(batch(i, 16 + i))
+      await echoes.arrived(100)
+      expect(echoes.batches.every((bytes, i) => isIntact(bytes, i, 16 + i))).toBe(true)
+    })
+
+    it('carries large batches', async () => {
+      const { near } = await makePair()
+      const echoes = openNear(near)
+      const size = 16 * 1024 * 1024
+      near.send(batch(7, size))
+      near.send(batch(8, 8))
+      await echoes.arrived(2)
+      expect(isIntact(echoes.batches[0]!, 7, size)).toBe(true)
+      expect(isIntact(echoes.batches[1]!, 8, 8)).toBe(true)
+    })
+
+    it('carries many batches in order', async () => {
+      const { near } = await makePair()
+      const echoes = openNear(near)
+      const count = 20_000
+      for (let i = 0; i < count; i++) near.send(batch(i, 8))
+      await echoes.arrived(count)
+      expect(echoes.batches.findIndex((bytes, i) => !isIntact(bytes, i, 8))).toBe(-1)
+    })
+
+    it("transfers a batch's buffer: the sender's is detached", async () => {
+      const { near } = await makePair()
+      const echoes = openNear(near)
+      const bytes = batch(1, 1024)
+      near.send(bytes)
+      expect(bytes.byteLength).toBe(0)
+      expect(bytes.buffer.byteLength).toBe(0)
+      await echoes.arrived(1)
+      expect(isIntact(echoes.batches[0]!, 1, 1024)).toBe(true)
+    })
+
+    it('shares a slab ahead of the batches sent after it', async () => {
+      const { near } = await makePair()
+      const echoes = openNear(near)
+      const buffer = new SharedArrayBuffer(16)
+      near.share({ slab: 5, buffer })
+      near.send(batch(0))
+      await echoes.arrived(1)
+      // The far end wrote into the slab when it got it, before it echoed the batch.
+      expect(new Uint8Array(buffer)[0]).toBe(5)
+    })
+
+    it('closing the near end reports the near end gone to the far end, after what was sent', async () => {
+      const { near, far } = await makePair()
+      openNear(near)
+      for (let i = 0; i < 10; i++) near.send(batch(i))
+      near.close()
+      expect(await far.gone).toBe(10)
+    })
+
+    it('closing the far end reports the peer gone to the near end, after what it sent', async () => {
+      const { near, far } = await makePair()
+      const echoes = openNear(near)
+      for (let i = 0; i < 10; i++) near.send(batch(i))
+      far.closeAfter(10)
+      expect(await echoes.gone).toBe(10)
+      expect(echoes.batches.every((bytes, i) => isIntact(bytes, i, 64))).toBe(true)
+    })
+
+    it('drops sends after this end is closed, without an error', async () => {
+      const { near, far } = await makePair()
+      openNear(near)
+      near.send(batch(0))
+      near.close()
+      expect(await far.gone).toBe(1)
+      expect(() => near.send(batch(1))).not.toThrow()
+      expect(() => near.share({ slab: 1, buffer: new SharedArrayBuffer(8) })).not.toThrow()
+      expect(() => near.close()).not.toThrow()
+      expect(await far.received()).toBe(1)
+    })
+
+    it('drops sends after the peer is gone, without an error', async () => {
+      const { near, far } = await makePair()
+      const echoes = openNear(near)
+      near.send(batch(0))
+      far.closeAfter(1)
+      expect(await echoes.gone).toBe(1)
+      expect(() => near.send(batch(1))).not.toThrow()
+      expect(() => near.share({ slab: 1, buffer: new SharedArrayBuffer(8) })).not.toThrow()
+      expect(await far.received()).toBe(1)
+      expect(echoes.batches).toHaveLength(1)
+    })
+
+    it('reports a peer whose thread is terminated', async (context) => {
+      const { near, far } = await makePair()
+      if (far.kill === undefined) return context.skip()
+      const echoes = openNear(near)
+      near.send(batch(0))
+      await echoes.arrived(1)
+      await far.kill()
+      expect(await echoes.gone).toBe(1)
+      expect(() => near.send(batch(1))).not.toThrow()
+    })
+  })
+}
+
+/** Both ends on this thread. */
+async function sameThreadPair(): Promise<LinkPair> {
+  const channel = createThreadChannel()
+  const near = openThreadLink(channel.port1)
+  let markGone!: (received: number) => void
+  const gone = new Promise<number>((resolve) => (markGone = resolve))
+  const farLink = openThreadLink(channel.port2)
+  const peer = startEchoPeer(farLink, { gone: markGone })
+  cleanups.push(async () => {
+    near.close()
+    farLink.close()
+  })
+  return {
+    near,
+    far: {
+      closeAfter: (batches) => peer.closeAfter(batches),
+      received: () => Promise.resolve(peer.received),
+      gone,
+    },
+  }
+}
+
+/** The far end in a worker thread of its own (test/fixtures/links/echo-worker.ts). */
+async function workerPair(): Promise<LinkPair> {
+  const channel = createThreadChannel()
+  const near = openThreadLink(channel.port1)
+  // Started the way troupe starts its workers (bootstrap.mjs registers tsx for the TypeScript fixture).
+  const worker = new Worker(new URL('../src/worker/bootstrap.mjs', import.meta.url), {
+    workerData: { troupe: { entry: fixture('links/echo-worker.ts').href, useTsx: true }, echoPeer: { end: channel.port2 } },
+    transferList: [channel.port2],
+    execArgv: ['--conditions=troupe-source'],
+  })
+  cleanups.push(async () => {
+    near.close()
+    await worker.terminate()
+  })
+  let markGone!: (received: number) => void
+  const gone = new Promise<number>((resolve) => (markGone = resolve))
+  const counts: ((received: number) => void)[] = []
+  const ready = new Promise<void>((resolve, reject) => {
+    worker.once('error', reject)
+    worker.on('message', (report: EchoReport) => {
+      if (report.event === 'ready') resolve()
+      else if (report.event === 'gone') markGone(report.received)
+      else counts.shift()?.(report.received)
+    })
+  })
+  await ready
+  const command = (message: EchoCommand): void => worker.postMessage(message)
+  return {
+    near,
+    far: {
+      closeAfter: (batches) => command({ op: 'closeAfter', batches }),
+      received: () =>
+        new Promise((resolve) => {
+          counts.push(resolve)
+          command({ op: 'received' })
+        }),
+      gone,
+      kill: async () => {
+        await worker.terminate()
+      },
+    },
+  }
+}
+
+linkConformance('MessagePortLink, both ends on one thread', sameThreadPair)
+linkConformance('MessagePortLink, far end in a worker', workerPair)
+
+it('MessagePortLink: a worker terminated while batches are in flight is reported', async () => {
+  const { near, far } = await workerPair()
+  const echoes = openNear(near)
+  for (let i = 0; i < 1000; i++) near.send(batch(i, 4096))
+  const exited = far.kill!()
+  await Promise.all([exited, echoes.gone])
+  expect(echoes.batches.length).toBeLessThanOrEqual(1000)
+})
