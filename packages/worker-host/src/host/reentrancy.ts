@@ -2,6 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks'
 import type { ReentrancyMode } from '@troupe/core'
 import type { CellHost } from './actor-cell.js'
 import type { Envelope } from './envelope.js'
+import { isThenable } from './message-target.js'
 
 /**
  * One handler invocation that needs its own context: every invocation of a reentrant actor (its
@@ -213,8 +214,4 @@ export class Reentrancy {
     this.pending = 0
     this.#chains.clear()
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof value === 'object' && value !== null && typeof (value as { then?: unknown }).then === 'function'
 }
