@@ -2,7 +2,9 @@ import type { DeadLetterReason } from '@troupe/core'
 import type { Selector } from '@troupe/core/internal'
 import {
   CREDIT,
+  CREDIT_SLOTS,
   DEAD_LETTER,
+  DEAD_LETTER_SLOTS,
   DELIVER_CHAIN,
   DELIVER_CREDITED,
   DELIVER_PRIORITY,
@@ -11,9 +13,13 @@ import {
   LEDGER,
   LEDGER_SLOTS,
   REPLY,
+  REPLY_SLOTS,
   REROUTED,
+  REROUTED_SLOTS,
   ROUTED,
+  ROUTED_SLOTS,
   SETTLED,
+  SETTLED_SLOTS,
   frameKind,
   frameSlots,
   readChained,
@@ -105,8 +111,7 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
           message = readChained(frames, at, from, ledger, slot)
           break
         default:
-          this.#report(kind, frames, at)
-          at += frameSlots(kind)
+          at += this.#report(kind, frames, at)
           continue
       }
       actors.deliver(readTarget(frames, at), message)
@@ -116,21 +121,27 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
     this.#link = undefined
   }
 
-  /** A frame that answers or reports something (not a message to an actor). */
-  #report(kind: number, frames: Frames, at: number): void {
+  /** A frame that answers or reports something (not a message to an actor); returns its slots. */
+  #report(kind: number, frames: Frames, at: number): number {
     switch (kind) {
       case REPLY:
-        return readReply(frames, at, this.#host.asks)
+        readReply(frames, at, this.#host.asks)
+        return REPLY_SLOTS
       case REROUTED:
-        return readRerouted(frames, at, this.#host.asks)
+        readRerouted(frames, at, this.#host.asks)
+        return REROUTED_SLOTS
       case CREDIT:
-        return readCredit(frames, at, this.#flow)
+        readCredit(frames, at, this.#flow)
+        return CREDIT_SLOTS
       case ROUTED:
-        return readRouted(frames, at, this.#actors)
+        readRouted(frames, at, this.#actors)
+        return ROUTED_SLOTS
       case SETTLED:
-        return readSettled(frames, at, this)
+        readSettled(frames, at, this)
+        return SETTLED_SLOTS
       case DEAD_LETTER:
-        return readDeadLetter(frames, at, this)
+        readDeadLetter(frames, at, this)
+        return DEAD_LETTER_SLOTS
       default:
         throw new Error(`protocol error: unknown frame kind ${String(kind)} from thread ${this.#link!.thread}`)
     }

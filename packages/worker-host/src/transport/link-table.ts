@@ -38,13 +38,7 @@ export class LinkTable implements LinkOwner {
 
   /** The link to `thread`. Its frames wait in it until the system hands both ends their channel. */
   get(thread: number): PeerLink {
-    let link = this.#links.get(thread)
-    if (!link) {
-      link = new PeerLink(thread, this)
-      this.#links.set(thread, link)
-      this.#options.connect(this.#options.thread, thread)
-    }
-    return link
+    return this.#links.get(thread) ?? this.#create(thread, true)
   }
 
   /** The link to `thread`, if this thread has one. */
@@ -54,12 +48,16 @@ export class LinkTable implements LinkOwner {
 
   /** Attaches this thread's end of a channel to `thread` (set up by the system). */
   attach(thread: number, end: MessagePort): void {
-    let link = this.#links.get(thread)
-    if (!link) {
-      link = new PeerLink(thread, this)
-      this.#links.set(thread, link)
-    }
+    const link = this.#links.get(thread) ?? this.#create(thread, false)
     link.attach(openThreadLink(end))
+  }
+
+  /** A new link to `thread`; `connect`: ask the system for its channel (not when one is arriving). */
+  #create(thread: number, connect: boolean): PeerLink {
+    const link = new PeerLink(thread, this)
+    this.#links.set(thread, link)
+    if (connect) this.#options.connect(this.#options.thread, thread)
+    return link
   }
 
   requestFlush(): void {
