@@ -9,7 +9,8 @@ const item = (n: number, priority?: MessagePriority, system = false): Item => ({
 const numbers = (items: readonly (Item | undefined)[]): (number | undefined)[] => items.map((i) => i?.n)
 function takeAll(mailbox: Mailbox<Item>, onAdmit?: (admitted: Item) => void): number[] {
   const out: number[] = []
-  for (let next = mailbox.dequeue(onAdmit); next !== undefined; next = mailbox.dequeue(onAdmit)) out.push(next.n)
+  const admitter = onAdmit && { admitted: onAdmit }
+  for (let next = mailbox.dequeue(admitter); next !== undefined; next = mailbox.dequeue(admitter)) out.push(next.n)
   return out
 }
 

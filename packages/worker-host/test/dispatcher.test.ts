@@ -18,6 +18,10 @@ class SelfSendingCell implements Runnable {
     return this.pending > 0
   }
 
+  get waiting(): number {
+    return this.pending
+  }
+
   run(budget: number): number {
     this.runs++
     let done = 0
@@ -58,6 +62,9 @@ describe('Dispatcher', () => {
         get runnable() {
           return pending > 0
         },
+        get waiting() {
+          return pending
+        },
         run() {
           pending = 0
           ran.push(name)
@@ -87,6 +94,9 @@ describe('Dispatcher', () => {
         get runnable() {
           return left > 0
         },
+        get waiting() {
+          return left
+        },
         run(budget) {
           const done = Math.min(budget, left)
           left -= done
@@ -112,6 +122,9 @@ describe('Dispatcher', () => {
       scheduled: false,
       get runnable() {
         return left > 0
+      },
+      get waiting() {
+        return left
       },
       run(budget) {
         let done = 0
@@ -140,5 +153,17 @@ describe('Dispatcher', () => {
   it('without a board (no clock), turns end by message count only', async () => {
     const dispatcher = new Dispatcher(64)
     expect(dispatcher.sliceOver()).toBe(false)
+  })
+})
+
+describe('load reports', () => {
+  it('count the messages of the cells queued to run, whatever else the thread hosts', () => {
+    const dispatcher = new Dispatcher(64)
+    const a = new SelfSendingCell(dispatcher, 3, 0)
+    const b = new SelfSendingCell(dispatcher, 5, 0)
+    expect(dispatcher.queuedMessages()).toBe(0)
+    dispatcher.schedule(a)
+    dispatcher.schedule(b)
+    expect(dispatcher.queuedMessages()).toBe(8)
   })
 })

@@ -20,14 +20,22 @@ export type Offer<T> =
  * An actor's queue of pending messages. Every kind passes the same conformance suite
  * (`test/mailbox.conformance.test.ts`).
  */
+/**
+ * Hears that a parked message entered the mailbox (a waiting send is acknowledged then). An
+ * object, not a callback, so an actor's cell is its own admitter and holds no closure for it.
+ */
+export interface MailboxAdmitter<T> {
+  admitted(item: T): void
+}
+
 export interface Mailbox<T extends MailboxItem> {
   /** Messages waiting to be processed (parked ones excluded). */
   readonly length: number
   /** Messages waiting for room (backpressure). */
   readonly parked: number
   offer(item: T): Offer<T>
-  /** The next message; a parked one moves in to take the freed place (reported to `onAdmit`). */
-  dequeue(onAdmit?: (admitted: T) => void): T | undefined
+  /** The next message; a parked one moves in to take the freed place (reported to `admitter`). */
+  dequeue(admitter?: MailboxAdmitter<T>): T | undefined
   /** Puts messages back at the front, in order (unstash). They may exceed the capacity. */
   prepend(items: readonly T[]): void
   /** Removes everything still queued or parked, oldest first (the actor stopped). */
@@ -86,7 +94,38 @@ export function creditWindow(mailbox: ResolvedMailbox, threads: number): number 
 }
 
 export function createMailbox<T extends MailboxItem>(options: ResolvedMailbox): Mailbox<T> {
-  return options.priority ? new PriorityMailbox<T>(options) : new FifoMailbox<T>(options)
+  if (options.priority) return new PriorityMailbox<T>(options)
+  return Number.isFinite(options.capacity) ? new FifoMailbox<T>(options) : new UnboundedMailbox<T>()
+}
+
+/**
+ * The default mailbox (FIFO, no capacity) as one object, the ring buffer itself: every actor
+ * has a mailbox, most have this one, and a million idle actors should not hold two objects each
+ * for it. No capacity means nothing is ever parked, refused or evicted.
+ */
+export class UnboundedMailbox<T extends MailboxItem> extends Deque<T> implements Mailbox<T> {
+  constructor() {
+    super(0)
+  }
+
+  get parked(): number {
+    return 0
+  }
+
+  offer(item: T): Offer<T> {
+    this.push(item)
+    return ACCEPTED
+  }
+
+  dequeue(): T | undefined {
+    return this.shift()
+  }
+
+  prepend(items: readonly T[]): void {
+    const rest = this.drain()
+    for (const item of items) this.push(item)
+    for (const item of rest) this.push(item)
+  }
 }
 
 // Offer outcomes without an evicted message are shared: offering must not allocate per message.
@@ -98,7 +137,8 @@ const PARKED: Offer<never> = Object.freeze({ accepted: false, parked: true })
 abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
   readonly #capacity: number
   readonly #overflow: OverflowPolicy
-  readonly #parked = new Deque<T>()
+  /** Messages waiting for room (`backpressure`): created on the first one. */
+  #parked: Deque<T> | undefined
 
   constructor(options: ResolvedMailbox) {
     this.#capacity = options.capacity
@@ -114,7 +154,7 @@ abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
   protected abstract drainQueued(): T[]
 
   get parked(): number {
-    return this.#parked.length
+    return this.#parked === undefined ? 0 : this.#parked.length
   }
 
   offer(item: T): Offer<T> {
@@ -129,19 +169,19 @@ abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
         return evicted === undefined ? ACCEPTED : { accepted: true, evicted }
       }
       case 'backpressure':
-        this.#parked.push(item)
+        ;(this.#parked ??= new Deque<T>(8)).push(item)
         return PARKED
       default:
         return REFUSED
     }
   }
 
-  dequeue(onAdmit?: (admitted: T) => void): T | undefined {
+  dequeue(admitter?: MailboxAdmitter<T>): T | undefined {
     const item = this.shift()
-    if (item !== undefined && this.#parked.length > 0 && this.length < this.#capacity) {
+    if (item !== undefined && this.#parked !== undefined && this.#parked.length > 0 && this.length < this.#capacity) {
       const admitted = this.#parked.shift()!
       this.push(admitted)
-      onAdmit?.(admitted)
+      admitter?.admitted(admitted)
     }
     return item
   }
@@ -151,13 +191,13 @@ abstract class BoundedQueue<T extends MailboxItem> implements Mailbox<T> {
   }
 
   drain(): T[] {
-    return [...this.drainQueued(), ...this.#parked.drain()]
+    return this.#parked === undefined ? this.drainQueued() : [...this.drainQueued(), ...this.#parked.drain()]
   }
 }
 
 /** FIFO (the default), unbounded unless given a capacity. */
 export class FifoMailbox<T extends MailboxItem> extends BoundedQueue<T> {
-  #queue = new Deque<T>(8)
+  #queue = new Deque<T>(0)
 
   get length(): number {
     return this.#queue.length
@@ -198,7 +238,7 @@ const LEVEL: Record<MessagePriority, number> = { high: 1, normal: 2, low: 3 }
 
 /** Four queues: system messages, then high, normal, low; FIFO within each. */
 export class PriorityMailbox<T extends MailboxItem> extends BoundedQueue<T> {
-  readonly #queues = [new Deque<T>(), new Deque<T>(), new Deque<T>(8), new Deque<T>()]
+  readonly #queues = [new Deque<T>(0), new Deque<T>(0), new Deque<T>(0), new Deque<T>(0)]
   #length = 0
 
   get length(): number {

@@ -1,5 +1,5 @@
 import { MailboxFullError, UnknownMessageError, type Actor, type ActorContext, type ReentrancyMode } from '@troupe/core'
-import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, type ActorRefImpl, type Mailbox, type ResolvedMailbox } from '@troupe/core/internal'
+import { PIPE, RECEIVE, STOP, SYNC, TERMINATED, createMailbox, describeRef, type ActorRefImpl, type Mailbox, type MailboxAdmitter, type ResolvedMailbox } from '@troupe/core/internal'
 import type { Runnable } from './dispatcher.js'
 import { settle, withCorrelation, type Envelope } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
@@ -12,6 +12,14 @@ import { isThenable, type MessageTarget } from './message-target.js'
 export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
 
 /**
+ * Makes an actor's instances: the first, and fresh ones for restarts (same class and constructor
+ * arguments). An object rather than a closure, so a local child's record serves as its own.
+ */
+export interface InstanceFactory {
+  create(context: ActorContext): Actor
+}
+
+/**
  * One actor on this thread: its instance, mailbox and processing state. It processes one
  * envelope at a time; while an async handler is pending the cell is `busy` and is not
  * scheduled, which is what keeps state consistent across `await`.
@@ -20,7 +28,7 @@ export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-ho
  * state it reads. The rest is in the layers it extends: `CellLifecycle` (failure, supervisor
  * directives, stop) on `DeferredWork` (stash, deferred replies, `pipeToSelf`, timers).
  */
-export class ActorCell extends CellLifecycle implements Runnable {
+export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitter<Envelope> {
   scheduled = false
   /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
   current: Envelope | undefined
@@ -32,7 +40,7 @@ export class ActorCell extends CellLifecycle implements Runnable {
   /** Failed, waiting for its supervisor's directive: messages queue, only a stop gets through. */
   #suspended = false
   /** Builds a fresh instance (same class and constructor arguments), for restarts. */
-  #create: (() => Actor) | undefined
+  #factory: InstanceFactory | undefined
   /** Work to run once the async handler in progress settles (a restart ordered meanwhile). */
   #afterHandler: (() => void) | undefined
   /** Paused by its supervisor until its restart (see `pause`). */
@@ -46,10 +54,6 @@ export class ActorCell extends CellLifecycle implements Runnable {
   readonly #handlerTimeoutMs: number | undefined
   /** Set for `reentrancy` other than 'none'; 'none' actors take none of the reentrant paths. */
   readonly #reentry: Reentrancy | undefined
-  /** Called when a parked message enters the mailbox: a waiting send is acknowledged. */
-  readonly #admit = (admitted: Envelope): void => {
-    if (admitted.correlation < 0) this.host.replyOk(admitted, undefined)
-  }
   /** The envelope whose reply the handler deferred with `ctx.deferReply()`. */
   #deferred: Envelope | undefined
   /**
@@ -70,7 +74,7 @@ export class ActorCell extends CellLifecycle implements Runnable {
         cell.#lastSelector = undefined
         cell.#lastHandler = undefined
       },
-      create: (cell) => cell.#create,
+      create: (cell) => cell.#factory?.create(cell.#context!),
       handlerTimeoutMs: (cell) => cell.#handlerTimeoutMs,
       reentry: (cell) => cell.#reentry,
       incarnation: (cell) => cell.#incarnation,
@@ -111,15 +115,24 @@ export class ActorCell extends CellLifecycle implements Runnable {
     return this.self.id
   }
 
+  get waiting(): number {
+    return this.mailbox.length
+  }
+
+  /** A parked message entered the mailbox: a waiting send is acknowledged. */
+  admitted(admitted: Envelope): void {
+    if (admitted.correlation < 0) this.host.replyOk(admitted, undefined)
+  }
+
   get runnable(): boolean {
     return (!this.#busy && !this.#paused && this.mailbox.length > 0) || (this.#reentry !== undefined && this.#reentry.entered.length > 0 && !this.#paused)
   }
 
   /** Attaches the constructed instance; `started()` then lets messages flow. */
-  attach(instance: Actor, context: ActorContext, create: () => Actor): void {
+  attach(instance: Actor, context: ActorContext, factory: InstanceFactory): void {
     this.#instance = instance as MessageTarget
     this.#context = context
-    this.#create = create
+    this.#factory = factory
   }
 
   started(): void {
@@ -148,7 +161,7 @@ export class ActorCell extends CellLifecycle implements Runnable {
     if (offer.accepted) {
       if (offer.evicted) this.#refused(offer.evicted)
       // A send is answered as soon as it is accepted; the message is then processed like a tell.
-      if (envelope.correlation < 0) this.#admit(envelope)
+      if (envelope.correlation < 0) this.admitted(envelope)
       if (!this.#busy) this.host.dispatcher.schedule(this)
     } else if (!offer.parked) {
       this.#refused(envelope)
@@ -170,7 +183,7 @@ export class ActorCell extends CellLifecycle implements Runnable {
     const deadline = dispatcher.deadline
     let done = 0
     while (done < budget && !this.#busy && !this.#paused) {
-      const next = this.mailbox.dequeue(this.#admit)
+      const next = this.mailbox.dequeue(this)
       if (next === undefined) break
       if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
       done++
@@ -193,7 +206,7 @@ export class ActorCell extends CellLifecycle implements Runnable {
       let next = reentry.entered.shift()
       if (next === undefined) {
         if (this.#busy) break
-        next = this.mailbox.dequeue(this.#admit)
+        next = this.mailbox.dequeue(this)
         if (next === undefined) break
         if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
       }

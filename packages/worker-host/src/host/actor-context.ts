@@ -37,8 +37,18 @@ export class HostedActorContext implements ActorContext {
     return this.#host.refTo(envelope.sender, envelope.senderThread) as ActorRef as UntypedActorRef
   }
 
-  // One implementation behind the overloads: the placement decides whether a ref or a promise comes back.
-  spawn = ((type: unknown, options?: SpawnInput) => this.#host.spawnChild(this.#cell, type, options)) as ActorContext['spawn']
+  // Defined on the prototype below: one implementation behind the overloads (the placement
+  // decides whether a ref or a promise comes back), and no closure per actor.
+  declare spawn: ActorContext['spawn']
+  declare offload: ActorContext['offload']
+
+  spawnChild(type: unknown, options?: SpawnInput): ActorRef | Promise<ActorRef> {
+    return this.#host.spawnChild(this.#cell, type, options)
+  }
+
+  offloadTask(...args: Parameters<ActorContext['offload']>): ReturnType<ActorContext['offload']> {
+    return this.#host.offload(...args)
+  }
 
   stop(ref: ActorRef = this.#cell.self): void {
     // Fire and forget by design; a failure here means the actor is already gone.
@@ -57,7 +67,6 @@ export class HostedActorContext implements ActorContext {
     return this.#host.watch(this.#cell.id, ref as ActorRefImpl, false)
   }
 
-  offload: ActorContext['offload'] = (task, input, options) => this.#host.offload(task, input, options)
 
   pipeToSelf<T>(promise: PromiseLike<T>, onSuccess: (value: T) => unknown, onFailure?: (error: unknown) => unknown): void {
     this.#cell.pipeToSelf(promise, onSuccess, onFailure)
@@ -79,3 +88,6 @@ export class HostedActorContext implements ActorContext {
     return this.#cell.deferReply<T>()
   }
 }
+
+HostedActorContext.prototype.spawn = HostedActorContext.prototype.spawnChild as ActorContext['spawn']
+HostedActorContext.prototype.offload = HostedActorContext.prototype.offloadTask as ActorContext['offload']

@@ -119,7 +119,7 @@ export abstract class CellLifecycle extends DeferredWork {
     this.returnStash()
     let fresh: MessageTarget
     try {
-      fresh = cellState.create(this)!() as MessageTarget
+      fresh = cellState.create(this)! as MessageTarget
       cellState.adopt(this, fresh)
       await fresh.onRestart?.(cause)
       await fresh.onStart?.()

@@ -19,7 +19,7 @@ export interface CellState {
   /** A fresh instance takes over; the handlers looked up on the old one are forgotten. */
   adopt(cell: ActorCell, fresh: MessageTarget): void
   /** Builds a fresh instance (same class and constructor arguments), for restarts. */
-  create(cell: ActorCell): (() => Actor) | undefined
+  create(cell: ActorCell): Actor | undefined
   handlerTimeoutMs(cell: ActorCell): number | undefined
   /** Set for `reentrancy` other than 'none'. */
   reentry(cell: ActorCell): Reentrancy | undefined

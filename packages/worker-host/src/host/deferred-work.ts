@@ -16,8 +16,8 @@ import { invocationOf } from './reentrancy.js'
  * state through `cellState` (see `CellState`).
  */
 export abstract class DeferredWork {
-  /** Messages set aside with `ctx.stash()`, in order. */
-  readonly #stash: Envelope[] = []
+  /** Messages set aside with `ctx.stash()`, in order (created on first use: most actors never stash). */
+  #stash: Envelope[] | undefined
   /** Pending `ctx.schedule` timers (created on first use). */
   #timers: Set<NodeJS.Timeout> | undefined
 
@@ -25,25 +25,25 @@ export abstract class DeferredWork {
   stash(this: ActorCell): void {
     const envelope = this.currentEnvelope()
     if (envelope === undefined) throw new Error('stash() can only be called while handling a message')
-    this.#stash.push(envelope)
+    ;(this.#stash ??= []).push(envelope)
     cellState.setStashedCurrent(this, envelope)
   }
 
   /** `ctx.unstashAll()`: every stashed message goes back to the front of the mailbox, in order. */
   unstashAll(this: ActorCell): void {
-    if (this.#stash.length === 0) return
+    if (this.#stash === undefined || this.#stash.length === 0) return
     this.mailbox.prepend(this.#stash.splice(0))
     if (!cellState.busy(this)) this.host.dispatcher.schedule(this)
   }
 
   /** Akka: a restarted actor gets its stash back at the front of its mailbox. */
   protected returnStash(this: ActorCell): void {
-    if (this.#stash.length > 0) this.mailbox.prepend(this.#stash.splice(0))
+    if (this.#stash !== undefined && this.#stash.length > 0) this.mailbox.prepend(this.#stash.splice(0))
   }
 
   /** The stashed messages, taken out: the actor stops and will not process them. */
   protected takeStash(): Envelope[] {
-    return this.#stash.splice(0)
+    return this.#stash?.splice(0) ?? []
   }
 
   /** See `ActorContext.pipeToSelf`: the continuation is a message of this actor. */

@@ -9,6 +9,8 @@ export interface Runnable {
   run(budget: number): number
   /** Whether the cell has messages it could process now. */
   readonly runnable: boolean
+  /** Messages waiting in it (for load reports). */
+  readonly waiting: number
 }
 
 /** Messages processed before the dispatcher yields to the event loop (I/O, timers, incoming batches). */
@@ -63,6 +65,16 @@ export class Dispatcher {
   /** True once the running turn has used its time slice: a cell stops taking messages. */
   sliceOver(): boolean {
     return this.clock[NOW]! >= this.deadline
+  }
+
+  /**
+   * Messages waiting in the cells queued to run: a load report's mailbox depth, in time that
+   * follows the ready cells, not every actor of the thread (a million idle ones cost nothing).
+   */
+  queuedMessages(): number {
+    let depth = 0
+    for (let i = 0; i < this.#queue.length; i++) depth += this.#queue.at(i)!.waiting
+    return depth
   }
 
   schedule(cell: Runnable): void {

@@ -339,12 +339,19 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return new ActorRefImpl<A>(id, thread, name, this, undefined, window)
   }
 
-  stats(): HostStats {
+  /**
+   * `'load'`: for the periodic load report, counted over the actors queued to run only (its cost
+   * must not grow with idle actors); `'full'` (`system.stats()`): over every actor.
+   */
+  stats(scope: 'full' | 'load' = 'full'): HostStats {
     let mailboxDepth = 0
     let parked = 0
-    for (const cell of this.#actors.cells()) {
-      mailboxDepth += cell.mailbox.length
-      parked += cell.mailbox.parked
+    if (scope === 'load') mailboxDepth = this.dispatcher.queuedMessages()
+    else {
+      for (const cell of this.#actors.cells()) {
+        mailboxDepth += cell.mailbox.length
+        parked += cell.mailbox.parked
+      }
     }
     const awaitingCredit = this.#flow.awaitingCredit
     const { active, idle } = performance.eventLoopUtilization()

@@ -1,5 +1,5 @@
 import { SpawnError, isActorClass, type Actor, type ActorLifecycle } from '@troupe/core'
-import { ActorRefImpl, Deque, STOP, constructWithContext, creditWindow, isActorTypeRef } from '@troupe/core/internal'
+import { ActorRefImpl, Deque, STOP, creditWindow, isActorTypeRef, resolveMailbox, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { RefInfo } from '../protocol/control.js'
 import type { SystemEvent } from '../system/system-events.js'
 import { ActorCell } from './actor-cell.js'
@@ -49,8 +49,10 @@ export class LocalSpawner implements Runnable {
   readonly #deps: LocalSpawnerDeps
   /** Children waiting for their constructor and `onStart`, in spawn order. */
   readonly #starting = new Deque<LocalRecord>(64)
-  /** Spawns with default options share one blueprint per class. */
+  /** Spawns with default options share one blueprint per class (also while it is being located). */
   readonly #defaults = new WeakMap<object, LocalBlueprint>()
+  /** The same, for types given by module URL and export name. */
+  readonly #defaultsByName = new Map<string, LocalBlueprint>()
 
   constructor(deps: LocalSpawnerDeps) {
     this.#deps = deps
@@ -60,16 +62,24 @@ export class LocalSpawner implements Runnable {
     return this.#starting.length > 0
   }
 
+  /** Children waiting to start count as work waiting. */
+  get waiting(): number {
+    return this.#starting.length
+  }
+
   /** Spawns `type` on this thread as a child of `parent` (an actor of this thread). */
   spawn(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRefImpl {
-    const checked = checkSpawnOptions(options)
+    // Most spawns give no option but `args`: they skip the checks and share their class's blueprint.
+    const checked = defaultsOnly(options) ? undefined : checkSpawnOptions(options)
     const blueprint = this.#blueprint(type, checked)
+    const name = checked?.name
     const { host, ids, actors, tree } = this.#deps
     const id = ids.allocate()
-    const self = new ActorRefImpl(id, host.thread, checked.name, host, undefined, creditWindow(blueprint.mailbox, this.#deps.workerCount + 1))
-    const record = new LocalRecord(id, host.thread, parent.id, checked.name, blueprint, checked.args ?? [])
+    const self = new ActorRefImpl(id, host.thread, name, host, undefined, creditWindow(blueprint.mailbox, this.#deps.workerCount + 1))
+    const args = options?.args as readonly unknown[] | undefined
+    const record = new LocalRecord(id, parent.id, name, blueprint, args === undefined || args.length === 0 ? NO_ARGS : args)
     tree.add(record)
-    if (blueprint.actorClass !== undefined && checked.name === undefined) {
+    if (blueprint.actorClass !== undefined && name === undefined) {
       actors.add(this.#cell(record, self, parent.self, blueprint.actorClass))
       this.#starting.push(record)
       host.dispatcher.schedule(this)
@@ -103,43 +113,35 @@ export class LocalSpawner implements Runnable {
     await this.#start(record, cell, cause)
   }
 
-  #blueprint(type: unknown, checked: CheckedSpawnOptions): LocalBlueprint {
+  #blueprint(type: unknown, checked: CheckedSpawnOptions | undefined): LocalBlueprint {
     const { registry } = this.#deps
-    let actorClass: LoadedActorClass | undefined
-    let module: string
-    let exportName: string
+    const options = checked ?? DEFAULT_OPTIONS
     if (isActorClass(type)) {
       const location = registry.locateNow(type)
       if (location === null) {
         throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)
       }
-      if (location !== undefined && checked.defaults) {
+      if (checked === undefined) {
         const shared = this.#defaults.get(type)
         if (shared !== undefined) return shared
       }
-      actorClass = location === undefined ? undefined : (type as unknown as LoadedActorClass)
-      module = location?.module ?? '(being located)'
-      exportName = location?.export ?? type.name
-    } else if (isActorTypeRef(type)) {
-      module = sourceModuleHref(type.module)
-      exportName = type.export
-      actorClass = registry.loadedNow(hrefOf(module), exportName)
-    } else {
-      throw new SpawnError('(unknown)', String(type), 'the type is not an Actor subclass or actorType(moduleUrl, exportName)')
+      // Not located yet (this thread has not indexed its modules): the class is set once it is.
+      const blueprint = makeBlueprint(this.#deps.host.thread, location === undefined ? undefined : (type as unknown as LoadedActorClass), location?.module ?? '(being located)', location?.export ?? type.name, options)
+      if (checked === undefined) this.#defaults.set(type, blueprint)
+      return blueprint
     }
-    const blueprint: LocalBlueprint = {
-      actorClass,
-      module,
-      export: exportName,
-      restart: checked.restart,
-      supervision: checked.supervision,
-      mailbox: checked.mailbox,
-      handlerTimeoutMs: checked.handlerTimeoutMs,
-      askErrors: checked.askErrors,
-      reentrancy: checked.reentrancy,
+    if (isActorTypeRef(type)) {
+      const module = hrefOf(sourceModuleHref(type.module))
+      const key = `${module}#${type.export}`
+      if (checked === undefined) {
+        const shared = this.#defaultsByName.get(key)
+        if (shared !== undefined) return shared
+      }
+      const blueprint = makeBlueprint(this.#deps.host.thread, registry.loadedNow(module, type.export), module, type.export, options)
+      if (checked === undefined) this.#defaultsByName.set(key, blueprint)
+      return blueprint
     }
-    if (actorClass !== undefined && checked.defaults && isActorClass(type)) this.#defaults.set(type, blueprint)
-    return blueprint
+    throw new SpawnError('(unknown)', String(type), 'the type is not an Actor subclass or actorType(moduleUrl, exportName)')
   }
 
   #cell(record: LocalRecord, self: ActorRefImpl, parent: ActorRefImpl, actorClass: LoadedActorClass): ActorCell {
@@ -152,15 +154,19 @@ export class LocalSpawner implements Runnable {
     const { registry, actors } = this.#deps
     let actorClass: LoadedActorClass
     try {
-      if (record.blueprint.actorClass !== undefined) actorClass = record.blueprint.actorClass
+      const { blueprint } = record
+      if (blueprint.actorClass !== undefined) actorClass = blueprint.actorClass
       else if (isActorClass(type)) {
         const location = await registry.locate(type)
         if (location === undefined) {
           throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)
         }
         actorClass = type as unknown as LoadedActorClass
-      } else actorClass = await registry.load(record.blueprint.module, record.blueprint.export)
-      record.blueprint.actorClass = actorClass
+        blueprint.module = location.module
+        blueprint.export = location.export
+      } else actorClass = await registry.load(blueprint.module, blueprint.export)
+      // Shared with the other children of this class spawned meanwhile: they find it too.
+      blueprint.actorClass = actorClass
       if (record.name !== undefined) {
         record.reported = true
         await this.#deps.registerName({ id: record.id, thread: self.home, name: record.name, window: self.window })
@@ -179,16 +185,14 @@ export class LocalSpawner implements Runnable {
   /** Constructor, `onRestart` (a re-creation) and `onStart`; then messages flow. */
   #start(record: LocalRecord, cell: ActorCell, cause: Error | undefined): Promise<void> | void {
     const { host } = this.#deps
-    const actorClass = record.blueprint.actorClass!
     const context = new HostedActorContext(cell, host)
-    const construct = (): Actor & ActorLifecycle => constructWithContext(context, () => new actorClass(...record.args))
     let instance: Actor & ActorLifecycle
     try {
-      instance = construct()
+      instance = record.create(context)
     } catch (error) {
       return this.#startFailed(record, cell, asSpawnError(record, error, 'the constructor threw'))
     }
-    cell.attach(instance, context, construct)
+    cell.attach(instance, context, record)
     let result: unknown
     try {
       result = cause === undefined ? instance.onStart?.() : restartHooks(instance, cause)
@@ -235,6 +239,31 @@ function asSpawnError(record: LocalRecord, error: unknown, what: string): SpawnE
   const failure = new SpawnError(record.blueprint.module, record.blueprint.export, `${what}: ${message}`, { cause: error })
   // A name already taken keeps its own class, for `instanceof` checks on the event.
   return (error as { code?: unknown } | undefined)?.code === 'ERR_ACTOR_NAME_TAKEN' ? Object.assign(failure, { cause: error }) : failure
+}
+
+const NO_ARGS: readonly unknown[] = Object.freeze([])
+
+/** The options of a spawn that gives none: resolved once. */
+const DEFAULT_OPTIONS: Omit<CheckedSpawnOptions, 'name' | 'placement' | 'args' | 'defaults' | 'delivery'> = {
+  restart: resolveRestartType(undefined),
+  supervision: resolveSupervision(undefined),
+  mailbox: resolveMailbox(undefined),
+  handlerTimeoutMs: undefined,
+  askErrors: 'reply',
+  reentrancy: 'none',
+}
+
+function makeBlueprint(thread: number, actorClass: LoadedActorClass | undefined, module: string, exportName: string, options: typeof DEFAULT_OPTIONS): LocalBlueprint {
+  const { restart, supervision, mailbox, handlerTimeoutMs, askErrors, reentrancy } = options
+  return { thread, actorClass, module, export: exportName, restart, supervision, mailbox, handlerTimeoutMs, askErrors, reentrancy }
+}
+
+/** No option but `args` (an array) and `placement`: every default applies. */
+function defaultsOnly(options: SpawnInput | undefined): boolean {
+  if (options === undefined) return true
+  if (typeof options !== 'object' || options === null) return false
+  for (const key in options) if (key !== 'args' && key !== 'placement') return false
+  return options.args === undefined || Array.isArray(options.args)
 }
 
 function hrefOf(module: string): string {

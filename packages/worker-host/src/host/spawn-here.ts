@@ -37,7 +37,7 @@ export async function createActor(host: Host, actors: LocalActors, order: SpawnO
   } catch (error) {
     throw new SpawnError(order.module, order.export, `the constructor threw: ${errorMessage(error)}`, { cause: error })
   }
-  cell.attach(instance, context, create)
+  cell.attach(instance, context, { create })
   // Restored after its worker died: what was sent meanwhile comes first, in order.
   actors.add(cell)
   try {

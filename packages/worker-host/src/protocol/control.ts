@@ -100,9 +100,13 @@ export interface HostStats {
   /** How many workers held this thread's slot before this one (0 for main and first workers): counters restart with each. */
   generation: number
   actors: number
-  /** Messages waiting in all mailboxes of the thread. */
+  /**
+   * Messages waiting in all mailboxes of the thread. In the periodic load reports (for
+   * `least-loaded`), only those of the actors queued to run, so that a report costs the same
+   * with a million idle actors as with none.
+   */
   mailboxDepth: number
-  /** Messages set aside by full `backpressure` mailboxes of the thread, waiting for room. */
+  /** Messages set aside by full `backpressure` mailboxes of the thread, waiting for room (0 in load reports). */
   parked: number
   /** Messages this thread sent to flow-controlled actors elsewhere that wait here for credit. */
   awaitingCredit: number

@@ -74,7 +74,7 @@ const control: HostControlApi = {
 }
 Comlink.expose(control, nodeEndpoint(init.hostPort))
 
-const loadReports = setInterval(() => void system.reportLoad(host.stats()), init.loadReportIntervalMs)
+const loadReports = setInterval(() => void system.reportLoad(host.stats('load')), init.loadReportIntervalMs)
 loadReports.unref()
 // With the end of every dispatcher turn, the heartbeat shows the main thread's watchdog that this
 // thread makes progress: it is written to shared memory, so it costs no message, and an idle
