@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, routing.*, cpu.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, routing.*, cpu.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
@@ -10,6 +10,8 @@ import { restartLatencyP50 } from './restart.js'
 import { routingBenchmarks } from './routing.js'
 import { savinaBenchmarks } from './savina/index.js'
 import { skynet1m } from './skynet.js'
+import { spawnRate } from './spawn-rate.js'
+import { spawnRemoteRate } from './spawn-remote-rate.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
@@ -25,6 +27,8 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   offloadActorCpu,
   skynet1m,
   memoryPerActor,
+  spawnRate,
+  spawnRemoteRate,
   mutexAtomics,
   actorCounter,
   ...kvBenchmarks,

@@ -1,0 +1,33 @@
+// Driving the spawner actors from the main thread, and counting the actors a system holds.
+import type { ActorRef, ActorSystem } from 'troupe'
+import { LocalSpawner } from './spawn-actors.js'
+
+/** The compiled modules a system that spawns through spawner actors must allow. */
+export const SPAWN_ACTORS = [new URL('./spawn-actors.js', import.meta.url), new URL('./memory-actors.js', import.meta.url)]
+
+/** One `LocalSpawner` pinned to each worker, spawned from main. */
+export async function localSpawners(system: ActorSystem): Promise<ActorRef<LocalSpawner>[]> {
+  return Promise.all(Array.from({ length: system.workers }, (_, worker) => system.spawn(LocalSpawner, { placement: { worker } })))
+}
+
+/** `count` split as evenly as possible into `parts` (the first ones take the remainder). */
+export function evenShares(count: number, parts: number): number[] {
+  const base = Math.floor(count / parts)
+  return Array.from({ length: parts }, (_, i) => base + (i < count % parts ? 1 : 0))
+}
+
+/** Has the spawners spawn `count` idle actors in all, at once, each on its own worker; resolves when all are alive. */
+export async function spawnLocally(spawners: readonly ActorRef<LocalSpawner>[], count: number): Promise<void> {
+  await Promise.all(evenShares(count, spawners.length).map((share, i) => spawners[i]!.ask.spawnIdle(share)))
+}
+
+/** Actors hosted now, over all threads (local children included), per `system.stats()`. */
+export async function hostedActors(system: ActorSystem): Promise<number> {
+  const stats = await system.stats()
+  return stats.threads.reduce((sum, thread) => sum + thread.actors, 0)
+}
+
+/** Actors the main thread records (top-level and cross-thread ones, not local children). */
+export async function recordedActors(system: ActorSystem): Promise<number> {
+  return (await system.stats()).registry.actors
+}
