@@ -1,4 +1,4 @@
-// Driving the spawner actors from the main thread, and counting the actors a system holds.
+// Driving the spawner actors from the main thread.
 import type { ActorRef, ActorSystem } from 'troupe'
 import { LocalSpawner } from './spawn-actors.js'
 
@@ -19,15 +19,4 @@ export function evenShares(count: number, parts: number): number[] {
 /** Has the spawners spawn `count` idle actors in all, at once, each on its own worker; resolves when all are alive. */
 export async function spawnLocally(spawners: readonly ActorRef<LocalSpawner>[], count: number): Promise<void> {
   await Promise.all(evenShares(count, spawners.length).map((share, i) => spawners[i]!.ask.spawnIdle(share)))
-}
-
-/** Actors hosted now, over all threads (local children included), per `system.stats()`. */
-export async function hostedActors(system: ActorSystem): Promise<number> {
-  const stats = await system.stats()
-  return stats.threads.reduce((sum, thread) => sum + thread.actors, 0)
-}
-
-/** Actors the main thread records (top-level and cross-thread ones, not local children). */
-export async function recordedActors(system: ActorSystem): Promise<number> {
-  return (await system.stats()).registry.actors
 }

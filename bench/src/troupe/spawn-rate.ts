@@ -2,8 +2,8 @@
 import { availableParallelism } from 'node:os'
 import type { ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
-import { SPAWN_ACTORS, hostedActors, localSpawners, recordedActors, spawnLocally } from './idle-spawning.js'
-import { check, withSystem } from './system.js'
+import { SPAWN_ACTORS, localSpawners, spawnLocally } from './idle-spawning.js'
+import { check, hostedActors, recordedActors, withSystem } from './system.js'
 
 const id = 'spawn.rate'
 /** Actors spawned by the timed pass, over all spawners: the target is 10^6 alive at once. */

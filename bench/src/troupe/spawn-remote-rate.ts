@@ -1,9 +1,9 @@
 // spawn.remote.rate: actors spawned per second from inside an actor onto another worker.
 import type { ActorRef, ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
-import { SPAWN_ACTORS, recordedActors } from './idle-spawning.js'
+import { SPAWN_ACTORS } from './idle-spawning.js'
 import { RemoteSpawner } from './spawn-actors.js'
-import { check, withSystem } from './system.js'
+import { check, recordedActors, withSystem } from './system.js'
 
 const id = 'spawn.remote.rate'
 /** Spawns in the timed pass: about a second at the 100 k/s target. */
