@@ -1,5 +1,6 @@
 // troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, routing.*, cpu.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
+import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
@@ -29,6 +30,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   memoryPerActor,
   spawnRate,
   spawnRemoteRate,
+  actorsAliveMax,
   mutexAtomics,
   actorCounter,
   ...kvBenchmarks,
