@@ -18,7 +18,7 @@ export type {
 } from './actor/message-types.js'
 export type { ActorRef, MessageOptions, UntypedActorRef } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
-export type { AskErrorPolicy, ReentrancyMode, SpawnOptions } from './options/spawn-options.js'
+export type { AskErrorPolicy, LocalSpawnOptions, ReentrancyMode, RemoteSpawnOptions, SpawnOptions } from './options/spawn-options.js'
 export type {
   GroupRouter,
   HashKeyPath,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { HostStats } from '../src/protocol/control.js'
 import { Directory } from '../src/system/directory.js'
+import { ActorIds } from '../src/host/actor-ids.js'
 import { Scheduler } from '../src/system/scheduler.js'
 
 /** A load report of `thread`, with event-loop totals (ms) since the worker started. */
@@ -23,7 +24,7 @@ function report(thread: number, active: number, idle: number, extra: Partial<Hos
 
 describe('least-loaded placement', () => {
   it('counts actors placed since the last report, so a burst of spawns spreads', () => {
-    const scheduler = new Scheduler(2, new Directory())
+    const scheduler = new Scheduler(2, new Directory(new ActorIds(0, 0)))
     const placed: number[] = []
     for (let i = 0; i < 4; i++) {
       const thread = scheduler.place('least-loaded')
@@ -34,7 +35,7 @@ describe('least-loaded placement', () => {
   })
 
   it("ignores the first report's busy time (the worker's start-up), then follows how busy each worker is", () => {
-    const scheduler = new Scheduler(2, new Directory())
+    const scheduler = new Scheduler(2, new Directory(new ActorIds(0, 0)))
     // Worker 1 spent most of its life so far starting up; worker 2 hosts more actors.
     scheduler.report(report(1, 900, 100))
     scheduler.report(report(2, 10, 990, { actors: 3 }))
@@ -46,7 +47,7 @@ describe('least-loaded placement', () => {
   })
 
   it('puts a backlog of waiting messages before everything else', () => {
-    const scheduler = new Scheduler(2, new Directory())
+    const scheduler = new Scheduler(2, new Directory(new ActorIds(0, 0)))
     scheduler.report(report(1, 0, 1000, { mailboxDepth: 50 }))
     scheduler.report(report(2, 0, 1000, { actors: 10 }))
     expect(scheduler.place('least-loaded')).toBe(2)

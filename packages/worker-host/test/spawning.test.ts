@@ -133,13 +133,16 @@ describe('placement', () => {
 })
 
 describe('children', () => {
-  it('actors spawn children on any worker; children know their parent; stop is child-first', async () => {
+  it.each(['local', 'round-robin'] as const)('actors spawn children (%s); children know their parent; stop is child-first', async (placement) => {
     const system = await startSystem({ workers: 2 })
     const log = await system.spawn(EventLog, { placement: 'main' })
     const parent = await system.spawn(Parent, { args: [log], name: 'parent', placement: { worker: 0 } })
-    const threads = await parent.ask.spawnChildren(4)
-    expect(new Set(threads)).toEqual(new Set([1, 2]))
+    const threads = await parent.ask.spawnChildren(4, placement)
+    // Local children live on their parent's thread (worker 0 is thread 1); others go to any worker.
+    expect(new Set(threads)).toEqual(placement === 'local' ? new Set([1]) : new Set([1, 2]))
     expect(await parent.ask.childrenParents()).toEqual([parent.id, parent.id, parent.id, parent.id])
+    // Local children cost the main thread nothing: it records only the log and the parent.
+    if (placement === 'local') expect((await system.stats()).registry.actors).toBe(2)
 
     await system.stop(parent)
     // Children stop in reverse start order, all before the parent (OTP).

@@ -1,7 +1,10 @@
 import type { ActorRef, UntypedActorRef } from '../ref/actor-ref.js'
-import type { SpawnOptions } from '../options/spawn-options.js'
+import type { LocalSpawnOptions, RemoteSpawnOptions, SpawnOptions } from '../options/spawn-options.js'
 import type { ActorClass, ActorTypeRef } from './actor-type.js'
 import type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '../offload/task-ref.js'
+
+/** The options argument of `spawn`: required exactly when the constructor takes required arguments. */
+type OptionsArgument<C extends ActorClass, O> = [] extends ConstructorParameters<C> ? [options?: O] : [options: O]
 
 /** What an actor can do besides handling its message: available as `this.ctx` and to `receive`. */
 export interface ActorContext<Self = unknown> {
@@ -23,10 +26,20 @@ export interface ActorContext<Self = unknown> {
   /** Index of the thread hosting this actor: 0 is the main thread, 1..N are workers. */
   readonly thread: number
   /**
-   * Spawns a child. It is placed on any thread per `placement`, and stopped before this actor.
+   * Spawns a child, stopped before this actor. With `placement` `'local'` (the default) the child
+   * lives on this actor's thread and is supervised there: its ref is returned at once, and
+   * messages sent to it wait until its constructor and `onStart` have completed. If they fail,
+   * what waited goes to dead letters (reason `'start-failed'`) and the failure is reported as an
+   * `actor-failed` event.
+   */
+  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...options: OptionsArgument<C, LocalSpawnOptions<ConstructorParameters<C>>>): ActorRef<InstanceType<C>>
+  /**
+   * Spawns a child on another thread, per `placement`; it is stopped before this actor.
    * Resolves once the child's constructor and `onStart` have completed.
    */
-  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, options?: SpawnOptions<ConstructorParameters<C>>): Promise<ActorRef<InstanceType<C>>>
+  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, options: RemoteSpawnOptions<ConstructorParameters<C>>): Promise<ActorRef<InstanceType<C>>>
+  /** Spawns a child where `placement` says, when its type does not say which: await the result. */
+  spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...options: OptionsArgument<C, SpawnOptions<ConstructorParameters<C>>>): ActorRef<InstanceType<C>> | Promise<ActorRef<InstanceType<C>>>
   /**
    * Stops an actor (this actor when called without an argument) after the messages already
    * in its mailbox. Does not wait: awaiting one's own stop from a handler would deadlock.

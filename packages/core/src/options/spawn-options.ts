@@ -26,7 +26,7 @@ export type ReentrancyMode = 'none' | 'call-chain' | 'interleave'
 export type SpawnOptions<Args extends readonly unknown[] = []> = {
   /** A system-wide unique name, for `lookup`. Spawning a second live actor with it fails with `ActorNameTakenError`. */
   readonly name?: string
-  /** Which thread hosts the actor. Default `'round-robin'` over the workers. */
+  /** Which thread hosts the actor. Default: `'local'` for `ctx.spawn`, `'round-robin'` over the workers for `system.spawn`. */
   readonly placement?: Placement
   /** When the parent's supervisor restarts this actor. Default `'transient'` (after failures only). */
   readonly restart?: RestartType
@@ -51,6 +51,12 @@ export type SpawnOptions<Args extends readonly unknown[] = []> = {
   /** Whether messages may run while a handler awaits. Default `'none'`. */
   readonly reentrancy?: ReentrancyMode
 } & ([] extends Args ? { readonly args?: Args } : { readonly args: Args })
+
+/** Spawn options that keep the child on the spawning thread (`ctx.spawn` returns its ref at once). */
+export type LocalSpawnOptions<Args extends readonly unknown[] = []> = SpawnOptions<Args> & { readonly placement?: 'local' }
+
+/** Spawn options that place the child on another thread (`ctx.spawn` resolves once it has started). */
+export type RemoteSpawnOptions<Args extends readonly unknown[] = []> = SpawnOptions<Args> & { readonly placement: Exclude<Placement, 'local'> }
 
 const ASK_ERROR_POLICIES: readonly AskErrorPolicy[] = ['reply', 'fail']
 const REENTRANCY_MODES: readonly ReentrancyMode[] = ['none', 'call-chain', 'interleave']

@@ -3,7 +3,10 @@ import { ActorRefImpl, type ActorRef } from '../ref/actor-ref.js'
 
 /**
  * Where a new actor goes.
- * - `'round-robin'`: the next worker in turn (the default).
+ * - `'local'`: the spawning thread. The default of `ctx.spawn`: the child is created at once on its
+ *   parent's thread and supervised there, without a round trip to the main thread. From
+ *   `system.spawn` (on the main thread) it is `'main'`.
+ * - `'round-robin'`: the next worker in turn (the default of `system.spawn`).
  * - `'least-loaded'`: the worker with the lowest load: fewest messages waiting, then lowest event-loop utilisation (in steps of 0.25), then fewest actors.
  * - `'main'`: the main thread, for actors that own sockets, the terminal or other main-only resources.
  * - `{ worker: i }`: pinned to worker `i` (0-based among workers).
@@ -11,6 +14,7 @@ import { ActorRefImpl, type ActorRef } from '../ref/actor-ref.js'
  * - `{ hash: key }`: a worker chosen by a stable hash of `key`.
  */
 export type Placement =
+  | 'local'
   | 'round-robin'
   | 'least-loaded'
   | 'main'
@@ -20,6 +24,7 @@ export type Placement =
 
 /** Placement after validation, in the form the scheduler consumes. */
 export type ResolvedPlacement =
+  | { kind: 'local' }
   | { kind: 'round-robin' }
   | { kind: 'least-loaded' }
   | { kind: 'main' }
@@ -28,8 +33,9 @@ export type ResolvedPlacement =
   | { kind: 'hash'; key: string }
 
 export function resolvePlacement(placement: unknown, workerCount: number): ResolvedPlacement {
-  const expected = `'round-robin', 'least-loaded', 'main', { worker: 0..${workerCount - 1} }, { colocateWith: ref } or { hash: key }`
+  const expected = `'local', 'round-robin', 'least-loaded', 'main', { worker: 0..${workerCount - 1} }, { colocateWith: ref } or { hash: key }`
   if (placement === undefined || placement === 'round-robin') return { kind: 'round-robin' }
+  if (placement === 'local') return { kind: 'local' }
   if (placement === 'least-loaded') return { kind: 'least-loaded' }
   if (placement === 'main') return { kind: 'main' }
   if (typeof placement === 'object' && placement !== null) {

@@ -1,5 +1,7 @@
 import type { ActorContext, ActorRef, Cancellable, DeferredReply, UntypedActorRef } from '@troupe/core'
+import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
+import type { SpawnInput } from './spawn-request.js'
 import type { Host } from './host.js'
 
 /** `this.ctx` of an actor hosted on this thread. */
@@ -35,11 +37,12 @@ export class HostedActorContext implements ActorContext {
     return this.#host.refTo(envelope.sender, envelope.senderThread) as ActorRef as UntypedActorRef
   }
 
-  spawn: ActorContext['spawn'] = (type, options) => this.#host.spawnFrom(this.#cell.id, type, options)
+  // One implementation behind the overloads: the placement decides whether a ref or a promise comes back.
+  spawn = ((type: unknown, options?: SpawnInput) => this.#host.spawnChild(this.#cell, type, options)) as ActorContext['spawn']
 
   stop(ref: ActorRef = this.#cell.self): void {
     // Fire and forget by design; a failure here means the actor is already gone.
-    this.#host.requestStop(ref.id, ref.id === this.#cell.id).catch(() => undefined)
+    this.#host.requestStop(ref as ActorRefImpl, ref.id === this.#cell.id).catch(() => undefined)
   }
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
@@ -47,11 +50,11 @@ export class HostedActorContext implements ActorContext {
   }
 
   watch(ref: ActorRef): Promise<void> {
-    return this.#host.watch(this.#cell.id, ref.id, true)
+    return this.#host.watch(this.#cell.id, ref as ActorRefImpl, true)
   }
 
   unwatch(ref: ActorRef): Promise<void> {
-    return this.#host.watch(this.#cell.id, ref.id, false)
+    return this.#host.watch(this.#cell.id, ref as ActorRefImpl, false)
   }
 
   offload: ActorContext['offload'] = (task, input, options) => this.#host.offload(task, input, options)

@@ -14,6 +14,8 @@ export interface CellHost {
   undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
   refTo(id: number, thread: number, name?: string): ActorRefImpl
   actorFailed(cell: ActorCell, error: unknown): void
+  /** The cell is about to stop: its children stop first. Undefined when it has none. */
+  beforeStop(cell: ActorCell): Promise<void> | undefined
   cellStopped(cell: ActorCell): void
   /** Tells a router that `routee` has processed (or failed on) a message it forwarded. */
   routeeDone(route: Route, routee: number): void

@@ -146,6 +146,20 @@ export abstract class CellLifecycle extends DeferredWork {
     this.cancelTimers()
     cellState.setSuspended(this, false)
     cellState.setBusy(this, true)
+    // Children stop first (OTP); most actors have none, and stop at once.
+    const children = this.host.beforeStop(this)
+    if (children === undefined) this.#stopSelf(envelope)
+    else void children.then(() => this.#stopSelf(envelope))
+  }
+
+  /** Its start failed: it takes nothing more, and hands back what waited for it. */
+  startFailed(this: ActorCell): Envelope[] {
+    cellState.markStopped(this)
+    this.cancelTimers()
+    return [...this.takeStash(), ...this.mailbox.drain()]
+  }
+
+  #stopSelf(this: ActorCell, envelope: Envelope): void {
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {

@@ -1,18 +1,31 @@
 import type { DeadLetterReason } from '@troupe/core'
 import type { Selector, WireError } from '@troupe/core/internal'
-import type { OffloadRequest, RefInfo, SpawnRequest } from '../protocol/control.js'
+import type { ResolvedSupervision } from '@troupe/core/internal'
+import type { LocalEvent, OffloadRequest, RefInfo, SpawnRequest } from '../protocol/control.js'
 import type { SliceOptions } from './dispatcher.js'
+import type { ActorIds } from './actor-ids.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
   spawn(parent: number, request: SpawnRequest): Promise<RefInfo>
   /** Adds (or removes) a death watch of `watched` by `watcher`; resolves once registered. */
-  watch(watcher: number, watched: number, on: boolean): Promise<void>
+  watch(watcher: number, watcherThread: number, watched: number, watchedThread: number, on: boolean): Promise<void>
+  /** Registers the name of an actor of this thread's local tree; rejects if it is taken. */
+  registerName(info: RefInfo): Promise<void>
+  /** An actor of this thread's local tree that main knows of (watched, named) ended. */
+  localEnded(id: number, thread: number, name: string | undefined): void
+  /** Stops the children main records for `parent`, an actor of this thread's local tree. */
+  stopChildren(parent: number): Promise<void>
+  /** A failure, restart or supervised stop in this thread's local tree. */
+  localEvent(event: LocalEvent, thread: number): void
   /** Runs a task in the system's offload pool. `id` (unique per thread) lets it be cancelled. */
   offload(request: OffloadRequest): Promise<unknown>
   cancelOffload(id: number): void
-  /** `exit`: the actor stops itself (a normal exit, after which a permanent actor is restarted). */
-  stop(id: number, exit?: boolean): Promise<void>
+  /**
+   * `exit`: the actor stops itself (a normal exit, after which a permanent actor is restarted).
+   * `thread`: where it lives, for an actor main has no record of (of a local tree).
+   */
+  stop(id: number, exit?: boolean, thread?: number): Promise<void>
   lookup(name: string): Promise<RefInfo | undefined>
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
@@ -39,8 +52,12 @@ export interface HostOptions {
   system: SystemPort
   /** Main thread only: where dead letters end up. Workers forward theirs to the main thread. */
   deadLetters?: (record: DeadLetterRecord) => void
+  /** The system's default supervision (of a root whose own is not known here). */
+  supervision: ResolvedSupervision
   /** Actors this host will re-create (its worker replaced a dead one): their messages wait for them. */
   restoring?: readonly number[]
+  /** The id allocator to use (main's host shares the directory's); by default its own. */
+  ids?: ActorIds
   /** How many hosts ran this thread before (a replaced worker's successor is 1, and so on). */
   generation?: number
   /** The system's monitor board and time slice: turns yield after `sliceMs` and show progress there. */

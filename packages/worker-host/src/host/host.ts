@@ -1,5 +1,4 @@
 import {
-  SpawnTimeoutError,
   SystemShutdownError,
   type ActorRef,
   type MessageOptions,
@@ -11,17 +10,19 @@ import {
   type TaskOutput,
   type TaskRef,
 } from '@troupe/core'
-import { ActorRefImpl, RECEIVE, checkMessage, createDecoder, decodeWith, describeRef, toWireError, type KeyFunction, type RefRuntime, type Selector } from '@troupe/core/internal'
+import { ActorRefImpl, RECEIVE, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import { performance } from 'node:perf_hooks'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import { ActorIds } from './actor-ids.js'
+import { LocalLifecycle } from './local-lifecycle.js'
 import type { Frames } from '../protocol/wire.js'
 import type { LinkOwner, PeerLink } from '../transport/peer-link.js'
 import { LinkTable } from '../transport/link-table.js'
 import { FlowControl } from '../transport/flow-control.js'
 import type { ActorCell, CellHost } from './actor-cell.js'
 import { Dispatcher } from './dispatcher.js'
-import { envelope, routed, settle, type Envelope, type Route } from './envelope.js'
+import { envelope, type Envelope, type Route } from './envelope.js'
 import { accountForDeadPeer } from '../transport/delivery-accounting.js'
 import type { DeadLetterRecord, HostOptions } from './host-options.js'
 import { InboundReader, type InboundHost } from './inbound.js'
@@ -32,10 +33,9 @@ import { offloadTask } from './offload-call.js'
 import { Replies } from './replies.js'
 import { currentChain } from './reentrancy.js'
 import { createActor } from './spawn-here.js'
-import { buildSpawnRequest } from './spawn-request.js'
+import type { SpawnInput } from './spawn-request.js'
 import { salvageBatch } from './unencodable-batch.js'
-import { withDeadline } from '../util/deadline.js'
-import type { RouterCellHost } from '../router/router-cell.js'
+import { RouterForwarding } from './router-forwarding.js'
 import type { RouterRequestContext } from '../router/router-request.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
@@ -49,20 +49,22 @@ const selectorName = (selector: Selector): string => (typeof selector === 'strin
  * reading what arrives (`InboundReader`), creating actors (`createActor`), the outcomes of
  * messages (`Replies`); this class sends, forwards for routers, and ties them together.
  */
-export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, Pick<LinkOwner, 'batchArrived' | 'batchUnencodable'> {
+export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 'batchArrived' | 'batchUnencodable'> {
   readonly thread: number
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
   readonly asks: PendingAsks
+  /** This thread's actor ids (main's host shares its allocator with the directory). */
+  readonly ids: ActorIds
   readonly #options: HostOptions
   readonly #actors: LocalActors
+  /** Spawning, stopping, watching and supervising from this thread (its local tree). */
+  readonly #lifecycle: LocalLifecycle
   readonly #links: LinkTable
   readonly #inbound: InboundReader
   readonly #replies: Replies
-  /** The route object of each router that tracked a message here (one per router, shared). */
-  readonly #routes = new Map<number, Route>()
-  /** Main thread: consistent-hash key functions of routers placed here, by token. */
-  readonly #keyFunctions = new Map<string, KeyFunction>()
+  /** Forwarding for the routers on this thread. */
+  readonly routing: RouterForwarding
   /** Credit-based flow control towards (and from) actors with `backpressure` mailboxes. */
   readonly #flow: FlowControl
   #closed = false
@@ -102,8 +104,30 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
       creditReturned: (thread, target) => this.creditReturned(thread, target),
     })
     this.registry = new ModuleRegistry(options.allowList)
-    this.#actors = new LocalActors(this, options.restoring ?? [])
+    this.ids = options.ids ?? new ActorIds(options.thread, options.generation ?? 0)
+    this.#actors = new LocalActors(this, this.ids, options.restoring ?? [])
+    this.#lifecycle = new LocalLifecycle({
+      host: this,
+      ids: this.ids,
+      actors: this.#actors,
+      system: options.system,
+      workerCount: options.workerCount,
+      maxMessageBytes: options.maxMessageBytes,
+      spawnTimeoutMs: options.spawnTimeoutMs,
+      supervision: options.supervision,
+    })
     this.#inbound = new InboundReader(this, this.#actors, this.#flow)
+    this.routing = new RouterForwarding({
+      thread: options.thread,
+      asks: this.asks,
+      links: this.#links,
+      actors: this.#actors,
+      registry: this.registry,
+      workerCount: options.workerCount,
+      maxMessageBytes: options.maxMessageBytes,
+      closed: () => this.#closed,
+      undeliverable: (recipient, envelope, reason) => this.undeliverable(recipient, envelope, reason),
+    })
   }
 
   // ---- RefRuntime: the send side -------------------------------------------------------------
@@ -186,11 +210,16 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
   }
 
   actorFailed(cell: ActorCell, error: unknown): void {
-    this.#options.system.actorFailed(cell.id, toWireError(error))
+    this.#lifecycle.failed(cell, error)
+  }
+
+  beforeStop(cell: ActorCell): Promise<void> | undefined {
+    return this.#lifecycle.tree.beforeStop(cell.id)
   }
 
   cellStopped(cell: ActorCell): void {
     this.#actors.remove(cell)
+    this.#lifecycle.tree.ended(cell.id)
   }
 
   // ---- AccountingHost: what a link's ledger needs ---------------------------------------------
@@ -205,47 +234,14 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
     return this.asks.has(correlation)
   }
 
-  // ---- RouterCellHost: forwarding --------------------------------------------------------------
+  // ---- Routers ---------------------------------------------------------------------------------
 
-  forward(routee: ActorRefImpl, original: Envelope, route: Route | undefined, rehome: boolean): void {
-    // An ask now depends on the routee's thread, not on this one: its asker must know, so that
-    // the ask fails at once if that thread dies instead of waiting out its deadline.
-    if (rehome && original.correlation !== 0 && routee.home !== this.thread) {
-      const correlation = Math.abs(original.correlation)
-      if (original.senderThread === this.thread) this.asks.rehome(correlation, routee.home)
-      else if (!this.#closed) this.#links.get(original.senderThread).rerouted(correlation, routee.home)
-    }
-    if (routee.home === this.thread) {
-      this.#actors.deliver(routee.id, routed(original, route))
-    } else if (this.#closed) {
-      this.undeliverable(routee.id, routed(original, route), 'shutdown')
-    } else {
-      // Handed on: the forward is a message of this thread now, under this thread's accounting.
-      settle(original)
-      const { sender, senderThread, correlation, selector, body, priority } = original
-      this.#links.get(routee.home).forward(routee.id, sender, senderThread, correlation, selector, body, priority, route?.router ?? 0)
-    }
+  routeeDone(route: Route, routee: number): void {
+    this.routing.routeeDone(route, routee)
   }
 
   routeOf(router: number, thread: number): Route {
-    let route = this.#routes.get(router)
-    if (route === undefined || route.thread !== thread) {
-      route = { router, thread }
-      this.#routes.set(router, route)
-    }
-    return route
-  }
-
-  routeeDone(route: Route, routee: number): void {
-    if (route.thread !== this.thread) {
-      if (!this.#closed) this.#links.get(route.thread).routed(route.router, routee)
-      return
-    }
-    this.#actors.routed(route.router, routee)
-  }
-
-  localKeyFunction(token: string): KeyFunction | undefined {
-    return this.#keyFunctions.get(token)
+    return this.routing.routeOf(router, thread)
   }
 
   // ---- Links ---------------------------------------------------------------------------------
@@ -269,27 +265,44 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
   /** Creates an actor here, as ordered by the system. Resolves once `onStart` has completed. */
   async spawnHere(order: SpawnOrder): Promise<void> {
     if (this.#closed) throw new SystemShutdownError(`spawn ${order.export}`)
+    this.#lifecycle.created(order)
     await createActor(this, this.#actors, order, this.#options.workerCount)
   }
 
-  /** A supervisor's directive for a failed actor of this thread. */
+  /**
+   * A supervisor's directive for a failed actor of this thread (from main, or from its parent
+   * here). Before a restart its children stop, as Akka does.
+   */
   async supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
     const cell = this.#actors.get(id)
     if (cell === undefined) return
     if (directive === 'resume') cell.resume()
     else if (directive === 'pause') cell.pause()
-    else await cell.restart(cause)
+    else {
+      await this.#lifecycle.tree.stopChildren(id)
+      await cell.restart(cause)
+    }
   }
 
-  /** `spawn` from this thread (the system façade on main, `ctx.spawn` in actors). */
-  async spawnFrom<A>(parent: number, type: unknown, options: Parameters<typeof buildSpawnRequest>[2]): Promise<ActorRef<A>> {
-    // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
-    const { spawnTimeoutMs } = this.#options
-    const request = await withDeadline(buildSpawnRequest(this.registry, type, options, this.#options.workerCount, this.#options.maxMessageBytes), spawnTimeoutMs, () =>
-      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
-    )
-    const info = await this.spawnRequest(parent, request)
-    return this.refTo<A>(info.id, info.thread, info.name, info.window)
+  /** `system.spawn` on main: through the system, which records the actor. */
+  spawnFrom<A>(parent: number, type: unknown, options: SpawnInput | undefined): Promise<ActorRef<A>> {
+    return this.#lifecycle.spawnElsewhere<A>(parent, type, options)
+  }
+
+  /** `ctx.spawn`: a child on this thread at once (the default), or elsewhere through the system. */
+  spawnChild(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRef | Promise<ActorRef> {
+    if (this.#closed) throw new SystemShutdownError('spawn')
+    return this.#lifecycle.spawnFrom(parent, type, options)
+  }
+
+  /** Main watches an actor of this thread's local tree (see `LocalLifecycle.reportEnd`). */
+  reportEnd(id: number): boolean {
+    return this.#lifecycle.reportEnd(id)
+  }
+
+  /** Main escalated a failure to an actor of this thread's local tree. */
+  escalated(id: number, error: Error): void {
+    this.#lifecycle.escalated(id, error)
   }
 
   /** Spawns from an already validated request. */
@@ -299,20 +312,11 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
 
   /** What building a router's request needs from this thread. */
   get routerContext(): RouterRequestContext {
-    return {
-      registry: this.registry,
-      workerCount: this.#options.workerCount,
-      maxMessageBytes: this.#options.maxMessageBytes,
-      registerKeyFunction: (keyFunction) => {
-        const token = `key-${this.#keyFunctions.size + 1}`
-        this.#keyFunctions.set(token, keyFunction)
-        return token
-      },
-    }
+    return this.routing.requestContext
   }
 
-  watch(watcher: number, watched: number, on: boolean): Promise<void> {
-    return watcher === watched ? Promise.resolve() : this.#options.system.watch(watcher, watched, on)
+  watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
+    return this.#lifecycle.watch(watcher, watched, on)
   }
 
   /** `ctx.offload`: the task runs in the system's pool; an abort is forwarded as a cancel. */
@@ -321,8 +325,8 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
   }
 
   /** Stops an actor anywhere (children first); used by `ctx.stop`. `exit`: the actor stops itself. */
-  requestStop(id: number, exit: boolean): Promise<void> {
-    return this.#options.system.stop(id, exit)
+  requestStop(ref: ActorRefImpl, exit: boolean): Promise<void> {
+    return this.#lifecycle.requestStop(ref, exit)
   }
 
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
@@ -353,7 +357,7 @@ export class Host implements RefRuntime, CellHost, RouterCellHost, InboundHost, 
       awaitingCredit,
       processed: this.dispatcher.processed,
       pendingAsks: this.asks.size,
-      retainedIds: this.#actors.size + this.#actors.awaiting + this.#routes.size,
+      retainedIds: this.#actors.size + this.#actors.awaiting + this.routing.routes,
       eventLoop: { active, idle },
       sampledAt: performance.timeOrigin + performance.now(),
     }

@@ -1,5 +1,6 @@
 import type { DeadLetterReason } from '@troupe/core'
-import { STOP } from '@troupe/core/internal'
+import { STOP, TERMINATED } from '@troupe/core/internal'
+import { ID_THREADS, type ActorIds } from './actor-ids.js'
 import { RouterCell } from '../router/router-cell.js'
 import type { RoutedHandler } from '../protocol/wire.js'
 import type { ActorCell } from './actor-cell.js'
@@ -7,7 +8,7 @@ import { settle, type Envelope } from './envelope.js'
 
 /** What the actors of a thread need from its host when a message finds no actor. */
 export interface LocalActorsOwner {
-  undeliverable(recipient: number, envelope: Envelope, reason: DeadLetterReason): void
+  undeliverable(recipient: number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
   replyOk(envelope: Envelope, value: unknown): void
 }
 
@@ -19,20 +20,29 @@ export class LocalActors implements RoutedHandler {
   readonly #owner: LocalActorsOwner
   readonly #cells = new Map<number, ActorCell>()
   readonly #awaiting = new Map<number, Envelope[]>()
+  /** Of the awaited, those spawned here whose class is being loaded: a stop waits for them too. */
+  readonly #starting = new Set<number>()
+  readonly #ids: ActorIds
   /**
-   * The highest actor id hosted (or being restored) here. Main's directory allocates ids in
-   * increasing order and never reuses them, so an id not alive here but not above this one
-   * lived and stopped: late messages to it get "stopped", others "not found". One number
-   * instead of a set of stopped ids, which grew with every actor that ever lived here.
+   * The highest id allocated by the main thread that is hosted (or being restored) here. Ids are
+   * never reused and each thread allocates its own in increasing order, so an id not alive here
+   * that this thread allocated, or that main allocated and is not above this one, lived and
+   * stopped: late messages to it get "stopped", others "not found". Numbers instead of a set of
+   * stopped ids, which grew with every actor that ever lived here.
    */
-  #highestHosted = 0
+  #highestFromMain = 0
 
-  constructor(owner: LocalActorsOwner, restoring: readonly number[]) {
+  constructor(owner: LocalActorsOwner, ids: ActorIds, restoring: readonly number[]) {
     this.#owner = owner
+    this.#ids = ids
     for (const id of restoring) {
       this.#awaiting.set(id, [])
-      if (id > this.#highestHosted) this.#highestHosted = id
+      this.#hosted(id)
     }
+  }
+
+  #hosted(id: number): void {
+    if (id % ID_THREADS === 0 && id > this.#highestFromMain) this.#highestFromMain = id
   }
 
   /** A message for an actor of this thread (sent here, or arrived from another thread). */
@@ -40,15 +50,42 @@ export class LocalActors implements RoutedHandler {
     const cell = this.#cells.get(target)
     if (cell !== undefined) cell.enqueue(envelope)
     else if (this.#awaiting.has(target)) this.#hold(target, envelope)
-    else this.#owner.undeliverable(target, envelope, target <= this.#highestHosted ? 'stopped' : 'not-found')
+    else if (envelope.selector === TERMINATED && envelope.correlation === 0) settle(envelope) // nobody left to tell
+    else this.#owner.undeliverable(target, envelope, this.#lived(target) ? 'stopped' : 'not-found')
+  }
+
+  #lived(id: number): boolean {
+    return this.#ids.allocatedHere(id) || (id % ID_THREADS === 0 && id <= this.#highestFromMain)
   }
 
   /** An actor created here: what was sent to it while it was being restored comes first, in order. */
   add(cell: ActorCell): void {
     this.#cells.set(cell.id, cell)
-    if (cell.id > this.#highestHosted) this.#highestHosted = cell.id
-    for (const envelope of this.#awaiting.get(cell.id) ?? []) cell.enqueue(envelope)
+    this.#hosted(cell.id)
+    const waiting = this.#awaiting.get(cell.id)
+    if (waiting === undefined) return
     this.#awaiting.delete(cell.id)
+    this.#starting.delete(cell.id)
+    for (const envelope of waiting) cell.enqueue(envelope)
+  }
+
+  /** An actor spawned here whose class is still being loaded: its messages wait for it. */
+  expect(id: number): void {
+    this.#awaiting.set(id, [])
+    this.#starting.add(id)
+  }
+
+  /** An awaited actor will not come: what waited for it is undeliverable, for this reason. */
+  abandon(id: number, reason: DeadLetterReason, error?: Error): void {
+    const waiting = this.#awaiting.get(id) ?? []
+    this.#awaiting.delete(id)
+    this.#starting.delete(id)
+    for (const envelope of waiting) {
+      if (envelope.selector === STOP) {
+        settle(envelope)
+        this.#owner.replyOk(envelope, undefined)
+      } else this.#owner.undeliverable(id, envelope, reason, error)
+    }
   }
 
   get(id: number): ActorCell | undefined {
@@ -80,7 +117,7 @@ export class LocalActors implements RoutedHandler {
 
   /** A message for an actor being restored: kept for it, unless it is its stop order. */
   #hold(target: number, envelope: Envelope): void {
-    if (envelope.selector !== STOP) {
+    if (envelope.selector !== STOP || this.#starting.has(target)) {
       this.#awaiting.get(target)!.push(envelope)
       return
     }

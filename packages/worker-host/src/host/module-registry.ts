@@ -21,6 +21,10 @@ export class ModuleRegistry {
   readonly #allowList: readonly string[]
   readonly #modules = new Map<string, Promise<Record<string, unknown>>>()
   #index: Promise<Map<unknown, ActorTypeLocation>> | undefined
+  /** The index once built: a local spawn finds its class without waiting. */
+  #built: Map<unknown, ActorTypeLocation> | undefined
+  /** Classes loaded by module URL and export name, for the same reason. */
+  readonly #loaded = new Map<string, LoadedActorClass>()
 
   constructor(allowList: readonly string[]) {
     this.#allowList = allowList
@@ -48,7 +52,22 @@ export class ModuleRegistry {
     if (!(exportName in namespace)) throw new SpawnError(href, exportName, `the module has no export named "${exportName}"`)
     const exported = namespace[exportName]
     if (!isActorClass(exported)) throw new SpawnError(href, exportName, 'the export is not a class extending Actor')
+    this.#loaded.set(`${href}#${exportName}`, exported as unknown as LoadedActorClass)
     return exported as unknown as LoadedActorClass
+  }
+
+  /** The class `load` returned for this module and export before, if it did. */
+  loadedNow(module: string, exportName: string): LoadedActorClass | undefined {
+    return this.#loaded.get(`${module}#${exportName}`)
+  }
+
+  /**
+   * Where a class comes from, if the allow-listed modules have been indexed already; `null` if
+   * they have and the class is not among them; `undefined` if that is not known yet.
+   */
+  locateNow(actorClass: unknown): ActorTypeLocation | null | undefined {
+    if (this.#built === undefined) return undefined
+    return this.#built.get(actorClass) ?? null
   }
 
   /**
@@ -69,6 +88,7 @@ export class ModuleRegistry {
         if (isActorClass(value) && !index.has(value)) index.set(value, { module: files[i]!, export: name })
       }
     })
+    this.#built = index
     return index
   }
 

@@ -23,7 +23,7 @@ export async function createActor(host: Host, actors: LocalActors, order: SpawnO
   const self = new ActorRefImpl(order.id, host.thread, order.name, host, undefined, creditWindow(order.mailbox, workerCount + 1))
   const parent = order.parent && host.refTo(order.parent.id, order.parent.thread, order.parent.name, order.parent.window)
   const handlers = messageHandlersOf(actorClass)
-  const cell = isRouter ? new RouterCell(self, parent, handlers, host, order.mailbox, host) : new ActorCell(self, parent, handlers, host, order.mailbox, order)
+  const cell = isRouter ? new RouterCell(self, parent, handlers, host, order.mailbox, host.routing) : new ActorCell(self, parent, handlers, host, order.mailbox, order)
   const context = new HostedActorContext(cell, host)
   const construct = (constructorArgs: unknown[]): Actor & ActorLifecycle =>
     constructWithContext(context, () =>

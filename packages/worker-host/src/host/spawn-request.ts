@@ -20,6 +20,48 @@ export interface SpawnInput {
 
 const SPAWN_OPTIONS = ['name', 'placement', 'args', 'restart', 'supervision', 'mailbox', 'handlerTimeoutMs', 'delivery', 'askErrors', 'reentrancy'] as const satisfies readonly (keyof SpawnInput)[]
 
+/** The spawn options, validated and with their defaults; the placement as given. */
+export interface CheckedSpawnOptions {
+  readonly name: string | undefined
+  readonly placement: unknown
+  readonly args: readonly unknown[] | undefined
+  readonly restart: SpawnRequest['restart']
+  readonly supervision: SpawnRequest['supervision']
+  readonly mailbox: SpawnRequest['mailbox']
+  readonly handlerTimeoutMs: number | undefined
+  readonly delivery: SpawnRequest['delivery']
+  readonly askErrors: SpawnRequest['askErrors']
+  readonly reentrancy: SpawnRequest['reentrancy']
+  /** No option but `args` (and a local placement) was given: every default applies. */
+  readonly defaults: boolean
+}
+
+/** Validates `spawn` options synchronously, so a bad option fails where it was written. */
+export function checkSpawnOptions(options: SpawnInput | undefined): CheckedSpawnOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
+  if (options !== undefined) checkKnownOptions(options, SPAWN_OPTIONS)
+  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery, askErrors, reentrancy } = options ?? {}
+  if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
+    throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
+  }
+  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
+  if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
+  return {
+    name,
+    placement,
+    args,
+    restart: resolveRestartType(restart),
+    supervision: resolveSupervision(supervision),
+    mailbox: resolveMailbox(mailbox),
+    handlerTimeoutMs,
+    // Unset stays unset: the system's default applies where the actor is recorded.
+    delivery: delivery === undefined ? undefined : resolveDelivery('delivery', delivery, 'at-most-once'),
+    askErrors: resolveAskErrors(askErrors),
+    reentrancy: resolveReentrancy(reentrancy),
+    defaults: name === undefined && restart === undefined && supervision === undefined && mailbox === undefined && handlerTimeoutMs === undefined && delivery === undefined && askErrors === undefined && reentrancy === undefined,
+  }
+}
+
 /**
  * Validates `spawn` arguments on the calling thread, so a bad option fails where it was written,
  * and turns them into a request the system can act on from any thread.
@@ -31,17 +73,8 @@ export async function buildSpawnRequest(
   workerCount: number,
   maxMessageBytes: number,
 ): Promise<SpawnRequest> {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw new InvalidOptionError('options', 'an object', options)
-  if (options !== undefined) checkKnownOptions(options, SPAWN_OPTIONS)
-  const { name, placement, args, restart, supervision, mailbox, handlerTimeoutMs, delivery, askErrors, reentrancy } = options ?? {}
-  if (handlerTimeoutMs !== undefined && !(typeof handlerTimeoutMs === 'number' && Number.isInteger(handlerTimeoutMs) && handlerTimeoutMs >= 1 && handlerTimeoutMs <= 2 ** 31 - 1)) {
-    throw new InvalidOptionError('handlerTimeoutMs', 'an integer from 1 to 2147483647', handlerTimeoutMs)
-  }
-  const askErrorPolicy = resolveAskErrors(askErrors)
-  const reentrancyMode = resolveReentrancy(reentrancy)
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw new InvalidOptionError('name', 'a non-empty string', name)
-  if (args !== undefined && !Array.isArray(args)) throw new InvalidOptionError('args', 'an array of constructor arguments', args)
-  const wirePlacement = toWirePlacement(placement, workerCount)
+  const checked = checkSpawnOptions(options)
+  const wirePlacement = toWirePlacement(checked.placement, workerCount)
 
   let location: { module: string; export: string } | undefined
   if (isActorTypeRef(type)) location = { module: sourceModuleHref(type.module), export: type.export }
@@ -53,6 +86,7 @@ export async function buildSpawnRequest(
   }
 
   let encodedArgs: Uint8Array | undefined
+  const { args } = checked
   if (args !== undefined && args.length > 0) {
     checkMessage(args, maxMessageBytes)
     encodedArgs = encodeValue(args)
@@ -60,23 +94,25 @@ export async function buildSpawnRequest(
   return {
     module: location.module,
     export: location.export,
-    name,
+    name: checked.name,
     placement: wirePlacement,
     args: encodedArgs,
-    restart: resolveRestartType(restart),
-    supervision: resolveSupervision(supervision),
-    mailbox: resolveMailbox(mailbox),
-    handlerTimeoutMs: handlerTimeoutMs as number | undefined,
-    // Unset stays unset: the system's default applies where the actor is recorded.
-    delivery: delivery === undefined ? undefined : resolveDelivery('delivery', delivery, 'at-most-once'),
-    askErrors: askErrorPolicy,
-    reentrancy: reentrancyMode,
+    restart: checked.restart,
+    supervision: checked.supervision,
+    mailbox: checked.mailbox,
+    handlerTimeoutMs: checked.handlerTimeoutMs,
+    delivery: checked.delivery,
+    askErrors: checked.askErrors,
+    reentrancy: checked.reentrancy,
   }
 }
 
 function toWirePlacement(placement: unknown, workerCount: number): WirePlacement | undefined {
   const resolved = resolvePlacement(placement, workerCount)
   switch (resolved.kind) {
+    // From the main thread (`system.spawn`): `ctx.spawn` creates local children itself.
+    case 'local':
+      return 'main'
     case 'round-robin':
     case 'least-loaded':
     case 'main':

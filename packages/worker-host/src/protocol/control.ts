@@ -4,7 +4,7 @@
  * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
 import type { MessagePort } from 'node:worker_threads'
-import type { AskErrorPolicy, DeliveryGuarantee, ReentrancyMode, RestartType } from '@troupe/core'
+import type { AskErrorPolicy, DeliveryGuarantee, Directive, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
@@ -60,6 +60,11 @@ export interface SpawnRequest {
   delivery: DeliveryGuarantee | undefined
   askErrors: AskErrorPolicy
   reentrancy: ReentrancyMode
+  /**
+   * Set when the spawning actor belongs to its thread's local tree (main has no record of it):
+   * where it lives and how it supervises, so main can supervise the child for it.
+   */
+  foreignParent?: { ref: RefInfo; supervision: ResolvedSupervision }
 }
 
 /** The system's order to a host: create this actor here. */
@@ -74,6 +79,8 @@ export interface SpawnOrder {
   handlerTimeoutMs: number | undefined
   askErrors: AskErrorPolicy
   reentrancy: ReentrancyMode
+  /** How the actor supervises the children it spawns on its own thread. */
+  supervision: ResolvedSupervision
   /** Set when the actor is re-created after its worker died: passed to `onRestart`. */
   restartCause?: WireError
 }
@@ -116,6 +123,12 @@ export interface HostStats {
   sampledAt: number
 }
 
+/** What a thread's local tree reports for the system's events (errors as data). */
+export type LocalEvent =
+  | { type: 'actor-failed'; actor: number; error: WireError; directive: Directive }
+  | { type: 'actor-restarted'; actor: number; thread: number; restarts: number }
+  | { type: 'actor-stopped'; actor: number }
+
 /**
  * A supervisor's directive as a host carries it out. `pause`: the actor takes no message until
  * its restart (OTP terminates every child a one-for-all restart affects before restarting any).
@@ -134,18 +147,30 @@ export interface HostControlApi {
   peerDied(thread: number, reason: string, atLeastOnce: number[]): void
   /** A supervisor's directive for a failed actor hosted here. Resolves when it is carried out. */
   supervise(id: number, directive: HostDirective, cause: WireError): Promise<ControlResult<void>>
+  /** Main watches an actor of this thread's local tree: its end is reported. False if it is gone. */
+  reportEnd(id: number): boolean
+  /** A failure escalated by main to an actor of this thread's local tree: its supervisor here decides. */
+  escalated(id: number, error: WireError): void
 }
 
 /** What the system offers each worker's host. */
 export interface SystemControlApi {
   spawn(parent: number, request: SpawnRequest): Promise<ControlResult<RefInfo>>
-  stop(id: number, exit: boolean): Promise<ControlResult<void>>
+  /** `thread`: where the actor lives, for an actor main has no record of (of a local tree). */
+  stop(id: number, exit: boolean, thread: number): Promise<ControlResult<void>>
   lookup(name: string): RefInfo | undefined
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
   reportLoad(stats: HostStats): void
   /** Adds or removes a death watch; resolves once registered. */
-  watch(watcher: number, watched: number, on: boolean): Promise<void>
+  watch(watcher: number, watcherThread: number, watched: number, watchedThread: number, on: boolean): Promise<void>
+  /** Registers the name of an actor of the calling thread's local tree. */
+  registerName(info: RefInfo): Promise<ControlResult<void>>
+  /** An actor of the calling thread's local tree that main knows of (watched, named) ended. */
+  localEnded(id: number, name: string | undefined): void
+  /** Stops the children main records for `parent`, an actor of the calling thread's local tree. */
+  stopChildren(parent: number): Promise<void>
+  localEvent(event: LocalEvent): void
   offload(request: OffloadRequest): Promise<ControlResult<unknown>>
   cancelOffload(id: number): void
 }

@@ -93,7 +93,9 @@ export class RouterActor extends Actor {
   async #grow(count: number): Promise<void> {
     const pool = this.#args.pool!
     // The options were validated on the main thread when the router was created.
-    const options = pool.options as SpawnOptions<never[]>
+    // Routees spread over the workers unless told otherwise (a local child is `ctx.spawn`'s default).
+    const given = pool.options as SpawnOptions<never[]>
+    const options: SpawnOptions<never[]> = { ...given, placement: given.placement ?? 'round-robin' }
     const spawned = await Promise.all(Array.from({ length: count }, () => this.ctx.spawn(pool.type, options)))
     for (const routee of spawned) await this.#add(routee as unknown as ActorRefImpl)
   }

@@ -147,7 +147,7 @@ export class ActorSystem implements AsyncDisposable {
   stop(ref: ActorRef): Promise<void> {
     if (!(ref instanceof ActorRefImpl)) return Promise.reject(new InvalidOptionError('ref', 'an ActorRef', ref))
     if (this.#runtime.closing) return this.#shutDown('stop')
-    return this.#runtime.stop(ref.id)
+    return this.#runtime.stop(ref.id, false, ref.home)
   }
 
   /**

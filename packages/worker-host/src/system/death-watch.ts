@@ -5,12 +5,19 @@ export interface WatchedActor {
   name: string | undefined
 }
 
+/** A watcher: its id, and the thread it lives on (main may have no record of it). */
+export interface Watcher {
+  readonly id: number
+  readonly thread: number
+}
+
 /** Which actors watch which; `signal` delivers the termination to one watcher. */
 export class DeathWatch {
-  readonly #watchers = new Map<number, Set<number>>()
-  readonly #signal: (watcher: number, watched: WatchedActor) => void
+  /** Watched id → watcher id → the watcher's thread. */
+  readonly #watchers = new Map<number, Map<number, number>>()
+  readonly #signal: (watcher: Watcher, watched: WatchedActor) => void
 
-  constructor(signal: (watcher: number, watched: WatchedActor) => void) {
+  constructor(signal: (watcher: Watcher, watched: WatchedActor) => void) {
     this.#signal = signal
   }
 
@@ -20,18 +27,20 @@ export class DeathWatch {
   }
 
   /** `alive`: whether `watched` exists now; watching a gone actor signals at once. */
-  watch(watcher: number, watched: number, alive: boolean): void {
+  watch(watcher: Watcher, watched: number, alive: boolean): void {
     if (!alive) {
       this.#signal(watcher, { id: watched, thread: 0, name: undefined })
       return
     }
     let watchers = this.#watchers.get(watched)
-    if (!watchers) this.#watchers.set(watched, (watchers = new Set()))
-    watchers.add(watcher)
+    if (!watchers) this.#watchers.set(watched, (watchers = new Map()))
+    watchers.set(watcher.id, watcher.thread)
   }
 
   unwatch(watcher: number, watched: number): void {
-    this.#watchers.get(watched)?.delete(watcher)
+    const watchers = this.#watchers.get(watched)
+    watchers?.delete(watcher)
+    if (watchers?.size === 0) this.#watchers.delete(watched)
   }
 
   /** `actor` stopped for good: signal its watchers, and forget what it watched. */
@@ -39,6 +48,6 @@ export class DeathWatch {
     const watchers = this.#watchers.get(actor.id)
     this.#watchers.delete(actor.id)
     for (const set of this.#watchers.values()) set.delete(actor.id)
-    for (const watcher of watchers ?? []) this.#signal(watcher, actor)
+    for (const [id, thread] of watchers ?? []) this.#signal({ id, thread }, actor)
   }
 }

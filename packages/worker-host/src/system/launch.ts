@@ -55,6 +55,7 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
       loadReportIntervalMs: options.loadReportIntervalMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       timeSliceMs: options.timeSliceMs,
+      supervision: options.supervision,
     },
   }
 }

@@ -1,20 +1,53 @@
-import { SupervisionError, WorkerCrashedError, type Directive } from '@troupe/core'
+import { SupervisionError, WorkerCrashedError, type Directive, type RestartType } from '@troupe/core'
 import { backoffDelay, decide, RestartIntensity, type ResolvedSupervision } from '@troupe/core/internal'
-import type { Topic } from '../util/topic.js'
-import type { ActorRecord, Directory } from './directory.js'
 import type { HostDirective } from '../protocol/control.js'
 import type { SystemEvent } from './system-events.js'
 
-/** What the supervisor needs from the system. */
-export interface SupervisorDeps {
-  readonly directory: Directory
-  readonly events: Topic<SystemEvent>
+/** An actor as a supervisor sees it: where it is in the tree, and its restart bookkeeping. */
+export interface SupervisedRecord {
+  readonly id: number
+  readonly thread: number
+  /** 0 for top-level actors (children of the system guardian). */
+  readonly parent: number
+  /** In start order: OTP stops children in reverse start order. */
+  readonly children: Iterable<number>
+  readonly blueprint: { readonly restart: RestartType; readonly supervision: ResolvedSupervision }
+  stopping: Promise<void> | undefined
+  restarts: number
+  backoffAttempt: number
+  lastRestartAt: number
+}
+
+/**
+ * The part of the actor tree one supervisor decides for: main's directory (top-level actors and
+ * actors spawned across threads), or a thread's local tree (children spawned on their parent's
+ * thread). A parent may be known here only as a parent (a root of the local tree, or an actor of
+ * another thread's local tree with children here): `get` has no record of it, but
+ * `supervisionOf` and `childrenOf` answer for it.
+ */
+export interface SupervisionTree<R extends SupervisedRecord = SupervisedRecord> {
+  get(id: number): R | undefined
+  /** The children of `parent` known here (0: the guardian), in start order. */
+  childrenOf(parent: number): readonly number[]
+  /** How `parent` supervises its children, when it is known here. */
+  supervisionOf(parent: number): ResolvedSupervision | undefined
+}
+
+/** What the supervisor needs from the system (or from a thread, for its local tree). */
+export interface SupervisorDeps<R extends SupervisedRecord = SupervisedRecord> {
+  readonly directory: SupervisionTree<R>
+  readonly events: { publish(event: SystemEvent): void }
   /** How the system guardian supervises top-level actors. */
   readonly guardian: ResolvedSupervision
   /** Carries out a directive on the thread hosting the actor. */
-  directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void>
+  directive(record: R, directive: HostDirective, cause: Error): Promise<void>
   /** Creates a stopped actor again under the same id, on its thread. */
-  recreate(record: ActorRecord, cause: Error): Promise<void>
+  recreate(record: R, cause: Error): Promise<void>
+  /**
+   * A failure escalated to a parent this tree has no record of: its own supervisor, elsewhere,
+   * decides (main's, for the root of a local tree; a thread's, for an actor of its local tree).
+   */
+  escalateElsewhere(parent: number, error: Error): void
   /** Forgets an actor that stopped and will not come back. */
   forgetStopped(id: number): void
   /** Stops an actor and its subtree. */
@@ -36,12 +69,12 @@ export interface SupervisorDeps {
  * Failures under one supervisor are handled one at a time, in order, so two siblings failing
  * together cannot interleave their restarts.
  */
-export class Supervisor {
-  readonly #deps: SupervisorDeps
+export class Supervisor<R extends SupervisedRecord = SupervisedRecord> {
+  readonly #deps: SupervisorDeps<R>
   readonly #intensity = new Map<number, RestartIntensity>()
   readonly #queues = new Map<number, Promise<void>>()
 
-  constructor(deps: SupervisorDeps) {
+  constructor(deps: SupervisorDeps<R>) {
     this.#deps = deps
   }
 
@@ -73,7 +106,7 @@ export class Supervisor {
 
   async #handleLost(supervisor: number, ids: number[], error: Error): Promise<void> {
     const options = this.#optionsOf(supervisor)
-    const failed: ActorRecord[] = []
+    const failed: R[] = []
     for (const id of ids) {
       const record = this.#deps.directory.get(id)
       if (!record || record.stopping) continue
@@ -137,12 +170,12 @@ export class Supervisor {
     }
   }
 
-  #restart(record: ActorRecord, error: Error, options: ResolvedSupervision): Promise<void> {
+  #restart(record: R, error: Error, options: ResolvedSupervision): Promise<void> {
     return this.#applyRestart(record.parent, [record], error, options)
   }
 
   /** One restart event of `supervisor`, for one or more failed children, per its strategy. */
-  async #applyRestart(supervisor: number, failed: ActorRecord[], error: Error, options: ResolvedSupervision): Promise<void> {
+  async #applyRestart(supervisor: number, failed: R[], error: Error, options: ResolvedSupervision): Promise<void> {
     if (!this.#intensityOf(supervisor, options).tryRestart(this.#deps.now())) {
       return this.#giveUp(supervisor, options, error)
     }
@@ -186,7 +219,7 @@ export class Supervisor {
     this.#deps.events.publish({ type: 'actor-restarted', actor: id, thread: record.thread, restarts: record.restarts })
   }
 
-  #nextBackoff(record: ActorRecord, backoff: NonNullable<ResolvedSupervision['backoff']>): number {
+  #nextBackoff(record: R, backoff: NonNullable<ResolvedSupervision['backoff']>): number {
     const now = this.#deps.now()
     if (now - record.lastRestartAt > backoff.resetAfterMs) record.backoffAttempt = 0
     const delay = backoffDelay(backoff, record.backoffAttempt++)
@@ -211,13 +244,16 @@ export class Supervisor {
       return
     }
     const record = this.#deps.directory.get(supervisor)
-    if (!record) return
+    if (!record) {
+      this.#deps.escalateElsewhere(supervisor, error)
+      return
+    }
     // Handled in the grandparent's queue: this one is busy handling the failure being escalated.
     void this.childFailed(supervisor, error)
   }
 
   #optionsOf(supervisor: number): ResolvedSupervision {
-    return supervisor === 0 ? this.#deps.guardian : (this.#deps.directory.get(supervisor)?.blueprint.supervision ?? this.#deps.guardian)
+    return supervisor === 0 ? this.#deps.guardian : (this.#deps.directory.supervisionOf(supervisor) ?? this.#deps.guardian)
   }
 
   #intensityOf(supervisor: number, options: ResolvedSupervision): RestartIntensity {

@@ -1,16 +1,19 @@
-import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError, TaskNotAllowedError } from '@troupe/core'
+import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError } from '@troupe/core'
 import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
 import { createThreadChannel } from '../link/thread-channel.js'
-import { unwrapResult, type HostDirective, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
+import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
 import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, refInfo, type ActorRecord } from './directory.js'
-import { DeathWatch, type WatchedActor } from './death-watch.js'
+import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
+import { LocalTrees } from './local-trees.js'
+import { ActorIds } from '../host/actor-ids.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
+import { OffloadRequests } from './offload-requests.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
 import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
@@ -43,7 +46,7 @@ export interface RegistryStats {
  */
 export class SystemRuntime implements SystemPort {
   readonly options: ResolvedSystemOptions
-  readonly directory = new Directory()
+  readonly directory: Directory
   readonly scheduler: Scheduler
   readonly deadLetters = new DeadLetterOffice()
   readonly events = new Topic<SystemEvent>()
@@ -53,8 +56,9 @@ export class SystemRuntime implements SystemPort {
   readonly #connected = new Set<string>()
   /** The pool for stateless tasks, when the system was started with `offload`. */
   offloadPool: OffloadPool | undefined
-  readonly #offloads = new Map<string, AbortController>()
+  readonly #offloads = new OffloadRequests(() => this.offloadPool)
   readonly #deathWatch = new DeathWatch((watcher, watched) => this.#signalTerminated(watcher, watched))
+  readonly #localTrees: LocalTrees
   readonly #watchdog: HeartbeatWatchdog
   /** Coarse clock and progress counters shared by every thread (see MonitorBoard). */
   readonly board: MonitorBoard
@@ -66,6 +70,9 @@ export class SystemRuntime implements SystemPort {
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
+    // Main's host and the directory allocate from one range: both create actors on this thread.
+    const ids = new ActorIds(0, 0)
+    this.directory = new Directory(ids)
     this.scheduler = new Scheduler(options.workers, this.directory)
     this.supervisor = new Supervisor({
       directory: this.directory,
@@ -74,6 +81,7 @@ export class SystemRuntime implements SystemPort {
       directive: (record, directive, cause) => this.#directive(record, directive, cause),
       recreate: (record, cause) => this.#recovery.recreate(record, cause),
       forgetStopped: (id) => this.#forgetStopped(id),
+      escalateElsewhere: (parent, error) => this.#localTrees.escalate(parent, error),
       stop: (id) => this.stop(id),
       fatal: (error) => this.#shutdown.fatal(error),
       now: () => performance.now(),
@@ -100,8 +108,18 @@ export class SystemRuntime implements SystemPort {
       maxMessageBytes: options.maxMessageBytes,
       throughput: options.throughput,
       system: this,
+      ids,
+      supervision: options.supervision,
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
+    })
+    this.#localTrees = new LocalTrees({
+      directory: this.directory,
+      deathWatch: this.#deathWatch,
+      events: this.events,
+      mainHost: this.mainHost,
+      worker: (thread) => this.#worker(thread),
+      stop: (id) => this.stop(id),
     })
     this.#shutdown = new SystemShutdown({
       directory: this.directory,
@@ -125,6 +143,7 @@ export class SystemRuntime implements SystemPort {
       startWorker: (thread, restoring, generation) => this.#startWorker(thread, restoring, generation),
       worker: (thread) => this.#worker(thread),
       forgetChannels: (thread) => this.#forgetChannels(thread),
+      localTreeDied: (thread) => this.#localTrees.threadDied(thread),
       connect: (from, to) => this.connect(from, to),
       fatal: (error) => this.#shutdown.fatal(error),
     })
@@ -168,7 +187,9 @@ export class SystemRuntime implements SystemPort {
   async spawn(parent: number, request: SpawnRequest): Promise<RefInfo> {
     if (this.#state !== 'running') throw new SystemShutdownError(`spawn ${request.export}`)
     const parentRecord = parent === 0 ? undefined : this.directory.get(parent)
-    if (parent !== 0 && (!parentRecord || parentRecord.stopping)) throw new ActorStoppedError(`actor#${parent} (the parent)`)
+    const foreign = request.foreignParent
+    if (parent !== 0 && parentRecord === undefined && foreign !== undefined) this.directory.addForeignParent(parent, foreign.ref, foreign.supervision)
+    else if (parent !== 0 && (!parentRecord || parentRecord.stopping)) throw new ActorStoppedError(`actor#${parent} (the parent)`)
     const thread = this.scheduler.place(request.placement)
     const id = this.directory.allocateId()
     this.directory.add(id, thread, request.name, parent, {
@@ -186,7 +207,7 @@ export class SystemRuntime implements SystemPort {
     const order: SpawnOrder = {
       id,
       name: request.name,
-      parent: parentRecord && refInfo(parentRecord, this.options.workers),
+      parent: parentRecord ? refInfo(parentRecord, this.options.workers) : foreign?.ref,
       module: request.module,
       export: request.export,
       args: request.args,
@@ -194,6 +215,7 @@ export class SystemRuntime implements SystemPort {
       handlerTimeoutMs: request.handlerTimeoutMs,
       askErrors: request.askErrors,
       reentrancy: request.reentrancy,
+      supervision: request.supervision,
     }
     const starting = thread === 0 ? this.mainHost.spawnHere(order) : this.#worker(thread).call(async (control) => unwrapResult(await control.spawn(order)))
     const { spawnTimeoutMs } = this.options
@@ -226,9 +248,9 @@ export class SystemRuntime implements SystemPort {
    * `exit` marks the actor stopping itself: a normal exit, after which a `permanent` actor is
    * restarted by its supervisor (OTP) instead of terminating.
    */
-  stop(id: number, exit = false): Promise<void> {
+  stop(id: number, exit = false, thread?: number): Promise<void> {
     const record = this.directory.get(id)
-    if (!record) return Promise.resolve()
+    if (!record) return thread === undefined ? Promise.resolve() : this.#stopElsewhere(id, thread)
     const restartAfter = exit && record.blueprint.restart === 'permanent' && this.#state === 'running'
     return (record.stopping ??= this.#stopTree(id, restartAfter))
   }
@@ -257,6 +279,21 @@ export class SystemRuntime implements SystemPort {
     }
   }
 
+  /**
+   * An actor main has no record of (of a thread's local tree): its stop message goes over the
+   * data plane to its thread, whose tree stops its children first. Bounded like any stop.
+   */
+  async #stopElsewhere(id: number, thread: number): Promise<void> {
+    const ref = this.mainHost.refTo(id, thread)
+    try {
+      const stopFailure = (await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })) as WireError | undefined
+      if (stopFailure) this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(stopFailure), directive: 'stop' })
+    } catch (error) {
+      if (error instanceof AskTimeoutError) throw new StopTimeoutError(ref.toString(), this.options.stopTimeoutMs)
+      if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
+    }
+  }
+
   /** The actor is gone for good: forget it, and tell whoever watches it. */
   #forgetStopped(id: number): void {
     const record = this.directory.get(id)
@@ -268,39 +305,45 @@ export class SystemRuntime implements SystemPort {
   }
 
   async lookup(name: string): Promise<RefInfo | undefined> {
-    const record = this.directory.byName(name)
-    return record && refInfo(record, this.options.workers)
+    return this.directory.lookup(name, this.options.workers)
   }
 
   /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */
   offload(request: OffloadRequest, thread = 0): Promise<unknown> {
-    if (!this.offloadPool) {
-      return Promise.reject(new TaskNotAllowedError(request.module, request.export, 'the system has no offload pool (start it with the `offload` option)'))
-    }
-    const key = `${thread}:${request.id}`
-    const controller = new AbortController()
-    this.#offloads.set(key, controller)
-    const task = { module: request.module, export: request.export }
-    return this.offloadPool
-      .run(task, request.input, { signal: controller.signal, timeoutMs: request.timeoutMs })
-      .finally(() => this.#offloads.delete(key))
+    return this.#offloads.run(request, thread)
   }
 
   cancelOffload(id: number, thread = 0): void {
-    this.#offloads.get(`${thread}:${id}`)?.abort()
+    this.#offloads.cancel(id, thread)
   }
 
   /** Death watch; resolves once registered. */
-  async watch(watcher: number, watched: number, on: boolean): Promise<void> {
-    if (on) this.#deathWatch.watch(watcher, watched, this.directory.get(watched) !== undefined)
-    else this.#deathWatch.unwatch(watcher, watched)
+  watch(watcher: number, watcherThread: number, watched: number, watchedThread: number, on: boolean): Promise<void> {
+    return this.#localTrees.watch({ id: watcher, thread: watcherThread }, watched, watchedThread, on)
   }
 
-  #signalTerminated(watcher: number, watched: WatchedActor): void {
-    const target = this.directory.get(watcher)
-    if (!target || this.#state === 'stopped') return
+  #signalTerminated(watcher: Watcher, watched: WatchedActor): void {
+    if (this.#state === 'stopped') return
     // Over the data plane, so it arrives behind what main sent the watcher before.
-    this.mainHost.tell(this.mainHost.refTo(watcher, target.thread, target.name), TERMINATED, [watched.id, watched.thread, watched.name])
+    this.mainHost.tell(this.mainHost.refTo(watcher.id, watcher.thread), TERMINATED, [watched.id, watched.thread, watched.name])
+  }
+
+  // ---- What threads report of their local trees (see LocalTrees) -----------------------------
+
+  async registerName(info: RefInfo): Promise<void> {
+    this.#localTrees.registerName(info)
+  }
+
+  localEnded(id: number, thread: number, name: string | undefined): void {
+    this.#localTrees.ended(id, thread, name)
+  }
+
+  stopChildren(parent: number): Promise<void> {
+    return this.#localTrees.stopChildren(parent)
+  }
+
+  localEvent(event: LocalEvent): void {
+    this.#localTrees.event(event)
   }
 
   /** Sets up the direct channel between two threads, once, and hands each end its port. */

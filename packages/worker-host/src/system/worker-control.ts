@@ -1,5 +1,4 @@
 import { settle, type HostStats, type SystemControlApi } from '../protocol/control.js'
-import { refInfo } from './directory.js'
 import type { SystemRuntime } from './system-runtime.js'
 
 /**
@@ -11,18 +10,19 @@ import type { SystemRuntime } from './system-runtime.js'
 export function workerControl(runtime: SystemRuntime, thread: number): SystemControlApi {
   return {
     spawn: (parent, request) => settle(() => runtime.spawn(parent, request)),
-    stop: (id, exit) => settle(() => runtime.stop(id, exit)),
-    lookup: (name) => {
-      const record = runtime.directory.byName(name)
-      return record && refInfo(record, runtime.options.workers)
-    },
+    stop: (id, exit, actorThread) => settle(() => runtime.stop(id, exit, actorThread)),
+    lookup: (name) => runtime.directory.lookup(name, runtime.options.workers),
     connect: (from, to) => runtime.connect(from === thread ? from : thread, to),
     actorFailed: (id, error) => runtime.actorFailed(id, error),
     reportLoad: (stats: HostStats) => {
       runtime.workers[thread - 1]?.touch()
       runtime.scheduler.report(stats)
     },
-    watch: (watcher, watched, on) => runtime.watch(watcher, watched, on),
+    watch: (watcher, watcherThread, watched, watchedThread, on) => runtime.watch(watcher, watcherThread, watched, watchedThread, on),
+    registerName: (info) => settle(() => runtime.registerName({ ...info, thread })),
+    localEnded: (id, name) => runtime.localEnded(id, thread, name),
+    stopChildren: (parent) => runtime.stopChildren(parent),
+    localEvent: (event) => runtime.localEvent(event),
     offload: (request) => settle(() => runtime.offload(request, thread)),
     cancelOffload: (id) => runtime.cancelOffload(id, thread),
   }

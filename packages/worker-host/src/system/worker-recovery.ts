@@ -26,6 +26,8 @@ export interface WorkerRecoveryDeps {
   worker(thread: number): WorkerHandle
   /** Forgets the channels to `thread`: its replacement is connected afresh. */
   forgetChannels(thread: number): void
+  /** `thread`'s local tree died with it: main forgets what it knew of it. */
+  localTreeDied(thread: number): void
   connect(from: number, to: number): void
   /** The system cannot go on (the replacement failed to start). */
   fatal(error: SupervisionError): void
@@ -64,6 +66,7 @@ export class WorkerRecovery {
       if (other !== dead && other.alive) void other.call((control) => control.peerDied(thread, reason, atLeastOnce)).catch(() => undefined)
     }
     deps.forgetChannels(thread)
+    deps.localTreeDied(thread)
     deps.events.publish({ type: 'worker-crashed', thread, reason })
     if (!deps.running()) return
 
@@ -101,11 +104,10 @@ export class WorkerRecovery {
   /** Re-creates an actor under the same id on its thread (its worker died, or it exited normally). */
   async recreate(record: ActorRecord, cause: Error): Promise<void> {
     const deps = this.#deps
-    const parent = record.parent === 0 ? undefined : deps.directory.get(record.parent)
     const order: SpawnOrder = {
       id: record.id,
       name: record.name,
-      parent: parent && refInfo(parent, deps.workerCount),
+      parent: record.parent === 0 ? undefined : deps.directory.parentRef(record.parent, deps.workerCount),
       module: record.blueprint.module,
       export: record.blueprint.export,
       args: record.blueprint.args,
@@ -113,6 +115,7 @@ export class WorkerRecovery {
       handlerTimeoutMs: record.blueprint.handlerTimeoutMs,
       askErrors: record.blueprint.askErrors,
       reentrancy: record.blueprint.reentrancy,
+      supervision: record.blueprint.supervision,
       restartCause: toWireError(cause),
     }
     if (record.thread === 0) await deps.mainHost.spawnHere(order)

@@ -26,11 +26,17 @@ const answerWithin = <T>(operation: string, ms: number, call: Promise<T>): Promi
 const systemPort: SystemPort = {
   spawn: async (parent, request) =>
     unwrapResult(await answerWithin<ControlResult<RefInfo>>(`spawn ${request.export}`, init.spawnTimeoutMs + init.askTimeoutMs, system.spawn(parent, request))),
-  stop: async (id, exit = false) => unwrapResult(await system.stop(id, exit)),
+  stop: async (id, exit = false, thread = init.thread) => unwrapResult(await system.stop(id, exit, thread)),
   lookup: (name) => answerWithin(`lookup ${JSON.stringify(name)}`, init.askTimeoutMs, system.lookup(name)),
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
-  watch: (watcher, watched, on) => answerWithin(`watch actor#${watched}`, init.askTimeoutMs, system.watch(watcher, watched, on)),
+  watch: (watcher, watcherThread, watched, watchedThread, on) =>
+    answerWithin(`watch actor#${watched}`, init.askTimeoutMs, system.watch(watcher, watcherThread, watched, watchedThread, on)),
+  registerName: async (info) => unwrapResult(await answerWithin<ControlResult<void>>(`register name ${JSON.stringify(info.name)}`, init.askTimeoutMs, system.registerName(info))),
+  localEnded: (id, _thread, name) => void system.localEnded(id, name),
+  // Bounded on the main thread, per actor stopped (`stopTimeoutMs`), like a stop.
+  stopChildren: (parent) => system.stopChildren(parent),
+  localEvent: (event) => void system.localEvent(event),
   offload: async (request) => unwrapResult(await system.offload(request)),
   cancelOffload: (id) => void system.cancelOffload(id),
 }
@@ -45,6 +51,7 @@ const host = new Host({
   maxMessageBytes: init.maxMessageBytes,
   throughput: init.throughput,
   system: systemPort,
+  supervision: init.supervision,
   restoring: init.restoring,
   generation: init.generation,
   slice: { board, sliceMs: init.timeSliceMs },
@@ -62,6 +69,8 @@ const control: HostControlApi = {
   },
   peerDied: (thread, reason, atLeastOnce) => host.threadDied(thread, reason, atLeastOnce),
   supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
+  reportEnd: (id) => host.reportEnd(id),
+  escalated: (id, error) => host.escalated(id, fromWireError(error)),
 }
 Comlink.expose(control, nodeEndpoint(init.hostPort))
 

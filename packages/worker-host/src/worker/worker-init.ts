@@ -1,4 +1,5 @@
 import type { MessagePort } from 'node:worker_threads'
+import type { ResolvedSupervision } from '@troupe/core/internal'
 
 /** What the system hands a new worker in `workerData.troupe`. */
 export interface WorkerInit {
@@ -18,6 +19,8 @@ export interface WorkerInit {
   /** The system's monitor board (a MonitorBoard's buffer): coarse clock and progress counters. */
   board: SharedArrayBuffer
   timeSliceMs: number
+  /** The system's default supervision (of roots whose own is not known on the worker). */
+  supervision: ResolvedSupervision
   /** Ids of the actors this worker will re-create (it replaces a dead worker). */
   restoring: number[]
   /** How many workers held this slot before: 0 for the first, +1 per replacement. */

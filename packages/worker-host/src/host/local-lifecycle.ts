@@ -1,0 +1,163 @@
+import { SpawnTimeoutError, type ActorRef } from '@troupe/core'
+import { toWireError, type ActorRefImpl, type ResolvedSupervision } from '@troupe/core/internal'
+import type { HostDirective, SpawnOrder } from '../protocol/control.js'
+import type { SystemEvent } from '../system/system-events.js'
+import { withDeadline } from '../util/deadline.js'
+import type { ActorCell } from './actor-cell.js'
+import type { ActorIds } from './actor-ids.js'
+import type { Host } from './host.js'
+import type { SystemPort } from './host-options.js'
+import type { LocalActors } from './local-actors.js'
+import type { LocalRecord } from './local-record.js'
+import { LocalSpawner } from './local-spawn.js'
+import { LocalTree, type LocalTreeHost } from './local-tree.js'
+import { buildSpawnRequest, type SpawnInput } from './spawn-request.js'
+
+export interface LocalLifecycleOptions {
+  readonly host: Host
+  readonly ids: ActorIds
+  readonly actors: LocalActors
+  readonly system: SystemPort
+  readonly workerCount: number
+  readonly maxMessageBytes: number
+  readonly spawnTimeoutMs: number
+  /** The system's default supervision. */
+  readonly supervision: ResolvedSupervision
+}
+
+/**
+ * Spawning, stopping, watching and supervising, as seen from one thread. Children placed on
+ * their parent's thread (`'local'`, the default of `ctx.spawn`) are created and supervised here
+ * (`LocalSpawner`, `LocalTree`); anything that crosses threads, or that main records, goes
+ * through the system on the main thread.
+ */
+export class LocalLifecycle implements LocalTreeHost {
+  readonly tree: LocalTree
+  readonly #spawner: LocalSpawner
+  readonly #options: LocalLifecycleOptions
+
+  constructor(options: LocalLifecycleOptions) {
+    this.#options = options
+    this.tree = new LocalTree(this, options.supervision)
+    this.#spawner = new LocalSpawner({
+      host: options.host,
+      ids: options.ids,
+      actors: options.actors,
+      tree: this.tree,
+      registry: options.host.registry,
+      workerCount: options.workerCount,
+      registerName: (info) => options.system.registerName(info),
+      publish: (event) => this.publish(event),
+    })
+  }
+
+  get thread(): number {
+    return this.#options.host.thread
+  }
+
+  get actors(): LocalActors {
+    return this.#options.actors
+  }
+
+  /** `ctx.spawn`: a local child at once, or a child elsewhere through the system. */
+  spawnFrom(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRef | Promise<ActorRef> {
+    const placement = options?.placement
+    if (placement === undefined || placement === 'local') return this.#spawner.spawn(parent, type, options)
+    if (isColocatedHere(placement, this.thread)) return Promise.resolve().then(() => this.#spawner.spawn(parent, type, { ...options, placement: 'local' }))
+    return this.spawnElsewhere(parent.id, type, options)
+  }
+
+  /** `spawn` through the system (`system.spawn` on main, `ctx.spawn` to another thread). */
+  async spawnElsewhere<A>(parent: number, type: unknown, options: SpawnInput | undefined): Promise<ActorRef<A>> {
+    const { host, spawnTimeoutMs, workerCount, maxMessageBytes, system } = this.#options
+    // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
+    const request = await withDeadline(buildSpawnRequest(host.registry, type, options, workerCount, maxMessageBytes), spawnTimeoutMs, () =>
+      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
+    )
+    const record = this.tree.get(parent)
+    if (record !== undefined) {
+      // Main has no record of this parent: it supervises the child with the parent's options.
+      record.foreignChildren = true
+      const self = host.refTo(parent, this.thread, record.name)
+      request.foreignParent = { ref: { id: parent, thread: this.thread, name: record.name, window: self.window }, supervision: record.blueprint.supervision }
+    }
+    const info = await system.spawn(parent, request)
+    return host.refTo<A>(info.id, info.thread, info.name, info.window)
+  }
+
+  /** Main ordered this actor created here (top-level, spawned from another thread, or restored). */
+  created(order: SpawnOrder): void {
+    this.tree.addRoot(order.id, order.supervision)
+  }
+
+  /** `ctx.stop`: an actor of the local tree here; anything else through the system. */
+  requestStop(ref: ActorRefImpl, exit: boolean): Promise<void> {
+    if (ref.home === this.thread && this.tree.get(ref.id) !== undefined) return this.tree.stop(ref.id, exit)
+    return this.#options.system.stop(ref.id, exit, ref.home)
+  }
+
+  watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
+    if (watcher === watched.id) return Promise.resolve()
+    return this.#options.system.watch(watcher, this.thread, watched.id, watched.home, on)
+  }
+
+  /** Main watches (or names) an actor of the local tree: its end is reported. False if gone. */
+  reportEnd(id: number): boolean {
+    const record = this.tree.get(id)
+    if (record !== undefined) {
+      record.reported = true
+      return true
+    }
+    // A root: main records it, and reports its end itself.
+    return this.actors.get(id) !== undefined
+  }
+
+  /** An actor of this thread failed: its parent here decides, or main for the actors it records. */
+  failed(cell: ActorCell, error: unknown): void {
+    if (this.tree.get(cell.id) !== undefined) this.tree.failed(cell.id, asError(error))
+    else this.#options.system.actorFailed(cell.id, toWireError(error))
+  }
+
+  /** Main escalated a failure to an actor of the local tree here. */
+  escalated(id: number, error: Error): void {
+    if (this.tree.get(id) !== undefined) this.tree.failed(id, error)
+  }
+
+  // ---- LocalTreeHost -------------------------------------------------------------------------
+
+  supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
+    return this.#options.host.supervise(id, directive, cause)
+  }
+
+  recreate(record: LocalRecord, cause: Error): Promise<void> {
+    return this.#spawner.recreate(record, cause)
+  }
+
+  escalate(id: number, error: Error): void {
+    this.#options.system.actorFailed(id, toWireError(error))
+  }
+
+  stopForeignChildren(parent: number): Promise<void> {
+    return this.#options.system.stopChildren(parent)
+  }
+
+  publish(event: SystemEvent): void {
+    const { system } = this.#options
+    if (event.type === 'actor-failed') system.localEvent({ type: 'actor-failed', actor: event.actor, error: toWireError(event.error), directive: event.directive }, this.thread)
+    else if (event.type === 'actor-restarted' || event.type === 'actor-stopped') system.localEvent(event, this.thread)
+  }
+
+  reportEnded(record: LocalRecord): void {
+    this.#options.system.localEnded(record.id, this.thread, record.name)
+  }
+}
+
+function isColocatedHere(placement: unknown, thread: number): boolean {
+  if (typeof placement !== 'object' || placement === null || !('colocateWith' in placement)) return false
+  const ref = (placement as { colocateWith: unknown }).colocateWith
+  return typeof ref === 'object' && ref !== null && (ref as { home?: unknown }).home === thread
+}
+
+function asError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error))
+}

@@ -1,0 +1,187 @@
+import { STOP, type ResolvedSupervision } from '@troupe/core/internal'
+import type { HostDirective } from '../protocol/control.js'
+import { Supervisor, type SupervisionTree } from '../system/supervisor.js'
+import type { SystemEvent } from '../system/system-events.js'
+import { envelope } from './envelope.js'
+import type { LocalActors } from './local-actors.js'
+import { LocalRecord, LocalRoot } from './local-record.js'
+
+/** What the local tree needs from its thread. */
+export interface LocalTreeHost {
+  readonly thread: number
+  readonly actors: LocalActors
+  /** Carries out a directive on an actor of this thread (see `Host.supervise`). */
+  supervise(id: number, directive: HostDirective, cause: Error): Promise<void>
+  /** Creates a stopped actor of the local tree again, under its id. */
+  recreate(record: LocalRecord, cause: Error): Promise<void>
+  /** A failure escalated past the local tree: the root's own supervisor (main's) decides. */
+  escalate(id: number, error: Error): void
+  /** Stops the children main records for `parent`, which spawned them on other threads. */
+  stopForeignChildren(parent: number): Promise<void>
+  /** A failure, restart or supervised stop in the local tree, for the system's events. */
+  publish(event: SystemEvent): void
+  /** The actor main watches (or knows by name) has ended. */
+  reportEnded(record: LocalRecord): void
+}
+
+/**
+ * The children spawned on their parent's thread, supervised on that thread: a parent here
+ * supervises, stops and restarts its colocated children without the main thread, which keeps
+ * no record of them. The roots of the local tree (actors main records, with children here) are
+ * known only as parents: how they supervise, and which children they have. A failure that
+ * escalates past a root goes to main, whose supervisor decides about the root.
+ *
+ * Supervision is the same `Supervisor` main uses (strategies, intensity, backoff, escalation,
+ * restart types), over this tree.
+ */
+export class LocalTree implements SupervisionTree<LocalRecord> {
+  readonly #host: LocalTreeHost
+  readonly #records = new Map<number, LocalRecord>()
+  readonly #roots = new Map<number, LocalRoot>()
+  /** How each actor main records here supervises its children (set when it is created here). */
+  readonly #rootSupervision = new Map<number, ResolvedSupervision>()
+  /** The system's default supervision: a root's, when it was not told (the main thread's own actors). */
+  readonly #guardian: ResolvedSupervision
+  readonly supervisor: Supervisor<LocalRecord>
+
+  constructor(host: LocalTreeHost, guardian: ResolvedSupervision) {
+    this.#host = host
+    this.#guardian = guardian
+    this.supervisor = new Supervisor<LocalRecord>({
+      directory: this,
+      events: { publish: (event) => host.publish(event) },
+      guardian,
+      directive: (record, directive, cause) => host.supervise(record.id, directive, cause),
+      recreate: (record, cause) => host.recreate(record, cause),
+      escalateElsewhere: (parent, error) => host.escalate(parent, error),
+      forgetStopped: (id) => this.#forget(id),
+      stop: (id) => {
+        const record = this.#records.get(id)
+        if (record) record.stoppedBySupervisor = true
+        return this.stop(id)
+      },
+      // Never reached: a failure past a root escalates to main (`escalateElsewhere`).
+      fatal: (error) => host.escalate(0, error),
+      now: () => performance.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+    })
+  }
+
+  /** Actors of the local tree (alive or starting). */
+  get size(): number {
+    return this.#records.size
+  }
+
+  get(id: number): LocalRecord | undefined {
+    return this.#records.get(id)
+  }
+
+  childrenOf(parent: number): readonly number[] {
+    const children = this.#records.get(parent)?.children ?? this.#roots.get(parent)?.children
+    return children === undefined ? [] : [...children]
+  }
+
+  supervisionOf(parent: number): ResolvedSupervision | undefined {
+    return this.#records.get(parent)?.blueprint.supervision ?? this.#rootSupervision.get(parent)
+  }
+
+  /** An actor main records was created here: how it supervises the children it spawns here. */
+  addRoot(id: number, supervision: ResolvedSupervision): void {
+    this.#rootSupervision.set(id, supervision)
+  }
+
+  /** A child spawned here by `record.parent`, an actor of this thread. */
+  add(record: LocalRecord): void {
+    this.#records.set(record.id, record)
+    const parent = this.#records.get(record.parent)
+    if (parent !== undefined) parent.addChild(record.id)
+    else this.#rootOf(record.parent).children.add(record.id)
+  }
+
+  #rootOf(id: number): LocalRoot {
+    let root = this.#roots.get(id)
+    if (root === undefined) {
+      root = new LocalRoot(this.#rootSupervision.get(id) ?? this.#guardian)
+      this.#roots.set(id, root)
+    }
+    return root
+  }
+
+  /**
+   * Stops an actor of the local tree after the messages already in its mailbox: its children
+   * first (see `beforeStop`). `exit`: it stops itself, and a `permanent` one is restarted.
+   */
+  stop(id: number, exit = false): Promise<void> {
+    const record = this.#records.get(id)
+    if (record === undefined) return Promise.resolve()
+    if (record.stopping !== undefined) return record.stopping
+    record.exiting = exit
+    record.stopping = new Promise<void>((resolve) => (record.ended = resolve))
+    this.#host.actors.deliver(id, envelope(0, this.#host.thread, 0, STOP, undefined))
+    return record.stopping
+  }
+
+  /**
+   * An actor of this thread is about to stop: its children here stop first, in reverse start
+   * order (OTP), then those it spawned on other threads. Undefined when it has none (most).
+   */
+  beforeStop(id: number): Promise<void> | undefined {
+    const record = this.#records.get(id)
+    const children = record?.children ?? this.#roots.get(id)?.children
+    const local = children !== undefined && (record === undefined ? (children as Set<number>).size > 0 : record.hasChildren)
+    if (!local && !record?.foreignChildren) return undefined
+    return this.#stopChildren(id, record)
+  }
+
+  async #stopChildren(id: number, record: LocalRecord | undefined): Promise<void> {
+    for (const child of [...this.childrenOf(id)].reverse()) await this.stop(child)
+    if (record?.foreignChildren) {
+      record.foreignChildren = false
+      await this.#host.stopForeignChildren(id)
+    }
+  }
+
+  /** Before a restart (ordered here or by main): the actor's children stop, as Akka does. */
+  stopChildren(id: number): Promise<void> {
+    return this.beforeStop(id) ?? Promise.resolve()
+  }
+
+  /** An actor of this thread ended (stopped, or failed to start). */
+  ended(id: number): void {
+    this.#rootSupervision.delete(id)
+    this.#roots.delete(id)
+    const record = this.#records.get(id)
+    if (record === undefined) return
+    const restart = record.exiting && record.blueprint.restart === 'permanent'
+    if (restart) {
+      record.stopping = undefined
+      record.exiting = false
+      record.ended?.()
+      void this.supervisor.childExited(id)
+      return
+    }
+    this.#forget(id)
+    if (record.stoppedBySupervisor) this.#host.publish({ type: 'actor-stopped', actor: id })
+    record.ended?.()
+  }
+
+  #forget(id: number): void {
+    const record = this.#records.get(id)
+    if (record === undefined) return
+    this.#records.delete(id)
+    this.supervisor.forget(id)
+    const parent = this.#records.get(record.parent)
+    if (parent !== undefined) parent.removeChild(id)
+    else {
+      const root = this.#roots.get(record.parent)
+      root?.children.delete(id)
+      if (root !== undefined && root.children.size === 0) this.#roots.delete(record.parent)
+    }
+    if (record.reported) this.#host.reportEnded(record)
+  }
+
+  /** An actor of the local tree failed: its parent here decides. */
+  failed(id: number, error: Error): void {
+    void this.supervisor.childFailed(id, error)
+  }
+}
