@@ -1,6 +1,29 @@
 // The measuring core: what a benchmark is, and how repeated runs become one summarized result.
 import { median } from './stats.js'
 
+/** A figure a benchmark measures in the same run as its own, reported as a result of its own. */
+export interface CompanionDefinition {
+  readonly id: string
+  readonly unit: string
+}
+
+/** What one run returns when it measured companion figures too: each companion's id and figure. */
+export interface RunFigures {
+  readonly figure: number
+  readonly companions: Readonly<Record<string, number>>
+}
+
+/**
+ * Caps on the rounds of the group a benchmark is in. For a benchmark whose run takes minutes
+ * and whose figure is a count rather than a timing: more rounds would cost minutes and add nothing.
+ */
+export interface RoundCaps {
+  /** At most this many timed rounds (at least 1). */
+  readonly timed: number
+  /** At most this many untimed rounds (0: its runs warm nothing in this process, e.g. it forks). */
+  readonly warmup: number
+}
+
 /**
  * One registered benchmark. `run` performs exactly one timed run and returns its figure
  * (e.g. msg/s, or µs for latencies). A run must be self-contained: if it spawns workers it
@@ -10,7 +33,10 @@ import { median } from './stats.js'
 export interface BenchmarkDefinition {
   readonly id: string
   readonly unit: string
-  run(quick: boolean): Promise<number>
+  /** Figures measured by the same run under ids of their own; `run` returns them as `RunFigures`. */
+  readonly companions?: readonly CompanionDefinition[]
+  readonly rounds?: RoundCaps
+  run(quick: boolean): Promise<number | RunFigures>
 }
 
 export interface BenchmarkResult {
@@ -31,4 +57,24 @@ export interface BenchmarkResult {
 export function summarizeFigures(id: string, unit: string, figures: readonly number[]): BenchmarkResult {
   if (figures.length === 0) throw new Error(`${id}: no timed figures`)
   return { id, unit, median: median(figures), min: Math.min(...figures), max: Math.max(...figures), runs: figures.length, samples: [...figures] }
+}
+
+/**
+ * The figures of one run by id: the benchmark's own and every declared companion's. Throws when
+ * a declared companion is missing or an undeclared one is returned, or any figure is not finite,
+ * so a broken run cannot pass as a result.
+ */
+export function runFigures(definition: BenchmarkDefinition, outcome: number | RunFigures): Map<string, number> {
+  const own = typeof outcome === 'number' ? outcome : outcome.figure
+  const returned = typeof outcome === 'number' ? {} : outcome.companions
+  const figures = new Map([[definition.id, own]])
+  const declared = new Set((definition.companions ?? []).map((c) => c.id))
+  for (const id of Object.keys(returned)) if (!declared.has(id)) throw new Error(`${definition.id}: run returned an undeclared figure ${id}`)
+  for (const id of declared) {
+    const figure = returned[id]
+    if (figure === undefined) throw new Error(`${definition.id}: run returned no figure for ${id}`)
+    figures.set(id, figure)
+  }
+  for (const [id, figure] of figures) if (!Number.isFinite(figure)) throw new Error(`${id}: run produced a non-finite figure (${figure})`)
+  return figures
 }

@@ -66,6 +66,13 @@ describe('selectBenchmarks', () => {
     expect(selectBenchmarks(all, ['P2a'], ratioDefinitions).map((d) => d.id)).toEqual(['ask.pipelined', 'baseline.comlink.pipelined'])
     expect(selectBenchmarks(all, ['P5'], ratioDefinitions).map((d) => d.id)).toEqual(['throughput.w1', 'throughput.w2'])
   })
+  it('selects an absolute ratio by its id: its one benchmark, a group of its own', () => {
+    const spawning = ['spawn.rate', 'spawn.remote.rate', 'actors.alive.max', 'memory.per-actor'].map(bench)
+    expect(selectBenchmarks(spawning, ['P15'], ratioDefinitions).map((d) => d.id)).toEqual(['spawn.remote.rate'])
+    expect(selectBenchmarks(spawning, ['P16', 'P9'], ratioDefinitions).map((d) => d.id)).toEqual(['actors.alive.max', 'memory.per-actor'])
+    expect(selectBenchmarks(spawning, ['spawn.'], ratioDefinitions).map((d) => d.id)).toEqual(['spawn.rate', 'spawn.remote.rate'])
+    expect(planGroups(spawning, ratioDefinitions).map((g) => g.ratios)).toEqual([['P14'], ['P15'], ['P16'], ['P9']])
+  })
   it('still selects by id prefix, and everything without --only', () => {
     expect(selectBenchmarks(all, ['baseline'], ratioDefinitions).map((d) => d.id)).toEqual(['baseline.comlink.pipelined', 'baseline.port.ask.pipelined'])
     expect(selectBenchmarks(all, [], ratioDefinitions)).toHaveLength(all.length)

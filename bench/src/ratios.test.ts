@@ -123,7 +123,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P12', 'P13'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8 and P9 on their ids', () => {
@@ -137,5 +137,19 @@ describe('ratioDefinitions', () => {
     expect(byRatio.get('P6')).toMatchObject({ value: 0.8, meets: true, goal: { op: '<=', value: 1 }, kind: 'absolute' })
     expect(byRatio.get('P8')).toMatchObject({ value: 0.96, meets: true, goal: { op: '>=', value: 0.95 }, kind: 'paired' })
     expect(byRatio.get('P9')).toMatchObject({ value: 401, meets: false, goal: { op: '<=', value: 400 } })
+  })
+  it('states the goals of P14, P15 and P16 on their ids, absolute', () => {
+    const outcomes = computeRatios(ratioDefinitions, [
+      result('spawn.rate', [600e3, 550e3, 700e3]),
+      result('spawn.remote.rate', 90e3),
+      result('actors.alive.max', [10e6, 10e6, 10e6]),
+      result('actors.alive.max.rss', 3e9),
+    ])
+    const byRatio = new Map(outcomes.map((o) => [o.id, o]))
+    expect(byRatio.get('P14')).toMatchObject({ value: 600e3, goal: { op: '>=', value: 500e3 }, kind: 'absolute', verdict: 'met' })
+    expect(byRatio.get('P15')).toMatchObject({ value: 90e3, meets: false, goal: { op: '>=', value: 100e3 }, kind: 'absolute' })
+    // A process that held the target every time meets it; the RSS companion is in no ratio.
+    expect(byRatio.get('P16')).toMatchObject({ value: 10e6, meets: true, goal: { op: '>=', value: 10e6 }, verdict: 'met', pairs: 3 })
+    expect(ratioDefinitions.flatMap((d) => ratioInputs(d, ['actors.alive.max', 'actors.alive.max.rss']))).not.toContain('actors.alive.max.rss')
   })
 })

@@ -195,6 +195,24 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     denominator: 'baseline.piscina.cpu',
     goal: { op: '>=', value: 0.95 },
   },
+  {
+    id: 'P14',
+    name: 'local spawns from inside actors until 10^6 are alive, actors/s (absolute)',
+    numerator: 'spawn.rate',
+    goal: { op: '>=', value: 500e3 },
+  },
+  {
+    id: 'P15',
+    name: 'spawns onto another worker from inside an actor, spawns/s (absolute)',
+    numerator: 'spawn.remote.rate',
+    goal: { op: '>=', value: 100e3 },
+  },
+  {
+    id: 'P16',
+    name: 'idle actors alive at once in one process, default heap settings (absolute)',
+    numerator: 'actors.alive.max',
+    goal: { op: '>=', value: 10e6 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

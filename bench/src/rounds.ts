@@ -2,7 +2,7 @@
 // every member's timed figures into its result. A member that fails is reported and dropped
 // from the group's later rounds; the others go on.
 import type { BenchmarkDefinition, BenchmarkResult } from './harness.js'
-import { summarizeFigures } from './harness.js'
+import { runFigures, summarizeFigures } from './harness.js'
 import { roundOrder } from './plan.js'
 import type { MeasurementGroup } from './plan.js'
 
@@ -24,28 +24,42 @@ export interface GroupOutcome {
   readonly failures: { readonly id: string; readonly error: unknown }[]
 }
 
-/** Timed rounds for a group: pairs when a ratio reads it, runs otherwise. */
+/** Timed rounds for a group: pairs when a ratio reads it, runs otherwise, within every member's cap. */
 export function timedRounds(group: MeasurementGroup, settings: Pick<RoundSettings, 'pairs' | 'runs'>): number {
-  return group.ratios.length > 0 ? settings.pairs : settings.runs
+  const wanted = group.ratios.length > 0 ? settings.pairs : settings.runs
+  return Math.min(wanted, ...group.members.map((m) => Math.max(1, m.rounds?.timed ?? wanted)))
+}
+
+/** Untimed rounds for a group, within every member's cap. */
+export function warmupRounds(group: MeasurementGroup, settings: Pick<RoundSettings, 'warmupRounds'>): number {
+  return Math.min(settings.warmupRounds, ...group.members.map((m) => Math.max(0, m.rounds?.warmup ?? settings.warmupRounds)))
+}
+
+/** The ids a group's results come under, in order: each member's own, then its companions'. */
+function resultIds(member: BenchmarkDefinition): { id: string; unit: string }[] {
+  return [{ id: member.id, unit: member.unit }, ...(member.companions ?? [])]
 }
 
 export async function runGroup(group: MeasurementGroup, settings: RoundSettings): Promise<GroupOutcome> {
   const timed = timedRounds(group, settings)
-  const rounds = settings.warmupRounds + timed
-  const figures = new Map<string, number[]>(group.members.map((m) => [m.id, []]))
+  const warmups = warmupRounds(group, settings)
+  const rounds = warmups + timed
+  const figures = new Map<string, number[]>(group.members.flatMap(resultIds).map(({ id }) => [id, []]))
   const failures: { id: string; error: unknown }[] = []
   const alive = new Set<BenchmarkDefinition>(group.members)
   for (let round = 0; round < rounds && alive.size > 0; round++) {
-    const warmup = round < settings.warmupRounds
-    const label = warmup ? `warm-up ${round + 1}/${settings.warmupRounds}` : `round ${round - settings.warmupRounds + 1}/${timed}`
+    const warmup = round < warmups
+    const label = warmup ? `warm-up ${round + 1}/${warmups}` : `round ${round - warmups + 1}/${timed}`
     // Strictly sequential: concurrent benchmarks would compete for the same cores.
     for (const member of roundOrder(group.members, round)) {
       if (!alive.has(member)) continue
       try {
-        const figure = await member.run(settings.quick)
-        if (!Number.isFinite(figure)) throw new Error(`${member.id}: run produced a non-finite figure (${figure})`)
-        settings.progress(`  ${member.id} ${label}: ${settings.format(figure, member.unit)}`)
-        if (!warmup) figures.get(member.id)?.push(figure)
+        const measured = runFigures(member, await member.run(settings.quick))
+        for (const { id, unit } of resultIds(member)) {
+          const figure = measured.get(id) as number
+          settings.progress(`  ${id} ${label}: ${settings.format(figure, unit)}`)
+          if (!warmup) figures.get(id)?.push(figure)
+        }
       } catch (error) {
         // One broken benchmark should not cost the rest of the suite; its ratios show as missing.
         alive.delete(member)
@@ -53,6 +67,9 @@ export async function runGroup(group: MeasurementGroup, settings: RoundSettings)
       }
     }
   }
-  const results = group.members.filter((m) => alive.has(m)).map((m) => summarizeFigures(m.id, m.unit, figures.get(m.id) ?? []))
+  const results = group.members
+    .filter((m) => alive.has(m))
+    .flatMap(resultIds)
+    .map(({ id, unit }) => summarizeFigures(id, unit, figures.get(id) ?? []))
   return { results, failures }
 }

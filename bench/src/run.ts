@@ -10,7 +10,7 @@ import { planGroups, selectBenchmarks } from './plan.js'
 import { computeRatios, ratioDefinitions } from './ratios.js'
 import { ratiosTable, resultsTable } from './report.js'
 import { describeSuite, writeChart, writeResults } from './results-file.js'
-import { runGroup, timedRounds } from './rounds.js'
+import { runGroup, timedRounds, warmupRounds } from './rounds.js'
 import { renderMarkdown, renderText } from './table.js'
 import { troupeBenchmarks } from './troupe/index.js'
 
@@ -35,9 +35,9 @@ function seconds(since: number): string {
 function allBenchmarks(): BenchmarkDefinition[] {
   const all = [...baselineBenchmarks, ...troupeBenchmarks]
   const seen = new Set<string>()
-  for (const definition of all) {
-    if (seen.has(definition.id)) throw new Error(`duplicate benchmark id: ${definition.id}`)
-    seen.add(definition.id)
+  for (const id of all.flatMap((d) => [d.id, ...(d.companions ?? []).map((c) => c.id)])) {
+    if (seen.has(id)) throw new Error(`duplicate benchmark id: ${id}`)
+    seen.add(id)
   }
   return all
 }
@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   for (const group of groups) {
     const ids = group.members.map((m) => m.id)
     const what = group.ratios.length > 0 ? `pairs for ${group.ratios.join(', ')}` : 'in no ratio'
-    log(`> ${ids.join(' + ')}: ${rounds.warmupRounds} warm-up + ${timedRounds(group, rounds)} timed round(s), ${what}`)
+    log(`> ${ids.join(' + ')}: ${warmupRounds(group, rounds)} warm-up + ${timedRounds(group, rounds)} timed round(s), ${what}`)
     const groupStarted = performance.now()
     const outcome = await runGroup(group, { ...rounds, quick: options.quick, progress: log, format: formatFigure })
     results.push(...outcome.results)

@@ -57,6 +57,10 @@ const fullRun: BenchmarkResult[] = [
   { ...result('cpu.actors', 5e6), unit: 'numbers/s' },
   { ...result('cpu.single-thread', 2.7e6), unit: 'numbers/s' },
   { ...result('baseline.piscina.cpu', 5.1e6), unit: 'numbers/s' },
+  { ...result('spawn.rate', 600e3), unit: 'actors/s' },
+  { ...result('spawn.remote.rate', 40e3), unit: 'spawns/s' },
+  { ...result('actors.alive.max', 4e6), unit: 'actors' },
+  { ...result('actors.alive.max.rss', 3e9), unit: 'bytes' },
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */

@@ -1,5 +1,6 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, routing.*, cpu.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, routing.*, cpu.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
+import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
@@ -10,6 +11,8 @@ import { restartLatencyP50 } from './restart.js'
 import { routingBenchmarks } from './routing.js'
 import { savinaBenchmarks } from './savina/index.js'
 import { skynet1m } from './skynet.js'
+import { spawnRate } from './spawn-rate.js'
+import { spawnRemoteRate } from './spawn-remote-rate.js'
 import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
@@ -25,6 +28,9 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   offloadActorCpu,
   skynet1m,
   memoryPerActor,
+  spawnRate,
+  spawnRemoteRate,
+  actorsAliveMax,
   mutexAtomics,
   actorCounter,
   ...kvBenchmarks,

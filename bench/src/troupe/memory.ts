@@ -2,19 +2,26 @@
 import { fork } from 'node:child_process'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
-import type { ActorRef, ActorSystem, Placement } from 'troupe'
+import type { ActorRef, ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
+import { SPAWN_ACTORS, localSpawners, spawnLocally } from './idle-spawning.js'
 import { HeapProbe, IdleActor, sampleHeap, type HeapSample } from './memory-actors.js'
-import { check, withSystem } from './system.js'
+import { check, hostedActors, withSystem } from './system.js'
 
 const id = 'memory.per-actor'
-const MEMORY_ACTORS = new URL('./memory-actors.js', import.meta.url)
 
 const workers = 2
 /** Idle actors measured: full and quick. */
-export const memoryCounts = { full: 100_000, quick: 10_000 }
-/** Spawns in flight from the main thread. */
+export const memoryCounts = { full: 1_000_000, quick: 10_000 }
+/** Spawns in flight from the main thread, and the size of the untimed first batch. */
 const inFlight = 1000
+
+/**
+ * How the measured actors are spawned. `'local'` (the figure's): by a spawner actor on each
+ * worker, on its own thread, so the main thread records none of them. `'round-robin'` and
+ * `'main'`: from the main thread with that placement, kept to compare what an actor costs there.
+ */
+export type MemorySpawning = 'local' | 'round-robin' | 'main'
 /** Without an exposed gc, how long to let the threads settle before a sample. */
 const settleMs = 1000
 
@@ -65,7 +72,7 @@ export function perActor(before: Footprint, after: Footprint, count: number): Pe
 }
 
 /** Spawns `count` IdleActors from the main thread, `inFlight` at a time, keeping no refs. */
-export async function spawnIdle(system: ActorSystem, count: number, placement: Placement): Promise<void> {
+export async function spawnIdle(system: ActorSystem, count: number, placement: 'round-robin' | 'main'): Promise<void> {
   for (let started = 0; started < count; started += inFlight) {
     const batch: Promise<unknown>[] = []
     for (let i = started; i < Math.min(started + inFlight, count); i++) batch.push(system.spawn(IdleActor, { placement }))
@@ -73,10 +80,11 @@ export async function spawnIdle(system: ActorSystem, count: number, placement: P
   }
 }
 
-/** Actors hosted now, over all threads, per `system.stats()`. */
-async function hostedActors(system: ActorSystem): Promise<number> {
-  const stats = await system.stats()
-  return stats.threads.reduce((sum, thread) => sum + thread.actors, 0)
+/** How to spawn n idle actors in `system` the given way (the spawner actors of `'local'` are spawned here, before any footprint). */
+async function idleSpawning(system: ActorSystem, spawning: MemorySpawning): Promise<(count: number) => Promise<void>> {
+  if (spawning !== 'local') return (count) => spawnIdle(system, count, spawning)
+  const spawners = await localSpawners(system)
+  return (count) => spawnLocally(spawners, count)
 }
 
 /**
@@ -84,13 +92,14 @@ async function hostedActors(system: ActorSystem): Promise<number> {
  * warms the spawn path; kept small, since the heap it grows and leaves partly free would absorb
  * some of the measured actors), then a footprint, `count` more idle actors, and a footprint.
  */
-export async function measureIdle(system: ActorSystem, count: number, placement: Placement): Promise<PerActor> {
+export async function measureIdle(system: ActorSystem, count: number, spawning: MemorySpawning): Promise<PerActor> {
   const probes: ActorRef<HeapProbe>[] = []
   for (let worker = 0; worker < system.workers; worker++) probes.push(await system.spawn(HeapProbe, { placement: { worker } }))
-  await spawnIdle(system, inFlight, placement)
+  const spawn = await idleSpawning(system, spawning)
+  await spawn(inFlight)
   const hosted = await hostedActors(system)
   const before = await footprint(probes)
-  await spawnIdle(system, count, placement)
+  await spawn(count)
   const after = await footprint(probes)
   check(`${id}: actors hosted`, await hostedActors(system), hosted + count)
   return perActor(before, after, count)
@@ -100,14 +109,18 @@ export async function measureIdle(system: ActorSystem, count: number, placement:
 export type ChildReport = { readonly ok: true; readonly perActor: PerActor } | { readonly ok: false; readonly error: string }
 
 /** The measurement in the current process, on a fresh system: what `memory-child.ts` runs. */
-export function measureInThisProcess(count: number, placement: Placement): Promise<PerActor> {
-  // Stopping 10^5 actors one by one at shutdown takes longer than the default deadline (2 × stopTimeoutMs).
-  return withSystem(workers, id, (system) => measureIdle(system, count, placement), { actors: [MEMORY_ACTORS], options: { shutdownTimeoutMs: 600_000 } })
+export function measureInThisProcess(count: number, spawning: MemorySpawning): Promise<PerActor> {
+  // Stopping 10^5 actors one by one through main at shutdown took longer than the default deadline (2 × stopTimeoutMs).
+  return withSystem(workers, id, (system) => measureIdle(system, count, spawning), {
+    actors: SPAWN_ACTORS,
+    options: { shutdownTimeoutMs: 600_000 },
+    timeoutMs: 300_000,
+  })
 }
 
 const MEMORY_CHILD = new URL('./memory-child.js', import.meta.url)
 /** Generous, like withSystem's: a hung child fails the run, not the suite. */
-const childTimeoutMs = 120_000
+const childTimeoutMs = 600_000
 
 /**
  * Runs one measurement in a fresh child process and returns its report. A fresh process because
@@ -117,9 +130,9 @@ const childTimeoutMs = 120_000
  * -650 B per actor. The child inherits this process's Node flags (`fork`'s default execArgv), so
  * it can collect before sampling exactly when this process was started with --expose-gc.
  */
-export function measureInChild(count: number, placement: 'round-robin' | 'main'): Promise<PerActor> {
+export function measureInChild(count: number, spawning: MemorySpawning): Promise<PerActor> {
   return new Promise<PerActor>((resolve, reject) => {
-    const child = fork(fileURLToPath(MEMORY_CHILD), [String(count), placement], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
+    const child = fork(fileURLToPath(MEMORY_CHILD), [String(count), spawning], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     let report: ChildReport | undefined
     const timer = setTimeout(() => {
       child.kill()
@@ -144,7 +157,7 @@ const bytes = (value: number): string => `${Math.round(value)} B`
 /** The figure: RSS growth per idle actor, measured in a fresh process; the split goes to stderr. */
 async function run(quick: boolean): Promise<number> {
   const count = quick ? memoryCounts.quick : memoryCounts.full
-  const result = await measureInChild(count, 'round-robin')
+  const result = await measureInChild(count, 'local')
   process.stderr.write(
     `  ${id} split per actor: main heapUsed ${bytes(result.mainHeapUsed)}, workers heapUsed ${bytes(result.workerHeapUsed)}` +
       ` (heapTotal main ${bytes(result.mainHeapTotal)}, workers ${bytes(result.workerHeapTotal)}), RSS ${bytes(result.rss)}` +

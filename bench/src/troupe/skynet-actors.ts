@@ -1,8 +1,13 @@
 // The actor of skynet.*: workers import this module, so it holds only actor classes.
 import { Actor, type ActorRef, type DeferredReply, type Placement } from 'troupe'
 
-/** Where a node puts its children: on its own thread, or on the next worker in turn. */
-export type SkynetPlacement = 'colocate' | 'round-robin'
+/**
+ * Where a node puts its children: `'local'` on its own thread through `ctx.spawn`'s default
+ * (synchronous, the main thread never hears of them); `'colocate'` on its own thread too, but
+ * through the main thread (`{ colocateWith: self }`, asynchronous); `'round-robin'` on the next
+ * worker in turn. The last two are kept to compare the paths.
+ */
+export type SkynetPlacement = 'local' | 'colocate' | 'round-robin'
 
 /** Children per node. */
 export const FANOUT = 10
@@ -39,13 +44,20 @@ export class SkynetNode extends Actor<SkynetNode> {
     }
     const size = this.#size / FANOUT
     if (!Number.isInteger(size)) throw new Error(`subtree size ${this.#size} is not a multiple of ${FANOUT}`)
-    const placement: Placement = this.#placement === 'colocate' ? { colocateWith: this.ctx.self } : 'round-robin'
     for (let i = 0; i < FANOUT; i++) {
-      // A failed spawn must fail the run visibly, not leave the sum unanswered.
-      this.ctx.spawn(SkynetNode, { args: [this.#num + i * size, size, this.#placement, this.#stopWhenDone], placement }).catch((error: unknown) => {
-        this.ctx.self.tell.fail(`spawn of child ${i} failed: ${error instanceof Error ? error.message : String(error)}`)
-      })
+      const args: [number, number, SkynetPlacement, boolean] = [this.#num + i * size, size, this.#placement, this.#stopWhenDone]
+      // A local spawn that fails throws here, which fails this node and the run.
+      if (this.#placement === 'local') this.ctx.spawn(SkynetNode, { args })
+      else this.#spawnThroughMain(i, args)
     }
+  }
+
+  #spawnThroughMain(i: number, args: [number, number, SkynetPlacement, boolean]): void {
+    const placement: Placement = this.#placement === 'colocate' ? { colocateWith: this.ctx.self } : 'round-robin'
+    // A failed spawn must fail the run visibly, not leave the sum unanswered.
+    Promise.resolve(this.ctx.spawn(SkynetNode, { args, placement })).catch((error: unknown) => {
+      this.ctx.self.tell.fail(`spawn of child ${i} failed: ${error instanceof Error ? error.message : String(error)}`)
+    })
   }
 
   /** A child's sum. */

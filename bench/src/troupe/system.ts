@@ -86,3 +86,14 @@ export async function withSystem<T>(
 export function check(what: string, actual: unknown, expected: unknown): void {
   if (actual !== expected) throw new Error(`${what}: got ${String(actual)}, expected ${String(expected)}`)
 }
+
+/** Actors hosted now, over all threads (local children included), per `system.stats()`. */
+export async function hostedActors(system: ActorSystem): Promise<number> {
+  const stats = await system.stats()
+  return stats.threads.reduce((sum, thread) => sum + thread.actors, 0)
+}
+
+/** Actors the main thread records (top-level and cross-thread ones, not local children). */
+export async function recordedActors(system: ActorSystem): Promise<number> {
+  return (await system.stats()).registry.actors
+}
