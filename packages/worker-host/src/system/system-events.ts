@@ -2,13 +2,17 @@ import type { Directive, SupervisionError } from '@troupe/core'
 
 /** What `system.events` reports, for logs and metrics. */
 export type SystemEvent =
-  /** An actor was spawned and its `onStart` completed. */
+  /**
+   * An actor the main thread records (top-level, or spawned on another thread than its parent's)
+   * was spawned and its `onStart` completed. Children spawned on their parent's thread are not
+   * reported one by one (it would cost the main thread a message per spawn).
+   */
   | { readonly type: 'actor-started'; readonly actor: number; readonly thread: number; readonly name: string | undefined }
   /** A handler or lifecycle hook threw (or the actor's worker died); `directive` is what its supervisor decided. */
   | { readonly type: 'actor-failed'; readonly actor: number; readonly error: Error; readonly directive: Directive }
   /** A supervisor restarted the actor (a fresh instance, same mailbox). */
   | { readonly type: 'actor-restarted'; readonly actor: number; readonly thread: number; readonly restarts: number }
-  /** The actor stopped for good. */
+  /** The actor stopped for good (for a child on its parent's thread: only when its supervisor stopped it). */
   | { readonly type: 'actor-stopped'; readonly actor: number }
   /** A worker died (exit, uncaught error, out of memory, or terminated because it hung). */
   | { readonly type: 'worker-crashed'; readonly thread: number; readonly reason: string }
