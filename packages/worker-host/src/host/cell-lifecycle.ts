@@ -163,8 +163,11 @@ export abstract class CellLifecycle extends DeferredWork {
     // An `onStop` failure travels in the stop's own reply: reported on another channel, it could
     // arrive after the system had already forgotten the actor.
     const finish = (failure?: unknown): void => {
-      const entered = cellState.reentry(this)?.entered.splice(0) ?? []
-      for (const left of [...this.takeStash(), ...entered, ...this.mailbox.drain()]) this.host.undeliverable(this.self, left, 'stopped')
+      // Most actors stop with nothing left over: no arrays made for them.
+      const entered = cellState.reentry(this)?.entered.splice(0)
+      if (entered !== undefined) for (const left of entered) this.host.undeliverable(this.self, left, 'stopped')
+      for (const left of this.takeStash()) this.host.undeliverable(this.self, left, 'stopped')
+      if (this.mailbox.length > 0) for (const left of this.mailbox.drain()) this.host.undeliverable(this.self, left, 'stopped')
       this.onStopped()
       this.host.cellStopped(this)
       settle(envelope)

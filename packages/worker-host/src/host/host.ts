@@ -329,6 +329,11 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return this.#lifecycle.requestStop(ref, exit)
   }
 
+  /** `ctx.stop`: nobody waits, so nothing is made to wait on for an actor of the local tree. */
+  stopAndForget(ref: ActorRefImpl, exit: boolean): void {
+    this.#lifecycle.stopAndForget(ref, exit)
+  }
+
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
     const info = await this.#options.system.lookup(name)
     return info && this.refTo<A>(info.id, info.thread, info.name, info.window)

@@ -96,6 +96,12 @@ export class LocalLifecycle implements LocalTreeHost {
     return this.#options.system.stop(ref.id, exit, ref.home)
   }
 
+  stopAndForget(ref: ActorRefImpl, exit: boolean): void {
+    if (ref.home === this.thread && this.tree.get(ref.id) !== undefined) this.tree.stopSoon(ref.id, exit)
+    // Fire and forget by design; a failure here means the actor is already gone.
+    else this.#options.system.stop(ref.id, exit, ref.home).catch(() => undefined)
+  }
+
   watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
     if (watcher === watched.id) return Promise.resolve()
     return this.#options.system.watch(watcher, this.thread, watched.id, watched.home, on)

@@ -1,4 +1,4 @@
-import { SpawnError, isActorClass, type Actor, type ActorLifecycle } from '@troupe/core'
+import { ActorStoppedError, SpawnError, isActorClass, type Actor, type ActorLifecycle } from '@troupe/core'
 import { ActorRefImpl, Deque, STOP, creditWindow, isActorTypeRef, resolveMailbox, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { RefInfo } from '../protocol/control.js'
 import type { SystemEvent } from '../system/system-events.js'
@@ -69,6 +69,8 @@ export class LocalSpawner implements Runnable {
 
   /** Spawns `type` on this thread as a child of `parent` (an actor of this thread). */
   spawn(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRefImpl {
+    // A handler still running after its actor stopped (an async one) cannot leave an orphan behind.
+    if (this.#deps.actors.get(parent.id) !== parent) throw new ActorStoppedError(`${parent.self.toString()} (the parent)`)
     // Most spawns give no option but `args`: they skip the checks and share their class's blueprint.
     const checked = defaultsOnly(options) ? undefined : checkSpawnOptions(options)
     const blueprint = this.#blueprint(type, checked)
@@ -107,7 +109,7 @@ export class LocalSpawner implements Runnable {
   async recreate(record: LocalRecord, cause: Error): Promise<void> {
     const { host, actors } = this.#deps
     const parent = actors.get(record.parent)
-    const self = new ActorRefImpl(record.id, host.thread, record.name, host)
+    const self = new ActorRefImpl(record.id, host.thread, record.name, host, undefined, creditWindow(record.blueprint.mailbox, this.#deps.workerCount + 1))
     const cell = this.#cell(record, self, parent?.self ?? host.refTo(record.parent, host.thread), record.blueprint.actorClass!)
     actors.add(cell)
     await this.#start(record, cell, cause)

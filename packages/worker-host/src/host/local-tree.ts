@@ -34,6 +34,9 @@ export interface LocalTreeHost {
  * Supervision is the same `Supervisor` main uses (strategies, intensity, backoff, escalation,
  * restart types), over this tree.
  */
+/** `stopping` of a record whose stop was sent with nobody waiting (see `stopSoon`): never awaited. */
+const STOP_SENT: Promise<void> = new Promise<void>(() => undefined)
+
 export class LocalTree implements SupervisionTree<LocalRecord> {
   readonly #host: LocalTreeHost
   readonly #records = new Map<number, LocalRecord>()
@@ -114,11 +117,28 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
   stop(id: number, exit = false): Promise<void> {
     const record = this.#records.get(id)
     if (record === undefined) return Promise.resolve()
+    if (record.stopping === STOP_SENT) {
+      // Stopped with `stopSoon` before, and now someone waits for it.
+      record.stopping = new Promise<void>((resolve) => (record.ended = resolve))
+      return record.stopping
+    }
     if (record.stopping !== undefined) return record.stopping
-    record.exiting = exit
     record.stopping = new Promise<void>((resolve) => (record.ended = resolve))
-    this.#host.actors.deliver(id, envelope(0, this.#host.thread, 0, STOP, undefined))
+    this.#sendStop(record, exit)
     return record.stopping
+  }
+
+  /** Like `stop`, for `ctx.stop`, which does not wait: no promise is made unless someone waits later. */
+  stopSoon(id: number, exit = false): void {
+    const record = this.#records.get(id)
+    if (record === undefined || record.stopping !== undefined) return
+    record.stopping = STOP_SENT
+    this.#sendStop(record, exit)
+  }
+
+  #sendStop(record: LocalRecord, exit: boolean): void {
+    record.exiting = exit
+    this.#host.actors.deliver(record.id, envelope(0, this.#host.thread, 0, STOP, undefined))
   }
 
   /**
@@ -156,7 +176,9 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
     if (restart) {
       record.stopping = undefined
       record.exiting = false
-      record.ended?.()
+      const ended = record.ended
+      record.ended = undefined
+      ended?.()
       void this.supervisor.childExited(id)
       return
     }
