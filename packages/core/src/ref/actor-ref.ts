@@ -66,7 +66,17 @@ export const ROUTER_CONTROL = -4
  * routee before stopping it).
  */
 export const SYNC = -5
-export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE | typeof ROUTER_CONTROL | typeof SYNC
+/**
+ * Selectors of a thread's own system service (an id reserved per thread, which no actor has): `SPAWN`, an
+ * order to create an actor there (body: the order), and `SPAWN_REQUEST`, a request to the main
+ * thread's system to spawn one (body: `[parent, request]`). They travel the data plane, so a
+ * spawn order arrives before any message sent to the new actor after it, and costs what an ask does.
+ */
+export const SPAWN = -6
+export const SPAWN_REQUEST = -7
+/** A request to the main thread's system to stop an actor it records (body: `[id, exit, thread]`). */
+export const STOP_REQUEST = -8
+export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE | typeof ROUTER_CONTROL | typeof SYNC | typeof SPAWN | typeof SPAWN_REQUEST | typeof STOP_REQUEST
 
 /**
  * What a ref sends through: the actor host of the thread the ref is used on. Refs hold it

@@ -16,6 +16,11 @@ const PER_GENERATION = 2 ** 30
 /** Generations of one thread slot before ranges repeat: 11 + 30 + 12 bits stay below 2^53. */
 const GENERATIONS = 4095
 
+/** The id of `thread`'s system service (see `SPAWN`): never an actor's, and never 0 (not a target on the wire). */
+export function serviceId(thread: number): number {
+  return GENERATIONS * PER_GENERATION * ID_THREADS + thread
+}
+
 export class ActorIds {
   readonly #thread: number
   readonly #first: number
@@ -25,6 +30,11 @@ export class ActorIds {
     this.#thread = thread
     this.#first = (generation % GENERATIONS) * PER_GENERATION + 1
     this.#next = this.#first
+  }
+
+  /** The id of this thread's system service, in the one range no generation allocates from. */
+  get serviceId(): number {
+    return serviceId(this.#thread)
   }
 
   allocate(): number {

@@ -36,6 +36,7 @@ import { createActor } from './spawn-here.js'
 import type { SpawnInput } from './spawn-request.js'
 import { salvageBatch } from './unencodable-batch.js'
 import { RouterForwarding } from './router-forwarding.js'
+import { serveSystemMessage } from './system-service.js'
 import type { RouterRequestContext } from '../router/router-request.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
@@ -202,6 +203,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   undeliverable(recipient: ActorRefImpl | number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void {
     this.#replies.undeliverable(typeof recipient === 'number' ? recipient : recipient.id, envelope, reason, error)
+  }
+
+  serve(envelope: Envelope): void {
+    serveSystemMessage(this, this.#options.system, envelope)
   }
 
   /** Records a dead letter: here on the main thread, else sent to it. */

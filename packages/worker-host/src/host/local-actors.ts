@@ -10,6 +10,8 @@ import { settle, type Envelope } from './envelope.js'
 export interface LocalActorsOwner {
   undeliverable(recipient: number, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
   replyOk(envelope: Envelope, value: unknown): void
+  /** A message for this thread's system service (see `SPAWN`). */
+  serve(envelope: Envelope): void
 }
 
 /**
@@ -23,6 +25,8 @@ export class LocalActors implements RoutedHandler {
   /** Of the awaited, those spawned here whose class is being loaded: a stop waits for them too. */
   readonly #starting = new Set<number>()
   readonly #ids: ActorIds
+  /** The id of this thread's system service, which no actor has. */
+  readonly #serviceId: number
   /**
    * The highest id allocated by the main thread that is hosted (or being restored) here. Ids are
    * never reused and each thread allocates its own in increasing order, so an id not alive here
@@ -35,6 +39,7 @@ export class LocalActors implements RoutedHandler {
   constructor(owner: LocalActorsOwner, ids: ActorIds, restoring: readonly number[]) {
     this.#owner = owner
     this.#ids = ids
+    this.#serviceId = ids.serviceId
     for (const id of restoring) {
       this.#awaiting.set(id, [])
       this.#hosted(id)
@@ -49,6 +54,7 @@ export class LocalActors implements RoutedHandler {
   deliver(target: number, envelope: Envelope): void {
     const cell = this.#cells.get(target)
     if (cell !== undefined) cell.enqueue(envelope)
+    else if (target === this.#serviceId) this.#owner.serve(envelope)
     else if (this.#awaiting.has(target)) this.#hold(target, envelope)
     else if (envelope.selector === TERMINATED && envelope.correlation === 0) settle(envelope) // nobody left to tell
     else this.#owner.undeliverable(target, envelope, this.#lived(target) ? 'stopped' : 'not-found')

@@ -157,11 +157,11 @@ export interface HostControlApi {
   escalated(id: number, error: WireError): void
 }
 
-/** What the system offers each worker's host. */
+/**
+ * What the system offers each worker's host over the control plane. (Spawn and stop requests
+ * travel the data plane instead, as asks of the main thread's system service: see `SPAWN_REQUEST`.)
+ */
 export interface SystemControlApi {
-  spawn(parent: number, request: SpawnRequest): Promise<ControlResult<RefInfo>>
-  /** `thread`: where the actor lives, for an actor main has no record of (of a local tree). */
-  stop(id: number, exit: boolean, thread: number): Promise<ControlResult<void>>
   lookup(name: string): RefInfo | undefined
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void

@@ -1,5 +1,5 @@
 import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError } from '@troupe/core'
-import { STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { SPAWN, STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
@@ -11,7 +11,7 @@ import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, refInfo, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
 import { LocalTrees } from './local-trees.js'
-import { ActorIds } from '../host/actor-ids.js'
+import { ActorIds, serviceId } from '../host/actor-ids.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
 import { OffloadRequests } from './offload-requests.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
@@ -217,8 +217,9 @@ export class SystemRuntime implements SystemPort {
       reentrancy: request.reentrancy,
       supervision: request.supervision,
     }
-    const starting = thread === 0 ? this.mainHost.spawnHere(order) : this.#worker(thread).call(async (control) => unwrapResult(await control.spawn(order)))
     const { spawnTimeoutMs } = this.options
+    // To a worker, the order is an ask of its system service over the data plane (see SPAWN).
+    const starting = thread === 0 ? this.mainHost.spawnHere(order) : this.#orderSpawn(thread, order, spawnTimeoutMs)
     try {
       await withDeadline(starting, spawnTimeoutMs, () => new SpawnTimeoutError(request.module, request.export, spawnTimeoutMs))
     } catch (error) {
@@ -229,6 +230,12 @@ export class SystemRuntime implements SystemPort {
     this.scheduler.placed(thread)
     this.events.publish({ type: 'actor-started', actor: id, thread, name: request.name })
     return { id, thread, name: request.name, window: creditWindow(request.mailbox, this.options.workers + 1) }
+  }
+
+  async #orderSpawn(thread: number, order: SpawnOrder, spawnTimeoutMs: number): Promise<void> {
+    const service = this.mainHost.refTo(serviceId(thread), thread)
+    // Bounded by `spawnTimeoutMs` around it; this deadline only keeps the ask from outliving that.
+    await this.mainHost.ask(service, SPAWN, order, { timeoutMs: Math.min(2 * spawnTimeoutMs, 2 ** 31 - 1) })
   }
 
   /**

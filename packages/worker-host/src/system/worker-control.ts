@@ -9,8 +9,6 @@ import type { SystemRuntime } from './system-runtime.js'
  */
 export function workerControl(runtime: SystemRuntime, thread: number): SystemControlApi {
   return {
-    spawn: (parent, request) => settle(() => runtime.spawn(parent, request)),
-    stop: (id, exit, actorThread) => settle(() => runtime.stop(id, exit, actorThread)),
     lookup: (name) => runtime.directory.lookup(name, runtime.options.workers),
     connect: (from, to) => runtime.connect(from === thread ? from : thread, to),
     actorFailed: (id, error) => runtime.actorFailed(id, error),

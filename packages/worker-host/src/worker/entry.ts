@@ -2,9 +2,10 @@ import { workerData } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import { ControlTimeoutError } from '@troupe/core'
-import { fromWireError } from '@troupe/core/internal'
+import { SPAWN_REQUEST, STOP_REQUEST, fromWireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
 import { adoptProgramEntry } from '../host/program-entry.js'
+import { serviceId } from '../host/actor-ids.js'
 import { settle, unwrapResult, type ControlResult, type HostControlApi, type RefInfo, type SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from './worker-init.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
@@ -24,9 +25,13 @@ const system = Comlink.wrap<SystemControlApi>(nodeEndpoint(init.systemPort))
 const answerWithin = <T>(operation: string, ms: number, call: Promise<T>): Promise<T> => withDeadline(call, ms, () => new ControlTimeoutError(operation, ms))
 
 const systemPort: SystemPort = {
-  spawn: async (parent, request) =>
-    unwrapResult(await answerWithin<ControlResult<RefInfo>>(`spawn ${request.export}`, init.spawnTimeoutMs + init.askTimeoutMs, system.spawn(parent, request))),
-  stop: async (id, exit = false, thread = init.thread) => unwrapResult(await system.stop(id, exit, thread)),
+  // An ask of the main thread's system service over the data plane (see SPAWN_REQUEST).
+  spawn: (parent, request) =>
+    answerWithin(`spawn ${request.export}`, init.spawnTimeoutMs + init.askTimeoutMs, host.ask(host.refTo(serviceId(0), 0), SPAWN_REQUEST, [parent, request], { timeoutMs: init.spawnTimeoutMs + init.askTimeoutMs }) as Promise<RefInfo>),
+  // Bounded on the main thread, per actor of the subtree (`stopTimeoutMs`): the ask gets room for that.
+  stop: async (id, exit = false, thread = init.thread) => {
+    await host.ask(host.refTo(serviceId(0), 0), STOP_REQUEST, [id, exit, thread], { timeoutMs: 2 ** 31 - 1 })
+  },
   lookup: (name) => answerWithin(`lookup ${JSON.stringify(name)}`, init.askTimeoutMs, system.lookup(name)),
   connect: (from, to) => void system.connect(from, to),
   actorFailed: (id, error) => void system.actorFailed(id, error),
