@@ -223,8 +223,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   cellStopped(cell: ActorCell): void {
+    const record = cell.localRecord
     this.#actors.remove(cell)
-    this.#lifecycle.tree.ended(cell.id)
+    this.#lifecycle.tree.ended(cell.id, record)
   }
 
   // ---- AccountingHost: what a link's ledger needs ---------------------------------------------

@@ -80,12 +80,14 @@ export class LocalSpawner implements Runnable {
     const self = new ActorRefImpl(id, host.thread, name, host, undefined, creditWindow(blueprint.mailbox, this.#deps.workerCount + 1))
     const args = options?.args as readonly unknown[] | undefined
     const record = new LocalRecord(id, parent.id, name, blueprint, args === undefined || args.length === 0 ? NO_ARGS : args)
-    tree.add(record)
     if (blueprint.actorClass !== undefined && name === undefined) {
-      actors.add(this.#cell(record, self, parent.self, blueprint.actorClass))
+      const cell = this.#cell(record, self, parent.self, blueprint.actorClass)
+      tree.add(record, cell)
+      actors.add(cell)
       this.#starting.push(record)
       host.dispatcher.schedule(this)
     } else {
+      tree.add(record)
       actors.expect(id)
       void this.#startLater(record, self, parent.self, type)
     }
@@ -111,6 +113,7 @@ export class LocalSpawner implements Runnable {
     const parent = actors.get(record.parent)
     const self = new ActorRefImpl(record.id, host.thread, record.name, host, undefined, creditWindow(record.blueprint.mailbox, this.#deps.workerCount + 1))
     const cell = this.#cell(record, self, parent?.self ?? host.refTo(record.parent, host.thread), record.blueprint.actorClass!)
+    this.#deps.tree.attach(record, cell)
     actors.add(cell)
     await this.#start(record, cell, cause)
   }
@@ -180,6 +183,7 @@ export class LocalSpawner implements Runnable {
     }
     if (this.#deps.tree.get(record.id) !== record) return // stopped meanwhile
     const cell = this.#cell(record, self, parent, actorClass)
+    this.#deps.tree.attach(record, cell)
     actors.add(cell)
     await this.#start(record, cell, undefined)
   }
@@ -216,6 +220,7 @@ export class LocalSpawner implements Runnable {
         host.replyOk(left, undefined)
       } else host.undeliverable(cell.self, left, 'start-failed', error)
     }
+    this.#deps.tree.detach(record)
     actors.remove(cell)
     this.#failed(record, error)
   }
@@ -225,7 +230,7 @@ export class LocalSpawner implements Runnable {
     const { tree } = this.#deps
     const failure = asSpawnError(record, error, 'it could not be created')
     this.#deps.publish({ type: 'actor-failed', actor: record.id, error: failure, directive: 'stop' })
-    void tree.stopChildren(record.id).finally(() => tree.ended(record.id))
+    void tree.stopChildren(record.id).finally(() => tree.ended(record.id, record))
   }
 }
 

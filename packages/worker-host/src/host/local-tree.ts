@@ -5,6 +5,7 @@ import type { SystemEvent } from '../system/system-events.js'
 import { envelope } from './envelope.js'
 import type { LocalActors } from './local-actors.js'
 import { LocalRecord, LocalRoot } from './local-record.js'
+import type { ActorCell } from './actor-cell.js'
 
 /** What the local tree needs from its thread. */
 export interface LocalTreeHost {
@@ -39,7 +40,13 @@ const STOP_SENT: Promise<void> = new Promise<void>(() => undefined)
 
 export class LocalTree implements SupervisionTree<LocalRecord> {
   readonly #host: LocalTreeHost
-  readonly #records = new Map<number, LocalRecord>()
+  /**
+   * Records whose actor has no cell here right now (its class is being loaded, it failed to
+   * start, a permanent one is being re-created). Every other record hangs off its cell
+   * (`ActorCell.localRecord`), so an actor costs no entry in a table of its own here.
+   */
+  readonly #detached = new Map<number, LocalRecord>()
+  #size = 0
   readonly #roots = new Map<number, LocalRoot>()
   /** How each actor main records here supervises its children (set when it is created here). */
   readonly #rootSupervision = new Map<number, ResolvedSupervision>()
@@ -57,9 +64,12 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
       directive: (record, directive, cause) => host.supervise(record.id, directive, cause),
       recreate: (record, cause) => host.recreate(record, cause),
       escalateElsewhere: (parent, error) => host.escalate(parent, error),
-      forgetStopped: (id) => this.#forget(id),
+      forgetStopped: (id) => {
+        const record = this.get(id)
+        if (record !== undefined) this.#forget(record)
+      },
       stop: (id) => {
-        const record = this.#records.get(id)
+        const record = this.get(id)
         if (record) record.stoppedBySupervisor = true
         return this.stop(id)
       },
@@ -72,20 +82,20 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
 
   /** Actors of the local tree (alive or starting). */
   get size(): number {
-    return this.#records.size
+    return this.#size
   }
 
   get(id: number): LocalRecord | undefined {
-    return this.#records.get(id)
+    return this.#host.actors.get(id)?.localRecord ?? this.#detached.get(id)
   }
 
   childrenOf(parent: number): readonly number[] {
-    const children = this.#records.get(parent)?.children ?? this.#roots.get(parent)?.children
+    const children = this.get(parent)?.children ?? this.#roots.get(parent)?.children
     return children === undefined ? [] : [...children]
   }
 
   supervisionOf(parent: number): ResolvedSupervision | undefined {
-    return this.#records.get(parent)?.blueprint.supervision ?? this.#rootSupervision.get(parent)
+    return this.get(parent)?.blueprint.supervision ?? this.#rootSupervision.get(parent)
   }
 
   /** An actor main records was created here: how it supervises the children it spawns here. */
@@ -93,12 +103,28 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
     this.#rootSupervision.set(id, supervision)
   }
 
-  /** A child spawned here by `record.parent`, an actor of this thread. */
-  add(record: LocalRecord): void {
-    this.#records.set(record.id, record)
-    const parent = this.#records.get(record.parent)
+  /**
+   * A child spawned here by `record.parent`, an actor of this thread. With its cell (the common
+   * case) the record hangs off the cell; without one yet, it waits detached until `attach`.
+   */
+  add(record: LocalRecord, cell?: ActorCell): void {
+    if (cell !== undefined) cell.localRecord = record
+    else this.#detached.set(record.id, record)
+    this.#size++
+    const parent = this.get(record.parent)
     if (parent !== undefined) parent.addChild(record.id)
     else this.#rootOf(record.parent).children.add(record.id)
+  }
+
+  /** The actor's cell now exists (its class was loaded, or it was re-created). */
+  attach(record: LocalRecord, cell: ActorCell): void {
+    cell.localRecord = record
+    this.#detached.delete(record.id)
+  }
+
+  /** Its cell is going away but the record is still needed (a failed start stopping its children). */
+  detach(record: LocalRecord): void {
+    this.#detached.set(record.id, record)
   }
 
   #rootOf(id: number): LocalRoot {
@@ -115,7 +141,7 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
    * first (see `beforeStop`). `exit`: it stops itself, and a `permanent` one is restarted.
    */
   stop(id: number, exit = false): Promise<void> {
-    const record = this.#records.get(id)
+    const record = this.get(id)
     if (record === undefined) return Promise.resolve()
     if (record.stopping === STOP_SENT) {
       // Stopped with `stopSoon` before, and now someone waits for it.
@@ -130,7 +156,7 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
 
   /** Like `stop`, for `ctx.stop`, which does not wait: no promise is made unless someone waits later. */
   stopSoon(id: number, exit = false): void {
-    const record = this.#records.get(id)
+    const record = this.get(id)
     if (record === undefined || record.stopping !== undefined) return
     record.stopping = STOP_SENT
     this.#sendStop(record, exit)
@@ -146,7 +172,7 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
    * order (OTP), then those it spawned on other threads. Undefined when it has none (most).
    */
   beforeStop(id: number): Promise<void> | undefined {
-    const record = this.#records.get(id)
+    const record = this.get(id)
     const children = record?.children ?? this.#roots.get(id)?.children
     const local = children !== undefined && (record === undefined ? (children as Set<number>).size > 0 : record.hasChildren)
     if (!local && !record?.foreignChildren) return undefined
@@ -166,14 +192,15 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
     return this.beforeStop(id) ?? Promise.resolve()
   }
 
-  /** An actor of this thread ended (stopped, or failed to start). */
-  ended(id: number): void {
+  /** An actor of this thread ended (stopped, or failed to start); `record`: its record, if local. */
+  ended(id: number, record: LocalRecord | undefined): void {
     this.#rootSupervision.delete(id)
     this.#roots.delete(id)
-    const record = this.#records.get(id)
     if (record === undefined) return
     const restart = record.exiting && record.blueprint.restart === 'permanent'
     if (restart) {
+      // Kept, detached, until its supervisor re-creates it (or gives up and forgets it).
+      this.#detached.set(id, record)
       record.stopping = undefined
       record.exiting = false
       const ended = record.ended
@@ -182,17 +209,17 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
       void this.supervisor.childExited(id)
       return
     }
-    this.#forget(id)
+    this.#forget(record)
     if (record.stoppedBySupervisor) this.#host.publish({ type: 'actor-stopped', actor: id })
     record.ended?.()
   }
 
-  #forget(id: number): void {
-    const record = this.#records.get(id)
-    if (record === undefined) return
-    this.#records.delete(id)
+  #forget(record: LocalRecord): void {
+    const { id } = record
+    this.#detached.delete(id)
+    this.#size--
     this.supervisor.forget(id)
-    const parent = this.#records.get(record.parent)
+    const parent = this.get(record.parent)
     if (parent !== undefined) parent.removeChild(id)
     else {
       const root = this.#roots.get(record.parent)
