@@ -8,7 +8,6 @@ import type { CellHost, CellOptions } from './cell-host.js'
 import { CellLifecycle } from './cell-lifecycle.js'
 import { grantCellState } from './cell-state.js'
 import { isThenable, type MessageTarget } from './message-target.js'
-import type { LocalRecord } from './local-record.js'
 
 export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
 
@@ -31,8 +30,6 @@ export interface InstanceFactory {
  */
 export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitter<Envelope> {
   scheduled = false
-  /** Its record in this thread's local tree, when it is a child spawned here (see `LocalTree`). */
-  localRecord: LocalRecord | undefined = undefined
   /** The envelope being processed (for `ctx.sender`), kept across `await` in the handler. */
   current: Envelope | undefined
   readonly mailbox: Mailbox<Envelope>

@@ -52,7 +52,7 @@ export class HostedActorContext implements ActorContext {
 
   stop(ref: ActorRef = this.#cell.self): void {
     // Fire and forget by design; a failure here means the actor is already gone.
-    this.#host.stopAndForget(ref as ActorRefImpl, ref.id === this.#cell.id)
+    this.#host.lifecycle.stopAndForget(ref as ActorRefImpl, ref.id === this.#cell.id)
   }
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {

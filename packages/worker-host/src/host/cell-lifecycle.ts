@@ -4,6 +4,7 @@ import type { ActorCell } from './actor-cell.js'
 import type { CellOptions } from './cell-host.js'
 import { cellState } from './cell-state.js'
 import { DeferredWork } from './deferred-work.js'
+import type { LocalRecord } from './local-record.js'
 import { settle, type Envelope } from './envelope.js'
 import { isThenable, type MessageTarget } from './message-target.js'
 
@@ -18,6 +19,8 @@ import { isThenable, type MessageTarget } from './message-target.js'
  * state through `cellState` (see `CellState`).
  */
 export abstract class CellLifecycle extends DeferredWork {
+  /** Its record in this thread's local tree, when it is a child spawned here (see `LocalTree`). */
+  localRecord: LocalRecord | undefined = undefined
   /** `askErrors: 'fail'`: an ask's error fails the actor too (Akka), instead of only rejecting the ask. */
   readonly #askErrorsFail: boolean
 

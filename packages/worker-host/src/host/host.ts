@@ -12,7 +12,6 @@ import {
 } from '@troupe/core'
 import { ActorRefImpl, RECEIVE, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
-import { performance } from 'node:perf_hooks'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
 import { LocalLifecycle } from './local-lifecycle.js'
@@ -37,6 +36,7 @@ import type { SpawnInput } from './spawn-request.js'
 import { salvageBatch } from './unencodable-batch.js'
 import { RouterForwarding } from './router-forwarding.js'
 import { serveSystemMessage } from './system-service.js'
+import { hostStats } from './host-stats.js'
 import type { RouterRequestContext } from '../router/router-request.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
@@ -60,7 +60,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly #options: HostOptions
   readonly #actors: LocalActors
   /** Spawning, stopping, watching and supervising from this thread (its local tree). */
-  readonly #lifecycle: LocalLifecycle
+  readonly lifecycle: LocalLifecycle
   readonly #links: LinkTable
   readonly #inbound: InboundReader
   readonly #replies: Replies
@@ -107,7 +107,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.registry = new ModuleRegistry(options.allowList)
     this.ids = options.ids ?? new ActorIds(options.thread, options.generation ?? 0)
     this.#actors = new LocalActors(this, this.ids, options.restoring ?? [])
-    this.#lifecycle = new LocalLifecycle({
+    this.lifecycle = new LocalLifecycle({
       host: this,
       ids: this.ids,
       actors: this.#actors,
@@ -215,17 +215,17 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   actorFailed(cell: ActorCell, error: unknown): void {
-    this.#lifecycle.failed(cell, error)
+    this.lifecycle.failed(cell, error)
   }
 
   beforeStop(cell: ActorCell): Promise<void> | undefined {
-    return this.#lifecycle.tree.beforeStop(cell.id)
+    return this.lifecycle.tree.beforeStop(cell.id)
   }
 
   cellStopped(cell: ActorCell): void {
     const record = cell.localRecord
     this.#actors.remove(cell)
-    this.#lifecycle.tree.ended(cell.id, record)
+    this.lifecycle.tree.ended(cell.id, record)
   }
 
   // ---- AccountingHost: what a link's ledger needs ---------------------------------------------
@@ -271,7 +271,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   /** Creates an actor here, as ordered by the system. Resolves once `onStart` has completed. */
   async spawnHere(order: SpawnOrder): Promise<void> {
     if (this.#closed) throw new SystemShutdownError(`spawn ${order.export}`)
-    this.#lifecycle.created(order)
+    this.lifecycle.created(order)
     await createActor(this, this.#actors, order, this.#options.workerCount)
   }
 
@@ -285,30 +285,20 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     if (directive === 'resume') cell.resume()
     else if (directive === 'pause') cell.pause()
     else {
-      await this.#lifecycle.tree.stopChildren(id)
+      await this.lifecycle.tree.stopChildren(id)
       await cell.restart(cause)
     }
   }
 
   /** `system.spawn` on main: through the system, which records the actor. */
   spawnFrom<A>(parent: number, type: unknown, options: SpawnInput | undefined): Promise<ActorRef<A>> {
-    return this.#lifecycle.spawnElsewhere<A>(parent, type, options)
+    return this.lifecycle.spawnElsewhere<A>(parent, type, options)
   }
 
   /** `ctx.spawn`: a child on this thread at once (the default), or elsewhere through the system. */
   spawnChild(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRef | Promise<ActorRef> {
     if (this.#closed) throw new SystemShutdownError('spawn')
-    return this.#lifecycle.spawnFrom(parent, type, options)
-  }
-
-  /** Main watches an actor of this thread's local tree (see `LocalLifecycle.reportEnd`). */
-  reportEnd(id: number): boolean {
-    return this.#lifecycle.reportEnd(id)
-  }
-
-  /** Main escalated a failure to an actor of this thread's local tree. */
-  escalated(id: number, error: Error): void {
-    this.#lifecycle.escalated(id, error)
+    return this.lifecycle.spawnFrom(parent, type, options)
   }
 
   /** Spawns from an already validated request. */
@@ -322,7 +312,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
-    return this.#lifecycle.watch(watcher, watched, on)
+    return this.lifecycle.watch(watcher, watched, on)
   }
 
   /** `ctx.offload`: the task runs in the system's pool; an abort is forwarded as a cancel. */
@@ -332,12 +322,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   /** Stops an actor anywhere (children first); used by `ctx.stop`. `exit`: the actor stops itself. */
   requestStop(ref: ActorRefImpl, exit: boolean): Promise<void> {
-    return this.#lifecycle.requestStop(ref, exit)
-  }
-
-  /** `ctx.stop`: nobody waits, so nothing is made to wait on for an actor of the local tree. */
-  stopAndForget(ref: ActorRefImpl, exit: boolean): void {
-    this.#lifecycle.stopAndForget(ref, exit)
+    return this.lifecycle.requestStop(ref, exit)
   }
 
   async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
@@ -350,35 +335,18 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return new ActorRefImpl<A>(id, thread, name, this, undefined, window)
   }
 
-  /**
-   * `'load'`: for the periodic load report, counted over the actors queued to run only (its cost
-   * must not grow with idle actors); `'full'` (`system.stats()`): over every actor.
-   */
+  /** This thread's figures (see `hostStats`). */
   stats(scope: 'full' | 'load' = 'full'): HostStats {
-    let mailboxDepth = 0
-    let parked = 0
-    if (scope === 'load') mailboxDepth = this.dispatcher.queuedMessages()
-    else {
-      for (const cell of this.#actors.cells()) {
-        mailboxDepth += cell.mailbox.length
-        parked += cell.mailbox.parked
-      }
-    }
-    const awaitingCredit = this.#flow.awaitingCredit
-    const { active, idle } = performance.eventLoopUtilization()
-    return {
+    const sources = {
       thread: this.thread,
       generation: this.#options.generation ?? 0,
-      actors: this.#actors.size,
-      mailboxDepth,
-      parked,
-      awaitingCredit,
-      processed: this.dispatcher.processed,
+      actors: this.#actors,
+      dispatcher: this.dispatcher,
+      awaitingCredit: this.#flow.awaitingCredit,
       pendingAsks: this.asks.size,
-      retainedIds: this.#actors.size + this.#actors.awaiting + this.routing.routes,
-      eventLoop: { active, idle },
-      sampledAt: performance.timeOrigin + performance.now(),
+      routes: this.routing.routes,
     }
+    return hostStats(sources, scope)
   }
 
   /** Flushes what is queued for other threads and closes every channel. Pending asks fail. */

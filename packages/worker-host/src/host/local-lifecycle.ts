@@ -1,5 +1,5 @@
 import { SpawnTimeoutError, type ActorRef } from '@troupe/core'
-import { toWireError, type ActorRefImpl, type ResolvedSupervision } from '@troupe/core/internal'
+import { creditWindow, toWireError, type ActorRefImpl, type ResolvedSupervision } from '@troupe/core/internal'
 import type { HostDirective, SpawnOrder } from '../protocol/control.js'
 import type { SystemEvent } from '../system/system-events.js'
 import { withDeadline } from '../util/deadline.js'
@@ -78,8 +78,8 @@ export class LocalLifecycle implements LocalTreeHost {
     if (record !== undefined) {
       // Main has no record of this parent: it supervises the child with the parent's options.
       record.foreignChildren = true
-      const self = host.refTo(parent, this.thread, record.name)
-      request.foreignParent = { ref: { id: parent, thread: this.thread, name: record.name, window: self.window }, supervision: record.blueprint.supervision }
+      const window = creditWindow(record.blueprint.mailbox, workerCount + 1)
+      request.foreignParent = { ref: { id: parent, thread: this.thread, name: record.name, window }, supervision: record.blueprint.supervision }
     }
     const info = await system.spawn(parent, request)
     return host.refTo<A>(info.id, info.thread, info.name, info.window)

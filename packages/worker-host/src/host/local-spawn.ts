@@ -1,5 +1,5 @@
 import { ActorStoppedError, SpawnError, isActorClass, type Actor, type ActorLifecycle } from '@troupe/core'
-import { ActorRefImpl, Deque, STOP, creditWindow, isActorTypeRef, resolveMailbox, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
+import { ActorRefImpl, Deque, STOP, creditWindow, isActorTypeRef } from '@troupe/core/internal'
 import type { RefInfo } from '../protocol/control.js'
 import type { SystemEvent } from '../system/system-events.js'
 import { ActorCell } from './actor-cell.js'
@@ -243,22 +243,14 @@ function restartHooks(instance: ActorLifecycle, cause: Error): unknown {
 function asSpawnError(record: LocalRecord, error: unknown, what: string): SpawnError {
   if (error instanceof SpawnError) return error
   const message = error instanceof Error ? error.message : String(error)
-  const failure = new SpawnError(record.blueprint.module, record.blueprint.export, `${what}: ${message}`, { cause: error })
-  // A name already taken keeps its own class, for `instanceof` checks on the event.
-  return (error as { code?: unknown } | undefined)?.code === 'ERR_ACTOR_NAME_TAKEN' ? Object.assign(failure, { cause: error }) : failure
+  return new SpawnError(record.blueprint.module, record.blueprint.export, `${what}: ${message}`, { cause: error })
 }
 
 const NO_ARGS: readonly unknown[] = Object.freeze([])
 
 /** The options of a spawn that gives none: resolved once. */
-const DEFAULT_OPTIONS: Omit<CheckedSpawnOptions, 'name' | 'placement' | 'args' | 'defaults' | 'delivery'> = {
-  restart: resolveRestartType(undefined),
-  supervision: resolveSupervision(undefined),
-  mailbox: resolveMailbox(undefined),
-  handlerTimeoutMs: undefined,
-  askErrors: 'reply',
-  reentrancy: 'none',
-}
+/** The options of a spawn that gives none, resolved once by the same checks as any other. */
+const DEFAULT_OPTIONS: CheckedSpawnOptions = checkSpawnOptions(undefined)
 
 function makeBlueprint(thread: number, actorClass: LoadedActorClass | undefined, module: string, exportName: string, options: typeof DEFAULT_OPTIONS): LocalBlueprint {
   const { restart, supervision, mailbox, handlerTimeoutMs, askErrors, reentrancy } = options

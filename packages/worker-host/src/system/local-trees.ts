@@ -51,7 +51,7 @@ export class LocalTrees {
   }
 
   #reportEnd(id: number, thread: number): Promise<boolean> {
-    if (thread === 0) return Promise.resolve(this.#deps.mainHost.reportEnd(id))
+    if (thread === 0) return Promise.resolve(this.#deps.mainHost.lifecycle.reportEnd(id))
     return this.#deps.worker(thread).call((control) => control.reportEnd(id))
   }
 
@@ -84,7 +84,7 @@ export class LocalTrees {
     const thread = this.#deps.directory.foreignParent(parent)?.thread
     if (thread === undefined) return
     if (thread === 0) {
-      this.#deps.mainHost.escalated(parent, error)
+      this.#deps.mainHost.lifecycle.escalated(parent, error)
       return
     }
     const wire = toWireError(error)

@@ -1,9 +1,7 @@
 import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError } from '@troupe/core'
 import { SPAWN, STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
-import type { MessagePort } from 'node:worker_threads'
-import * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
-import { createThreadChannel } from '../link/thread-channel.js'
+import { ThreadChannels } from './thread-channels.js'
 import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
 import { withDeadline } from '../util/deadline.js'
 import { Topic } from '../util/topic.js'
@@ -53,7 +51,7 @@ export class SystemRuntime implements SystemPort {
   readonly mainHost: Host
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
-  readonly #connected = new Set<string>()
+  readonly #channels: ThreadChannels
   /** The pool for stateless tasks, when the system was started with `offload`. */
   offloadPool: OffloadPool | undefined
   readonly #offloads = new OffloadRequests(() => this.offloadPool)
@@ -113,6 +111,7 @@ export class SystemRuntime implements SystemPort {
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
     })
+    this.#channels = new ThreadChannels({ mainHost: this.mainHost, worker: (thread) => this.#worker(thread), stopped: () => this.#state === 'stopped' })
     this.#localTrees = new LocalTrees({
       directory: this.directory,
       deathWatch: this.#deathWatch,
@@ -142,7 +141,7 @@ export class SystemRuntime implements SystemPort {
       running: () => this.#state === 'running',
       startWorker: (thread, restoring, generation) => this.#startWorker(thread, restoring, generation),
       worker: (thread) => this.#worker(thread),
-      forgetChannels: (thread) => this.#forgetChannels(thread),
+      forgetChannels: (thread) => this.#channels.forget(thread),
       localTreeDied: (thread) => this.#localTrees.threadDied(thread),
       connect: (from, to) => this.connect(from, to),
       fatal: (error) => this.#shutdown.fatal(error),
@@ -355,12 +354,7 @@ export class SystemRuntime implements SystemPort {
 
   /** Sets up the direct channel between two threads, once, and hands each end its port. */
   connect(from: number, to: number): void {
-    const key = from < to ? `${from}:${to}` : `${to}:${from}`
-    if (this.#connected.has(key) || this.#state === 'stopped') return
-    this.#connected.add(key)
-    const channel = createThreadChannel()
-    this.#attach(from, to, channel.port1)
-    this.#attach(to, from, channel.port2)
+    this.#channels.connect(from, to)
   }
 
   actorFailed(id: number, error: WireError): void {
@@ -397,21 +391,6 @@ export class SystemRuntime implements SystemPort {
     const worker = this.workers[thread - 1]
     if (!worker) throw new Error(`no worker ${thread}`)
     return worker
-  }
-
-  #attach(thread: number, peer: number, port: MessagePort): void {
-    if (thread === 0) {
-      this.mainHost.attachLink(peer, port)
-      return
-    }
-    this.#worker(thread)
-      .call((control) => control.attachPeer(peer, Comlink.transfer(port, [port])))
-      .catch(() => port.close())
-  }
-
-  /** A worker died: its channels went with it, and its replacement is connected afresh. */
-  #forgetChannels(thread: number): void {
-    for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
   }
 }
 

@@ -74,8 +74,8 @@ const control: HostControlApi = {
   },
   peerDied: (thread, reason, atLeastOnce) => host.threadDied(thread, reason, atLeastOnce),
   supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
-  reportEnd: (id) => host.reportEnd(id),
-  escalated: (id, error) => host.escalated(id, fromWireError(error)),
+  reportEnd: (id) => host.lifecycle.reportEnd(id),
+  escalated: (id, error) => host.lifecycle.escalated(id, fromWireError(error)),
 }
 Comlink.expose(control, nodeEndpoint(init.hostPort))
 
