@@ -10,7 +10,7 @@ import {
   type TaskOutput,
   type TaskRef,
 } from '@troupe/core'
-import { ActorRefImpl, RECEIVE, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
+import { ActorRefImpl, RECEIVE, checkArguments, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
@@ -134,7 +134,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   // ---- RefRuntime: the send side -------------------------------------------------------------
 
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void {
-    checkMessage(body, this.#options.maxMessageBytes)
+    checkBody(selector, body, this.#options.maxMessageBytes)
     this.#send(ref, this.dispatcher.current?.id ?? 0, 0, selector, body)
   }
 
@@ -153,7 +153,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       if (!(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 2 ** 31 - 1)) {
         throw new InvalidOptionError('timeoutMs', 'an integer from 1 to 2147483647', timeoutMs)
       }
-      checkMessage(body, this.#options.maxMessageBytes)
+      checkBody(selector, body, this.#options.maxMessageBytes)
       if (this.#closed) throw new SystemShutdownError(`${onAccept ? 'send' : 'ask'} ${selectorName(selector)} to ${describeRef(ref)}`)
     } catch (error) {
       return Promise.reject(error)
@@ -385,4 +385,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
  */
 function firstCorrelation(generation: number): number {
   return 1 + (generation % 8192) * 2 ** 40
+}
+
+/** A method's selector (a string) comes with the argument array the ref made; anything else is a message as given. */
+function checkBody(selector: Selector, body: unknown, maxBytes: number): void {
+  if (typeof selector === 'string') checkArguments(body, maxBytes)
+  else checkMessage(body, maxBytes)
 }

@@ -8,6 +8,8 @@ import {
   DELIVER_CHAIN,
   DELIVER_CREDITED,
   DELIVER_PRIORITY,
+  DELIVER_RUN,
+  DELIVER_RUN_HEAD,
   DELIVER_SLOTS,
   FORWARD,
   LEDGER,
@@ -18,6 +20,8 @@ import {
   REROUTED_SLOTS,
   ROUTED,
   ROUTED_SLOTS,
+  SELECTOR,
+  SELECTOR_SLOTS,
   SETTLED,
   SETTLED_SLOTS,
   frameKind,
@@ -34,6 +38,8 @@ import {
   readReply,
   readRerouted,
   readRouted,
+  readRunMessage,
+  readSelector,
   readSettled,
   readTarget,
   type DeadLetterHandler,
@@ -79,13 +85,16 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
     const from = link.thread
     const host = this.#host
     const actors = this.#actors
+    // Read once per batch: a `Selector` frame only ever adds to the same array.
+    const selectors = link.peerSelectors
+    const names = selectors.names
     // The ledger region of this batch (see the Ledger frame): one byte per delivery, in order.
     let ledger: InboundSlab | undefined
     let slot = 0
     for (let at = 0; at < frames.length; ) {
       const kind = frameKind(frames, at)
       if (kind > 0) {
-        actors.deliver(kind, readDeliver(frames, at, from, ledger, slot))
+        actors.deliver(kind, readDeliver(frames, at, from, names, ledger, slot))
         if (ledger !== undefined) slot++
         at += DELIVER_SLOTS
         continue
@@ -97,18 +106,32 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
           slot = readLedgerOffset(frames, at)
           at += LEDGER_SLOTS
           continue
+        case DELIVER_RUN: {
+          const target = frames[at + 1] as number
+          const count = frames[at + 4] as number
+          for (let i = 0; i < count; i++) {
+            actors.deliver(target, readRunMessage(frames, at, i, from, names, ledger, slot))
+            if (ledger !== undefined) slot++
+          }
+          at += DELIVER_RUN_HEAD + count
+          continue
+        }
+        case SELECTOR:
+          readSelector(frames, at, selectors)
+          at += SELECTOR_SLOTS
+          continue
         case DELIVER_PRIORITY:
-          message = readPrioritised(frames, at, from, ledger, slot)
+          message = readPrioritised(frames, at, from, names, ledger, slot)
           break
         case FORWARD:
-          message = readForward(frames, at, host, from, ledger, slot)
+          message = readForward(frames, at, names, host, from, ledger, slot)
           break
         case DELIVER_CREDITED:
-          message = readCredited(frames, at, from, from, ledger, slot)
+          message = readCredited(frames, at, from, names, from, ledger, slot)
           break
         case DELIVER_CHAIN:
           useChains()
-          message = readChained(frames, at, from, ledger, slot)
+          message = readChained(frames, at, from, names, ledger, slot)
           break
         default:
           at += this.#report(kind, frames, at)

@@ -3,17 +3,19 @@ import { encodeValue, toWireError, type Selector } from '@troupe/core/internal'
 import {
   DEAD_LETTER,
   DELIVER_CREDITED,
+  DELIVER_RUN,
   LEDGER,
   REPLY,
   REPLY_ERROR,
   clearBody,
   frameKind,
-  frameSlots,
+  frameLength,
   isDelivery,
   readDeadLetter,
   readDelivery,
   readReply,
   readTarget,
+  splitRun,
   type DeadLetterHandler,
   type Frames,
   type ReplyHandler,
@@ -37,11 +39,16 @@ export interface SalvageHost extends RouteBook {
 export function salvageBatch(host: SalvageHost, flow: FlowControl, link: PeerLink, frames: Frames, error: unknown): void {
   const failure = error instanceof Error ? error : new Error(String(error))
   const failed = new FailedReports(link, error)
-  for (let at = 0; at < frames.length; ) {
+  const pieces: Frames[] = []
+  for (let at = 0; at < frames.length; at += frameLength(frames, at)) {
     const kind = frameKind(frames, at)
-    const frame = frames.slice(at, at + frameSlots(kind))
-    at += frame.length
     if (kind === LEDGER) continue // the batch was never sent: its ledger region is unused
+    // A run's tells are tried one by one: only the one that cannot travel fails.
+    if (kind === DELIVER_RUN) pieces.push(...splitRun(frames, at))
+    else pieces.push(frames.slice(at, at + frameLength(frames, at)))
+  }
+  for (const frame of pieces) {
+    const kind = frameKind(frame, 0)
     try {
       encodeValue(frame)
       link.resend(frame)
@@ -55,7 +62,7 @@ export function salvageBatch(host: SalvageHost, flow: FlowControl, link: PeerLin
       const target = readTarget(frame, 0)
       if (kind === DELIVER_CREDITED) flow.unsent(target)
       clearBody(frame, 0) // reported without the value that failed
-      host.undeliverable(target, readDelivery(frame, 0, host.thread, host), 'encode-failed', failure)
+      host.undeliverable(target, readDelivery(frame, 0, host.thread, link.selectors.names, host), 'encode-failed', failure)
     }
   }
 }

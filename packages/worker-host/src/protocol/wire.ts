@@ -6,6 +6,7 @@
  * of the frame's first slot, so reading allocates nothing but the envelope a message needs.
  *
  *   Deliver      target(>0), sender, correlation, selector, body
+ *   Run          DELIVER_RUN, target, sender, selector, count, body × count (tells in a row)
  *   Reply        REPLY, correlation, status, value
  *   DeadLetter   DEAD_LETTER, recipient, sender, reason, selector, body    (to the main thread)
  *   Prioritised  DELIVER_PRIORITY, target, sender, correlation, selector, body, priority
@@ -17,6 +18,7 @@
  *   Ledger       LEDGER, slab, offset                                      (first frame of a batch to a worker)
  *   Settled      SETTLED, slab, slot                                       (back to the sender)
  *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
+ *   Selector     SELECTOR, id, name                                        (defines an interned selector)
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -24,7 +26,13 @@
  *   negative for a `send`, acknowledged (as the positive id) once the mailbox accepts it.
  * - A message with a priority other than normal uses the prioritised frame, so the common case
  *   keeps five slots.
- * - `selector` is a method name, `RECEIVE` (0) for `receive(msg)`, or `STOP` (-1).
+ * - Tells in a row from one sender to one actor with one selector (a stream, a fan-in) share one
+ *   `Run` frame: its head once, then one slot per message. The sender turns a plain `Deliver`
+ *   tell into a run when the next tell matches it, so a lone tell still costs five slots.
+ * - `selector` is a method name, `RECEIVE` (0) for `receive(msg)`, or a system selector (< 0).
+ *   On the wire a method name is usually a number > 0 instead: the sender interns the names it
+ *   sends on a link and defines each number once, in a `Selector` frame ahead of its first use
+ *   (see transport/selector-table.ts). Readers turn the numbers back into the names.
  * - `body` is the argument array of a method call, or the message itself for `receive`.
  * - A router forwards a message with its original sender, sender thread and correlation, so
  *   the routee replies straight to the asker; `priority` is null for normal. `router` is the
@@ -37,8 +45,9 @@
  * - A router that forwards an ask to a routee on another thread tells the asker's thread where
  *   the ask now waits (`Rerouted`), so it fails at once if that thread dies.
  * - Accounted delivery: a batch sent to a worker (a thread that can die on its own) starts with
- *   a `Ledger` frame naming a region of shared memory, one byte per delivery frame of the batch
- *   (Deliver, Prioritised, Credited, Forward, Chained), in order (`slab` -1: the batch has none). The
+ *   a `Ledger` frame naming a region of shared memory, one byte per message of the batch (one
+ *   per Deliver, Prioritised, Credited, Forward and Chained frame, `count` per Run), in order
+ *   (`slab` -1: the batch has none). The
  *   receiver writes each byte when that message reaches its end (processed, answered, or
  *   refused); the sender keeps the batch until every byte is written, and when the worker dies
  *   it reads the bytes to know exactly which messages were not processed. The receiver never
@@ -73,6 +82,8 @@ export const REROUTED = -9
 export const LEDGER = -10
 export const SETTLED = -11
 export const DELIVER_CHAIN = -12
+export const SELECTOR = -13
+export const DELIVER_RUN = -14
 
 // Slots of each kind of frame, its first slot included.
 export const DELIVER_SLOTS = 5
@@ -87,6 +98,9 @@ export const REROUTED_SLOTS = 3
 export const LEDGER_SLOTS = 3
 export const SETTLED_SLOTS = 3
 export const DELIVER_CHAIN_SLOTS = 8
+export const SELECTOR_SLOTS = 3
+/** Slots of a run before its bodies. */
+export const DELIVER_RUN_HEAD = 5
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -97,9 +111,21 @@ export function frameKind(frames: Frames, at: number): number {
   return frames[at] as number
 }
 
-/** Whether the frame starting with `kind` delivers a message to an actor (and so has a ledger byte). */
+/** Whether the frame starting with `kind` delivers messages to an actor (and so has ledger bytes). */
 export function isDelivery(kind: number): boolean {
-  return kind > 0 || kind === DELIVER_PRIORITY || kind === DELIVER_CREDITED || kind === FORWARD || kind === DELIVER_CHAIN
+  return kind > 0 || kind === DELIVER_PRIORITY || kind === DELIVER_CREDITED || kind === FORWARD || kind === DELIVER_CHAIN || kind === DELIVER_RUN
+}
+
+/** Messages in the frame at `at`: its ledger bytes (a run's count, 1 for another delivery, else 0). */
+export function messagesIn(frames: Frames, at: number): number {
+  const kind = frames[at] as number
+  return kind === DELIVER_RUN ? (frames[at + 4] as number) : isDelivery(kind) ? 1 : 0
+}
+
+/** Slots of the frame at `at`, whatever its kind (a run's length depends on its count). */
+export function frameLength(frames: Frames, at: number): number {
+  const kind = frames[at] as number
+  return kind === DELIVER_RUN ? DELIVER_RUN_HEAD + (frames[at + 4] as number) : frameSlots(kind)
 }
 
 /** Slots of the frame starting with `kind`. */
@@ -128,6 +154,10 @@ export function frameSlots(kind: number): number {
       return SETTLED_SLOTS
     case DELIVER_CHAIN:
       return DELIVER_CHAIN_SLOTS
+    case SELECTOR:
+      return SELECTOR_SLOTS
+    case DELIVER_RUN:
+      throw new Error('protocol error: a run has no fixed length (use frameLength)')
     default:
       throw new Error(`protocol error: unknown frame kind ${String(kind)}`)
   }
@@ -135,7 +165,18 @@ export function frameSlots(kind: number): number {
 
 // ---- Delivery frames ------------------------------------------------------------------------
 // Readers build the message's envelope. `from` is the thread the batch came from (where the
-// sender lives); `ledger` and `slot` are the message's byte in its sender's ledger, if any.
+// sender lives); `ledger` and `slot` are the message's byte in its sender's ledger, if any;
+// `names` are the selectors interned on the link the frame travels (see `SELECTOR`).
+
+/** A selector as written in a frame: a `Selector`, or the number (> 0) of an interned method name. */
+export type WireSelector = Selector | number
+
+/** The selector in slot `i`: an interned number becomes its name again. */
+function selectorAt(frames: Frames, i: number, names: readonly string[]): Selector {
+  const selector = frames[i] as WireSelector
+  // An undefined number (a protocol bug) stays a number: the actor then refuses it as unknown.
+  return typeof selector === 'number' && selector > 0 ? ((names[selector] ?? selector) as Selector) : (selector as Selector)
+}
 
 /** The target of any delivery frame. */
 export function readTarget(frames: Frames, at: number): number {
@@ -143,39 +184,76 @@ export function readTarget(frames: Frames, at: number): number {
   return kind > 0 ? kind : (frames[at + 1] as number)
 }
 
-export function writeDeliver(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown): void {
+export function writeDeliver(frames: Frames, target: number, sender: number, correlation: number, selector: WireSelector, body: unknown): void {
   frames.push(target, sender, correlation, selector, body)
 }
 
-export function readDeliver(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
-  return envelope(frames[at + 1] as number, from, frames[at + 2] as number, frames[at + 3] as Selector, frames[at + 4], undefined, undefined, -1, 0, ledger, slot)
+export function readDeliver(frames: Frames, at: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
+  return envelope(frames[at + 1] as number, from, frames[at + 2] as number, selectorAt(frames, at + 3, names), frames[at + 4], undefined, undefined, -1, 0, ledger, slot)
 }
 
-export function writePrioritised(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority): void {
+/**
+ * Adds a tell to the frame at `at` (the last one written) if that frame is a tell, or a run of
+ * tells, to the same actor from the same sender with the same selector; a lone `Deliver` tell
+ * becomes a run. False if it does not match: the caller writes a frame of its own.
+ */
+export function extendRun(frames: Frames, at: number, target: number, sender: number, selector: WireSelector, body: unknown): boolean {
+  const kind = frames[at] as number
+  if (kind === DELIVER_RUN) {
+    if (frames[at + 1] !== target || frames[at + 2] !== sender || frames[at + 3] !== selector) return false
+    frames[at + 4] = (frames[at + 4] as number) + 1
+    frames.push(body)
+    return true
+  }
+  if (kind !== target || frames[at + 1] !== sender || frames[at + 2] !== 0 || frames[at + 3] !== selector) return false
+  const first = frames[at + 4]
+  frames[at] = DELIVER_RUN
+  frames[at + 1] = target
+  frames[at + 2] = sender
+  frames[at + 3] = selector
+  frames[at + 4] = 2
+  frames.push(first, body)
+  return true
+}
+
+/** Message `index` of the run at `at` (its ledger byte is `slot`, when it has one). */
+export function readRunMessage(frames: Frames, at: number, index: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
+  return envelope(frames[at + 2] as number, from, 0, selectorAt(frames, at + 3, names), frames[at + DELIVER_RUN_HEAD + index], undefined, undefined, -1, 0, ledger, slot)
+}
+
+/** The tells of the run at `at` as plain `Deliver` frames, one each (to fail them one by one). */
+export function splitRun(frames: Frames, at: number): Frames[] {
+  const count = frames[at + 4] as number
+  const split: Frames[] = []
+  for (let i = 0; i < count; i++) split.push([frames[at + 1], frames[at + 2], 0, frames[at + 3], frames[at + DELIVER_RUN_HEAD + i]])
+  return split
+}
+
+export function writePrioritised(frames: Frames, target: number, sender: number, correlation: number, selector: WireSelector, body: unknown, priority: MessagePriority): void {
   frames.push(DELIVER_PRIORITY, target, sender, correlation, selector, body, priority)
 }
 
-export function readPrioritised(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
-  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], frames[at + 6] as MessagePriority, undefined, -1, 0, ledger, slot)
+export function readPrioritised(frames: Frames, at: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, selectorAt(frames, at + 4, names), frames[at + 5], frames[at + 6] as MessagePriority, undefined, -1, 0, ledger, slot)
 }
 
-export function writeCredited(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
+export function writeCredited(frames: Frames, target: number, sender: number, correlation: number, selector: WireSelector, body: unknown, priority: MessagePriority | undefined): void {
   frames.push(DELIVER_CREDITED, target, sender, correlation, selector, body, priority ?? null)
 }
 
 /** `credit`: the thread whose credit the message spent (given back when it leaves the mailbox), -1 for none. */
-export function readCredited(frames: Frames, at: number, from: number, credit: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+export function readCredited(frames: Frames, at: number, from: number, names: readonly string[], credit: number, ledger: InboundSlab | undefined, slot: number): Envelope {
   const priority = (frames[at + 6] as MessagePriority | null) ?? undefined
-  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], priority, undefined, credit, 0, ledger, slot)
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, selectorAt(frames, at + 4, names), frames[at + 5], priority, undefined, credit, 0, ledger, slot)
 }
 
-export function writeChained(frames: Frames, target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
+export function writeChained(frames: Frames, target: number, sender: number, correlation: number, selector: WireSelector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
   frames.push(DELIVER_CHAIN, target, sender, correlation, selector, body, priority ?? null, chain)
 }
 
-export function readChained(frames: Frames, at: number, from: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+export function readChained(frames: Frames, at: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
   const priority = (frames[at + 6] as MessagePriority | null) ?? undefined
-  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, frames[at + 4] as Selector, frames[at + 5], priority, undefined, -1, frames[at + 7] as number, ledger, slot)
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, selectorAt(frames, at + 4, names), frames[at + 5], priority, undefined, -1, frames[at + 7] as number, ledger, slot)
 }
 
 export function writeForward(
@@ -184,7 +262,7 @@ export function writeForward(
   sender: number,
   senderThread: number,
   correlation: number,
-  selector: Selector,
+  selector: WireSelector,
   body: unknown,
   priority: MessagePriority | undefined,
   router: number,
@@ -201,36 +279,48 @@ export interface RouteBook {
  * A forwarded message keeps its original sender thread. Its route (when its router wants a
  * report) comes from `routes`, for a router on `routerThread`; without `routes` it has none.
  */
-export function readForward(frames: Frames, at: number, routes: RouteBook | undefined, routerThread: number, ledger: InboundSlab | undefined, slot: number): Envelope {
+export function readForward(
+  frames: Frames,
+  at: number,
+  names: readonly string[],
+  routes: RouteBook | undefined,
+  routerThread: number,
+  ledger: InboundSlab | undefined,
+  slot: number,
+): Envelope {
   const router = frames[at + 8] as number
   const route = router === 0 || routes === undefined ? undefined : routes.routeOf(router, routerThread)
   const priority = (frames[at + 7] as MessagePriority | null) ?? undefined
-  return envelope(frames[at + 2] as number, frames[at + 3] as number, frames[at + 4] as number, frames[at + 5] as Selector, frames[at + 6], priority, route, -1, 0, ledger, slot)
+  return envelope(frames[at + 2] as number, frames[at + 3] as number, frames[at + 4] as number, selectorAt(frames, at + 5, names), frames[at + 6], priority, route, -1, 0, ledger, slot)
 }
 
 /**
  * Any delivery frame, as a message sent from this thread (`thread`): how a sender reads what it
- * still holds (a refusal, a death, a batch that failed to encode). Credits and chains are not
- * carried: a dead peer's windows are reset as a whole, and only the receiver runs chains.
+ * still holds (a refusal, a death, a batch that failed to encode). `names` are the selectors it
+ * interned on that link; `index` picks a message of a run. Credits and chains are not carried: a dead peer's windows are reset as
+ * a whole, and only the receiver runs chains.
  */
-export function readDelivery(frames: Frames, at: number, thread: number, routes?: RouteBook): Envelope {
+export function readDelivery(frames: Frames, at: number, thread: number, names: readonly string[], routes?: RouteBook, index = 0): Envelope {
   const kind = frames[at] as number
-  if (kind > 0) return readDeliver(frames, at, thread, undefined, 0)
+  if (kind > 0) return readDeliver(frames, at, thread, names, undefined, 0)
   switch (kind) {
+    case DELIVER_RUN:
+      return readRunMessage(frames, at, index, thread, names, undefined, 0)
     case DELIVER_PRIORITY:
     case DELIVER_CREDITED:
     case DELIVER_CHAIN:
-      return readCredited(frames, at, thread, -1, undefined, 0)
+      return readCredited(frames, at, thread, names, -1, undefined, 0)
     case FORWARD:
-      return readForward(frames, at, routes, thread, undefined, 0)
+      return readForward(frames, at, names, routes, thread, undefined, 0)
     default:
       throw new Error(`protocol error: frame kind ${String(kind)} is not a delivery`)
   }
 }
 
-/** The same delivery frame, without its body (the value that could not be encoded). */
+/** The same delivery frame, without its body (the value that could not be encoded). Not for a run: split it first. */
 export function clearBody(frames: Frames, at: number): void {
   const kind = frames[at] as number
+  if (kind === DELIVER_RUN) throw new Error('protocol error: clearBody of a run')
   frames[at + (kind > 0 ? 4 : kind === FORWARD ? 6 : 5)] = undefined
 }
 
@@ -313,6 +403,19 @@ export function readSettled(frames: Frames, at: number, handler: SettledHandler)
   handler.refused(frames[at + 1] as number, frames[at + 2] as number)
 }
 
+export interface SelectorHandler {
+  /** The peer interned `name` as `id` on this link. */
+  define(id: number, name: string): void
+}
+
+export function writeSelector(frames: Frames, id: number, name: string): void {
+  frames.push(SELECTOR, id, name)
+}
+
+export function readSelector(frames: Frames, at: number, handler: SelectorHandler): void {
+  handler.define(frames[at + 1] as number, frames[at + 2] as string)
+}
+
 // ---- Ledger --------------------------------------------------------------------------------------
 
 /** Opens a batch to a worker; the region is filled in by `fillLedger` when the batch is sent. */
@@ -320,7 +423,7 @@ export function writeLedger(frames: Frames): void {
   frames.push(LEDGER, -1, 0)
 }
 
-/** Names the batch's ledger region: `slab` from `offset`, one byte per delivery frame. */
+/** Names the batch's ledger region: `slab` from `offset`, one byte per message. */
 export function fillLedger(frames: Frames, slab: number, offset: number): void {
   frames[1] = slab
   frames[2] = offset

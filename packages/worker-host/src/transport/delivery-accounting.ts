@@ -1,6 +1,6 @@
 import type { DeadLetterReason } from '@troupe/core'
 import { withCorrelation, type Envelope, type Route } from '../host/envelope.js'
-import { FORWARD, frameKind, frameSlots, isDelivery, readDelivery, readTarget, writeDeliver, writeForward, writePrioritised, type Frames, type RouteBook } from '../protocol/wire.js'
+import { FORWARD, frameKind, frameLength, messagesIn, readDelivery, readTarget, writeDeliver, writeForward, writePrioritised, type Frames, type RouteBook } from '../protocol/wire.js'
 import { RUNNING, SETTLED_BYTE, reasonOf, type SentBatch } from './ledger.js'
 import type { PeerLink } from './peer-link.js'
 
@@ -15,23 +15,25 @@ export interface AccountingHost extends RouteBook {
   decodeBatch(bytes: Uint8Array): Frames
 }
 
-/** Calls `visit` with the index of each delivery frame of a held batch and its ledger byte, in order. */
-function forEachDelivery(frames: Frames, batch: SentBatch, visit: (at: number, byte: number) => void): void {
+/**
+ * Calls `visit` for each message of a held batch, in order: where its frame starts, which
+ * message of that frame it is (a run holds several), and its ledger byte.
+ */
+function forEachMessage(frames: Frames, batch: SentBatch, visit: (at: number, index: number, byte: number) => void): void {
   const { slab, offset } = batch
-  let index = 0
-  for (let at = 0; at < frames.length; ) {
-    const kind = frameKind(frames, at)
-    if (isDelivery(kind)) visit(at, slab.bytes[offset + index++]!)
-    at += frameSlots(kind)
+  let n = 0
+  for (let at = 0; at < frames.length; at += frameLength(frames, at)) {
+    const count = messagesIn(frames, at)
+    for (let index = 0; index < count; index++) visit(at, index, slab.bytes[offset + n++]!)
   }
 }
 
-/** Where the `index`-th delivery frame of a batch starts, or -1. */
-function nthDelivery(frames: Frames, batch: SentBatch, index: number): number {
-  let found = -1
+/** The frame and index in it of the batch's `n`-th message, or undefined. */
+function nthMessage(frames: Frames, batch: SentBatch, n: number): { at: number; index: number } | undefined {
+  let found: { at: number; index: number } | undefined
   let seen = 0
-  forEachDelivery(frames, batch, (at) => {
-    if (seen++ === index) found = at
+  forEachMessage(frames, batch, (at, index) => {
+    if (seen++ === n) found = { at, index }
   })
   return found
 }
@@ -49,10 +51,11 @@ export function reportRefused(host: AccountingHost, link: PeerLink, slabId: numb
   if (code <= SETTLED_BYTE) return
   bytes[slot] = SETTLED_BYTE
   const frames = host.decodeBatch(found.batch.bytes)
-  const at = nthDelivery(frames, found.batch, found.index)
-  if (at < 0) return
+  const message = nthMessage(frames, found.batch, found.index)
+  if (message === undefined) return
+  const { at, index } = message
   // The receiver already told a router that forwarded it, and returned its credit: no route here.
-  host.undeliverable(readTarget(frames, at), withCorrelation(readDelivery(frames, at, host.thread), 0), reasonOf(code))
+  host.undeliverable(readTarget(frames, at), withCorrelation(readDelivery(frames, at, host.thread, link.selectors.names, undefined, index), 0), reasonOf(code))
 }
 
 /**
@@ -70,10 +73,11 @@ export function accountForDeadPeer(host: AccountingHost, link: PeerLink, atLeast
   let redelivered = 0
   outbound.peerDied((batch) => {
     const frames = host.decodeBatch(batch.bytes)
-    forEachDelivery(frames, batch, (at, byte) => {
+    forEachMessage(frames, batch, (at, index, byte) => {
       if (byte === SETTLED_BYTE) return
       const target = readTarget(frames, at)
-      const lost = readDelivery(frames, at, host.thread, host)
+      // (Its selector is a name again: what is queued for the replacement carries names, not numbers.)
+      const lost = readDelivery(frames, at, host.thread, link.selectors.names, host, index)
       if (byte === RUNNING) return host.undeliverable(target, withCorrelation(lost, 0), 'worker-died')
       if (byte > SETTLED_BYTE) return host.undeliverable(target, withCorrelation(lost, 0), reasonOf(byte))
       const { correlation } = lost

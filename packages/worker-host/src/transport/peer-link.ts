@@ -4,9 +4,9 @@ import type { Link } from '../link/link.js'
 import {
   LEDGER,
   LEDGER_SLOTS,
+  extendRun,
   fillLedger,
-  frameKind,
-  isDelivery,
+  messagesIn,
   writeChained,
   writeCredit,
   writeCredited,
@@ -23,8 +23,13 @@ import {
   type ReplyStatus,
 } from '../protocol/wire.js'
 import { InboundLedger, OutboundLedger } from './ledger.js'
+import { InboundSelectors, OutboundSelectors } from './selector-table.js'
 
-/** Flush a batch early once it holds this many frame slots (about 1000 messages). */
+/**
+ * Flush a batch early once its frames (not counting its `Ledger` header) fill this many slots:
+ * 1000 plain messages. The header is left out so that a window of 1000 messages in flight
+ * still travels as one batch rather than as 999 and 1.
+ */
 const MAX_BATCH_SLOTS = 5000
 
 export interface LinkOwner {
@@ -55,10 +60,20 @@ export class PeerLink {
   #deliveries = 0
   #link: Link | undefined
   #touched = false
+  /**
+   * Where the last frame starts when it is a tell (or a run of them) the next tell may join,
+   * valid only while the batch is still `#runEnd` slots long (any other frame moves the end).
+   */
+  #runAt = -1
+  #runEnd = -1
   /** What this thread sent the peer and the peer has not settled; none towards the main thread. */
   readonly outbound: OutboundLedger | undefined
   /** The peer's slabs, where this thread settles the messages it receives from it. */
   readonly inbound: InboundLedger
+  /** Method names this thread interned on the link (see selector-table.ts). */
+  readonly selectors = new OutboundSelectors()
+  /** Method names the peer interned on the link. */
+  readonly peerSelectors = new InboundSelectors()
 
   constructor(
     readonly thread: number,
@@ -71,6 +86,10 @@ export class PeerLink {
 
   attach(link: Link): void {
     this.#link = link
+    // A new peer (a replacement, or the first) knows none of this side's numbers: they are all
+    // defined ahead of what waits here, which may use them (sent while the link was detached, or
+    // queued again after the previous peer died).
+    this.#defineSelectors()
     link.open({
       batch: (bytes) => this.#owner.batchArrived(this, bytes),
       slab: (registration) => this.inbound.register(registration),
@@ -89,8 +108,18 @@ export class PeerLink {
 
   deliver(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority?: MessagePriority): void {
     this.#begin()
-    if (priority === undefined) writeDeliver(this.#frames, target, sender, correlation, selector, body)
-    else writePrioritised(this.#frames, target, sender, correlation, selector, body, priority)
+    const frames = this.#frames
+    const wire = this.selectors.toWire(selector, frames)
+    if (priority !== undefined) writePrioritised(frames, target, sender, correlation, wire, body, priority)
+    else if (correlation !== 0) writeDeliver(frames, target, sender, correlation, wire, body)
+    else {
+      // A tell: it joins the tells right before it when they go to the same actor from the same sender.
+      if (frames.length !== this.#runEnd || !extendRun(frames, this.#runAt, target, sender, wire, body)) {
+        this.#runAt = frames.length
+        writeDeliver(frames, target, sender, 0, wire, body)
+      }
+      this.#runEnd = frames.length
+    }
     this.#deliveries++
     this.#touch()
   }
@@ -98,7 +127,7 @@ export class PeerLink {
   /** An ask that belongs to a call chain (reentrancy): a delivery frame that also carries the chain id. */
   deliverChain(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
     this.#begin()
-    writeChained(this.#frames, target, sender, correlation, selector, body, priority, chain)
+    writeChained(this.#frames, target, sender, correlation, this.selectors.toWire(selector, this.#frames), body, priority, chain)
     this.#deliveries++
     this.#touch()
   }
@@ -106,7 +135,7 @@ export class PeerLink {
   /** A message to a flow-controlled actor, sent with one of this thread's credits for it. */
   deliverCredited(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined): void {
     this.#begin()
-    writeCredited(this.#frames, target, sender, correlation, selector, body, priority)
+    writeCredited(this.#frames, target, sender, correlation, this.selectors.toWire(selector, this.#frames), body, priority)
     this.#deliveries++
     this.#touch()
   }
@@ -121,7 +150,7 @@ export class PeerLink {
   /** A message a router passes on: its original sender thread and correlation go with it. */
   forward(target: number, sender: number, senderThread: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, router: number): void {
     this.#begin()
-    writeForward(this.#frames, target, sender, senderThread, correlation, selector, body, priority, router)
+    writeForward(this.#frames, target, sender, senderThread, correlation, this.selectors.toWire(selector, this.#frames), body, priority, router)
     this.#deliveries++
     this.#touch()
   }
@@ -161,11 +190,10 @@ export class PeerLink {
 
   /** Queues a frame again, as it was (after its batch failed to encode as a whole). */
   resend(frame: Frames): void {
-    const kind = frameKind(frame, 0)
-    if (kind === LEDGER) return // each batch gets its own
+    if (frame[0] === LEDGER) return // each batch gets its own
     this.#begin()
     for (const slot of frame) this.#frames.push(slot)
-    if (isDelivery(kind)) this.#deliveries++
+    this.#deliveries += messagesIn(frame, 0)
     this.#touch()
   }
 
@@ -177,6 +205,7 @@ export class PeerLink {
     if (frames.length === 0) return
     const later = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : LEDGER_SLOTS)
     this.#frames = []
+    this.#runEnd = -1
     this.#begin()
     for (const slot of frames) this.#frames.push(slot)
     for (const slot of later) this.#frames.push(slot)
@@ -192,6 +221,7 @@ export class PeerLink {
     const deliveries = this.#deliveries
     this.#frames = []
     this.#deliveries = 0
+    this.#runEnd = -1
     const ledger = this.outbound
     const slab = ledger !== undefined && deliveries > 0 ? ledger.reserve(deliveries) : undefined
     if (slab !== undefined) {
@@ -232,6 +262,19 @@ export class PeerLink {
     this.#link?.close()
     this.#link = undefined
     this.inbound.senderDied()
+    this.peerSelectors.reset()
+  }
+
+  /** Puts a definition of every interned selector at the head of what waits to be sent. */
+  #defineSelectors(): void {
+    if (this.selectors.names.length <= 1) return
+    const header = this.outbound === undefined ? 0 : LEDGER_SLOTS
+    const waiting = this.#frames.length === 0 ? [] : this.#frames.slice(header)
+    this.#frames = []
+    this.#runEnd = -1
+    this.#begin()
+    this.selectors.defineAll(this.#frames)
+    for (const slot of waiting) this.#frames.push(slot)
   }
 
   #touch(): void {
@@ -239,6 +282,6 @@ export class PeerLink {
       this.#touched = true
       this.#owner.linkTouched(this)
     }
-    if (this.#frames.length >= MAX_BATCH_SLOTS) this.flush()
+    if (this.#frames.length >= MAX_BATCH_SLOTS + (this.outbound === undefined ? 0 : LEDGER_SLOTS)) this.flush()
   }
 }

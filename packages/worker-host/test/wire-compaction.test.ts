@@ -1,0 +1,155 @@
+import { createDecoder } from '@troupe/core/internal'
+import { describe, expect, it } from 'vitest'
+import type { DeadLetter, SystemEvent } from '../src/index.js'
+import type { Link, LinkListener } from '../src/link/link.js'
+import { DELIVER_RUN, SELECTOR, type Frames } from '../src/protocol/wire.js'
+import { PeerLink, type LinkOwner } from '../src/transport/peer-link.js'
+import { MAX_INTERNED_SELECTORS } from '../src/transport/selector-table.js'
+import { Journal, Pen } from './fixtures/journal.js'
+import { startSystem } from './helpers/system.js'
+
+/** A link that keeps what is sent on it, decoded: the frames exactly as a peer would read them. */
+function capturingLink(): { link: Link; batches: Frames[] } {
+  const decoder = createDecoder()
+  const batches: Frames[] = []
+  const link: Link = {
+    open: (_listener: LinkListener) => undefined,
+    send: (bytes) => batches.push(decoder.unpack(bytes) as Frames),
+    share: () => undefined,
+    close: () => undefined,
+  }
+  return { link, batches }
+}
+
+const owner: LinkOwner = { linkTouched: () => undefined, batchArrived: () => undefined, batchUnencodable: () => undefined }
+
+describe('how a batch packs messages', () => {
+  it('tells in a row to one actor share a run; an ask, another actor or another method starts a new frame; each method name is defined once', () => {
+    // Towards the main thread (thread 0): no ledger frame, so the frames start at slot 0.
+    const peer = new PeerLink(0, owner)
+    const { link, batches } = capturingLink()
+    peer.attach(link)
+    peer.deliver(7, 3, 0, 'note', [1])
+    peer.deliver(7, 3, 0, 'note', [2])
+    peer.deliver(7, 3, 0, 'note', [3])
+    peer.deliver(7, 3, 41, 'note', [4]) // an ask
+    peer.deliver(7, 3, 0, 'note', [5])
+    peer.deliver(8, 3, 0, 'note', [6]) // another actor
+    peer.deliver(8, 3, 0, 'mark', ['x']) // another method
+    peer.deliver(8, 3, 0, 'mark', ['y'])
+    peer.flush()
+    expect(batches).toEqual([
+      [
+        [SELECTOR, 1, 'note'],
+        [DELIVER_RUN, 7, 3, 1, 3, [1], [2], [3]],
+        [7, 3, 41, 1, [4]],
+        [7, 3, 0, 1, [5]],
+        [8, 3, 0, 1, [6]],
+        [SELECTOR, 2, 'mark'],
+        [DELIVER_RUN, 8, 3, 2, 2, ['x'], ['y']],
+      ].flat(),
+    ])
+  })
+
+  it('a peer that replaced the one that knew the numbers is given every name again, ahead of what waited for it', () => {
+    const peer = new PeerLink(0, owner)
+    const first = capturingLink()
+    peer.attach(first.link)
+    peer.deliver(7, 0, 0, 'note', ['a'])
+    peer.flush()
+    peer.detach()
+    peer.deliver(7, 0, 0, 'note', ['b']) // waits: no link
+    const second = capturingLink()
+    peer.attach(second.link)
+    expect(second.batches).toEqual([[SELECTOR, 1, 'note', 7, 0, 0, 1, ['b']]])
+  })
+})
+
+describe('runs of tells between threads', () => {
+  it('arrive complete and in order, with asks and tells to other actors in between', async () => {
+    const system = await startSystem()
+    const journal = await system.spawn(Journal, { placement: { worker: 0 } })
+    const other = await system.spawn(Journal, { placement: { worker: 0 } })
+    const seenByAsks: Promise<number>[] = []
+    for (let i = 0; i < 3000; i++) {
+      journal.tell.note(i)
+      if (i % 250 === 0) other.tell.note(i)
+      // Each ask sees exactly what was told before it: per-sender order holds across the runs it splits.
+      if (i % 500 === 499) seenByAsks.push(journal.ask.entries().then((entries) => entries.length))
+    }
+    expect(await Promise.all(seenByAsks)).toEqual([500, 1000, 1500, 2000, 2500, 3000])
+    expect(await journal.ask.entries()).toEqual(Array.from({ length: 3000 }, (_, i) => i))
+    expect(await other.ask.entries()).toEqual(Array.from({ length: 12 }, (_, i) => i * 250))
+
+    // From an actor on one worker to an actor on the other.
+    const pen = await system.spawn(Pen, { placement: { worker: 1 } })
+    const remote = await system.spawn(Journal, { placement: { worker: 0 } })
+    const values = Array.from({ length: 2000 }, (_, i) => `v${i}`)
+    pen.tell.write(remote, values)
+    await expect.poll(() => remote.ask.entries().then((entries) => entries.length)).toBe(2000)
+    expect(await remote.ask.entries()).toEqual(values)
+    expect(system.deadLetters.count).toBe(0)
+  })
+
+  it('a value that no longer encodes when its batch is packed fails alone: the rest of its run arrives in order', async () => {
+    const system = await startSystem()
+    const journal = await system.spawn(Journal, { placement: { worker: 0 } })
+    const letters: DeadLetter[] = []
+    system.deadLetters.subscribe((letter) => letters.push(letter))
+    const values: Record<string, unknown>[] = Array.from({ length: 6 }, (_, n) => ({ n }))
+    for (const value of values) journal.tell.note(value)
+    // Valid when told, not when the batch is packed at the end of this turn (a getter that throws).
+    Object.defineProperty(values[2], 'late', {
+      enumerable: true,
+      get: () => {
+        throw new Error('changed after it was sent')
+      },
+    })
+    await expect.poll(() => letters.length).toBe(1)
+    expect(letters[0]).toMatchObject({ recipient: journal.id, reason: 'encode-failed', method: 'note' })
+    await expect.poll(() => journal.ask.entries().then((entries) => entries.length)).toBe(5)
+    expect(await journal.ask.entries()).toEqual([0, 1, 3, 4, 5].map((n) => ({ n })))
+  })
+})
+
+describe('interned method names', () => {
+  it('more names than a link interns all arrive by name (the rest travel as strings)', async () => {
+    const system = await startSystem()
+    const journal = await system.spawn(Journal, { placement: { worker: 0 } })
+    const letters: DeadLetter[] = []
+    system.deadLetters.subscribe((letter) => letters.push(letter))
+    // Names the actor does not have: each comes back as an unknown-message dead letter, named.
+    const names = Array.from({ length: MAX_INTERNED_SELECTORS + 100 }, (_, i) => `missing${i}`)
+    const untyped = journal.tell as unknown as Record<string, (value: number) => void>
+    for (const [i, name] of names.entries()) untyped[name]!(i)
+    journal.tell.note('after') // a real one, interned after the table filled up
+    await expect.poll(() => letters.length, { timeout: 10_000 }).toBe(names.length)
+    expect(letters.map((letter) => [letter.method, letter.reason, letter.message])).toEqual(names.map((name, i) => [name, 'unknown-message', [i]]))
+    expect(await journal.ask.entries()).toEqual(['after'])
+  })
+
+  it('a worker that replaced a dead one is given the names again, and its own names are read afresh', async () => {
+    const system = await startSystem()
+    const events: SystemEvent[] = []
+    system.events.subscribe((event) => events.push(event))
+    const letters: DeadLetter[] = []
+    system.deadLetters.subscribe((letter) => letters.push(letter))
+    const journal = await system.spawn(Journal, { placement: 'main' })
+    const pen = await system.spawn(Pen, { placement: { worker: 1 } })
+    expect(await pen.ask.thread()).toBe(2)
+    pen.tell.write(journal, ['a'])
+    await expect.poll(() => journal.ask.entries()).toEqual(['a'])
+
+    pen.tell.exit(3)
+    await expect.poll(() => events.some((event) => event.type === 'worker-recovered'), { timeout: 10_000 }).toBe(true)
+
+    // The replacement numbers its own names from scratch: `mark` now comes first, `note` second.
+    pen.tell.markThenWrite(journal, 'again', ['b'])
+    // `write` and `thread` were numbered for the dead worker; the replacement knows them only if told again.
+    pen.tell.write(journal, ['c'])
+    expect(await pen.ask.thread()).toBe(2)
+    await expect.poll(() => journal.ask.entries()).toEqual(['a', 'mark:again', 'b', 'c'])
+    // Only the message that killed the worker is lost (it is never delivered again).
+    expect(letters.map((letter) => [letter.method, letter.reason])).toEqual([['exit', 'worker-died']])
+  })
+})
