@@ -2,7 +2,7 @@ import { createDecoder } from '@troupe/core/internal'
 import { describe, expect, it } from 'vitest'
 import type { DeadLetter, SystemEvent } from '../src/index.js'
 import type { Link, LinkListener } from '../src/link/link.js'
-import { DELIVER_RUN, SELECTOR, type Frames } from '../src/protocol/wire.js'
+import { DELIVER_RUN, REPLY, REPLY_ERROR, REPLY_OK, REPLY_RUN, SELECTOR, type Frames } from '../src/protocol/wire.js'
 import { PeerLink, type LinkOwner } from '../src/transport/peer-link.js'
 import { MAX_INTERNED_SELECTORS } from '../src/transport/selector-table.js'
 import { Journal, Pen } from './fixtures/journal.js'
@@ -24,7 +24,7 @@ function capturingLink(): { link: Link; batches: Frames[] } {
 const owner: LinkOwner = { linkTouched: () => undefined, batchArrived: () => undefined, batchUnencodable: () => undefined }
 
 describe('how a batch packs messages', () => {
-  it('tells in a row to one actor share a run; an ask, another actor or another method starts a new frame; each method name is defined once', () => {
+  it('messages in a row to one actor share a run; an ask after tells, another actor or another method starts a new frame; each method name is defined once', () => {
     // Towards the main thread (thread 0): no ledger frame, so the frames start at slot 0.
     const peer = new PeerLink(0, owner)
     const { link, batches } = capturingLink()
@@ -37,16 +37,43 @@ describe('how a batch packs messages', () => {
     peer.deliver(8, 3, 0, 'note', [6]) // another actor
     peer.deliver(8, 3, 0, 'mark', ['x']) // another method
     peer.deliver(8, 3, 0, 'mark', ['y'])
+    peer.deliver(8, 3, 50, 'mark', ['p']) // asks with consecutive correlations: a run of their own
+    peer.deliver(8, 3, 51, 'mark', ['q'])
+    peer.deliver(8, 3, 52, 'mark', ['r'])
+    peer.deliver(8, 3, 54, 'mark', ['s']) // not the next correlation
     peer.flush()
     expect(batches).toEqual([
       [
         [SELECTOR, 1, 'note'],
-        [DELIVER_RUN, 7, 3, 1, 3, [1], [2], [3]],
+        [DELIVER_RUN, 7, 3, 1, 3, 0, [1], [2], [3]],
         [7, 3, 41, 1, [4]],
         [7, 3, 0, 1, [5]],
         [8, 3, 0, 1, [6]],
         [SELECTOR, 2, 'mark'],
-        [DELIVER_RUN, 8, 3, 2, 2, ['x'], ['y']],
+        [DELIVER_RUN, 8, 3, 2, 2, 0, ['x'], ['y']],
+        [DELIVER_RUN, 8, 3, 2, 3, 50, ['p'], ['q'], ['r']],
+        [8, 3, 54, 2, ['s']],
+      ].flat(),
+    ])
+  })
+
+  it('successful replies to consecutive asks share one frame; an error or a gap starts a new one', () => {
+    const peer = new PeerLink(0, owner)
+    const { link, batches } = capturingLink()
+    peer.attach(link)
+    peer.reply(60, REPLY_OK, 'a')
+    peer.reply(61, REPLY_OK, 'b')
+    peer.reply(62, REPLY_ERROR, 'failed')
+    peer.reply(63, REPLY_OK, 'c')
+    peer.reply(64, REPLY_OK, 'd')
+    peer.reply(70, REPLY_OK, 'e')
+    peer.flush()
+    expect(batches).toEqual([
+      [
+        [REPLY_RUN, 60, 2, 'a', 'b'],
+        [REPLY, 62, REPLY_ERROR, 'failed'],
+        [REPLY_RUN, 63, 2, 'c', 'd'],
+        [REPLY, 70, REPLY_OK, 'e'],
       ].flat(),
     ])
   })
@@ -109,6 +136,22 @@ describe('runs of tells between threads', () => {
     expect(letters[0]).toMatchObject({ recipient: journal.id, reason: 'encode-failed', method: 'note' })
     await expect.poll(() => journal.ask.entries().then((entries) => entries.length)).toBe(5)
     expect(await journal.ask.entries()).toEqual([0, 1, 3, 4, 5].map((n) => ({ n })))
+  })
+})
+
+describe('runs of asks and their replies between threads', () => {
+  it('pipelined asks each get their own answer or error, in order', async () => {
+    const system = await startSystem()
+    const journal = await system.spawn(Journal, { placement: { worker: 1 } })
+    const outcomes = await Promise.all(
+      Array.from({ length: 500 }, (_, n) =>
+        journal.ask.check(n).then(
+          (value) => value,
+          (error: unknown) => (error instanceof RangeError ? error.message : 'wrong error'),
+        ),
+      ),
+    )
+    expect(outcomes).toEqual(Array.from({ length: 500 }, (_, n) => (n % 7 === 3 ? `no ${n}` : n * 2)))
   })
 })
 

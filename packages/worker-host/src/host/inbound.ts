@@ -15,6 +15,7 @@ import {
   LEDGER,
   LEDGER_SLOTS,
   REPLY,
+  REPLY_RUN,
   REPLY_SLOTS,
   REROUTED,
   REROUTED_SLOTS,
@@ -36,6 +37,7 @@ import {
   readLedgerSlab,
   readPrioritised,
   readReply,
+  readReplyRun,
   readRerouted,
   readRouted,
   readRunMessage,
@@ -150,6 +152,8 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
       case REPLY:
         readReply(frames, at, this.#host.asks)
         return REPLY_SLOTS
+      case REPLY_RUN:
+        return readReplyRun(frames, at, this.#host.asks)
       case REROUTED:
         readRerouted(frames, at, this.#host.asks)
         return REROUTED_SLOTS

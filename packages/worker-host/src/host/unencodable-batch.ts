@@ -7,6 +7,7 @@ import {
   LEDGER,
   REPLY,
   REPLY_ERROR,
+  REPLY_RUN,
   clearBody,
   frameKind,
   frameLength,
@@ -15,6 +16,7 @@ import {
   readDelivery,
   readReply,
   readTarget,
+  splitReplies,
   splitRun,
   type DeadLetterHandler,
   type Frames,
@@ -45,6 +47,7 @@ export function salvageBatch(host: SalvageHost, flow: FlowControl, link: PeerLin
     if (kind === LEDGER) continue // the batch was never sent: its ledger region is unused
     // A run's tells are tried one by one: only the one that cannot travel fails.
     if (kind === DELIVER_RUN) pieces.push(...splitRun(frames, at))
+    else if (kind === REPLY_RUN) pieces.push(...splitReplies(frames, at))
     else pieces.push(frames.slice(at, at + frameLength(frames, at)))
   }
   for (const frame of pieces) {

@@ -6,7 +6,7 @@
  * of the frame's first slot, so reading allocates nothing but the envelope a message needs.
  *
  *   Deliver      target(>0), sender, correlation, selector, body
- *   Run          DELIVER_RUN, target, sender, selector, count, body × count (tells in a row)
+ *   Run          DELIVER_RUN, target, sender, selector, count, correlation, body × count
  *   Reply        REPLY, correlation, status, value
  *   DeadLetter   DEAD_LETTER, recipient, sender, reason, selector, body    (to the main thread)
  *   Prioritised  DELIVER_PRIORITY, target, sender, correlation, selector, body, priority
@@ -19,6 +19,7 @@
  *   Settled      SETTLED, slab, slot                                       (back to the sender)
  *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
  *   Selector     SELECTOR, id, name                                        (defines an interned selector)
+ *   Replies      REPLY_RUN, correlation, count, value × count               (successful replies in a row)
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -26,9 +27,12 @@
  *   negative for a `send`, acknowledged (as the positive id) once the mailbox accepts it.
  * - A message with a priority other than normal uses the prioritised frame, so the common case
  *   keeps five slots.
- * - Tells in a row from one sender to one actor with one selector (a stream, a fan-in) share one
- *   `Run` frame: its head once, then one slot per message. The sender turns a plain `Deliver`
- *   tell into a run when the next tell matches it, so a lone tell still costs five slots.
+ * - Messages in a row from one sender to one actor with one selector (a stream, pipelined asks)
+ *   share one `Run` frame: its head once, then one slot per message. They are all tells
+ *   (`correlation` 0), or all asks with consecutive correlations (message i has `correlation + i`).
+ *   The sender turns a plain `Deliver` into a run when the next message matches it, so a lone
+ *   message still costs five slots. Successful replies to consecutive correlations share a
+ *   `Replies` frame the same way.
  * - `selector` is a method name, `RECEIVE` (0) for `receive(msg)`, or a system selector (< 0).
  *   On the wire a method name is usually a number > 0 instead: the sender interns the names it
  *   sends on a link and defines each number once, in a `Selector` frame ahead of its first use
@@ -84,6 +88,7 @@ export const SETTLED = -11
 export const DELIVER_CHAIN = -12
 export const SELECTOR = -13
 export const DELIVER_RUN = -14
+export const REPLY_RUN = -15
 
 // Slots of each kind of frame, its first slot included.
 export const DELIVER_SLOTS = 5
@@ -100,7 +105,9 @@ export const SETTLED_SLOTS = 3
 export const DELIVER_CHAIN_SLOTS = 8
 export const SELECTOR_SLOTS = 3
 /** Slots of a run before its bodies. */
-export const DELIVER_RUN_HEAD = 5
+export const DELIVER_RUN_HEAD = 6
+/** Slots of a `Replies` frame before its values. */
+export const REPLY_RUN_HEAD = 3
 
 export const REPLY_OK = 0
 export const REPLY_ERROR = 1
@@ -125,7 +132,9 @@ export function messagesIn(frames: Frames, at: number): number {
 /** Slots of the frame at `at`, whatever its kind (a run's length depends on its count). */
 export function frameLength(frames: Frames, at: number): number {
   const kind = frames[at] as number
-  return kind === DELIVER_RUN ? DELIVER_RUN_HEAD + (frames[at + 4] as number) : frameSlots(kind)
+  if (kind === DELIVER_RUN) return DELIVER_RUN_HEAD + (frames[at + 4] as number)
+  if (kind === REPLY_RUN) return REPLY_RUN_HEAD + (frames[at + 2] as number)
+  return frameSlots(kind)
 }
 
 /** Slots of the frame starting with `kind`. */
@@ -157,6 +166,7 @@ export function frameSlots(kind: number): number {
     case SELECTOR:
       return SELECTOR_SLOTS
     case DELIVER_RUN:
+    case REPLY_RUN:
       throw new Error('protocol error: a run has no fixed length (use frameLength)')
     default:
       throw new Error(`protocol error: unknown frame kind ${String(kind)}`)
@@ -193,39 +203,52 @@ export function readDeliver(frames: Frames, at: number, from: number, names: rea
 }
 
 /**
- * Adds a tell to the frame at `at` (the last one written) if that frame is a tell, or a run of
- * tells, to the same actor from the same sender with the same selector; a lone `Deliver` tell
- * becomes a run. False if it does not match: the caller writes a frame of its own.
+ * Adds a message to the frame at `at` (the last one written) if that frame is a message, or a
+ * run, to the same actor from the same sender with the same selector, and this message continues
+ * its correlations (tells: 0 after 0; asks: one more than the last); a lone `Deliver` becomes a
+ * run. False if it does not match: the caller writes a frame of its own.
  */
-export function extendRun(frames: Frames, at: number, target: number, sender: number, selector: WireSelector, body: unknown): boolean {
+export function extendRun(frames: Frames, at: number, target: number, sender: number, correlation: number, selector: WireSelector, body: unknown): boolean {
   const kind = frames[at] as number
   if (kind === DELIVER_RUN) {
+    const count = frames[at + 4] as number
+    const first = frames[at + 5] as number
     if (frames[at + 1] !== target || frames[at + 2] !== sender || frames[at + 3] !== selector) return false
-    frames[at + 4] = (frames[at + 4] as number) + 1
+    if (first === 0 ? correlation !== 0 : correlation !== first + count) return false
+    frames[at + 4] = count + 1
     frames.push(body)
     return true
   }
-  if (kind !== target || frames[at + 1] !== sender || frames[at + 2] !== 0 || frames[at + 3] !== selector) return false
+  if (kind !== target || frames[at + 1] !== sender || frames[at + 3] !== selector) return false
+  const previous = frames[at + 2] as number
+  if (previous === 0 ? correlation !== 0 : previous < 0 || correlation !== previous + 1) return false
   const first = frames[at + 4]
   frames[at] = DELIVER_RUN
   frames[at + 1] = target
   frames[at + 2] = sender
   frames[at + 3] = selector
   frames[at + 4] = 2
-  frames.push(first, body)
+  frames.push(previous, first, body)
   return true
+}
+
+/** The correlation of message `index` of the run at `at`. */
+function runCorrelation(frames: Frames, at: number, index: number): number {
+  const first = frames[at + 5] as number
+  return first === 0 ? 0 : first + index
 }
 
 /** Message `index` of the run at `at` (its ledger byte is `slot`, when it has one). */
 export function readRunMessage(frames: Frames, at: number, index: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
-  return envelope(frames[at + 2] as number, from, 0, selectorAt(frames, at + 3, names), frames[at + DELIVER_RUN_HEAD + index], undefined, undefined, -1, 0, ledger, slot)
+  const body = frames[at + DELIVER_RUN_HEAD + index]
+  return envelope(frames[at + 2] as number, from, runCorrelation(frames, at, index), selectorAt(frames, at + 3, names), body, undefined, undefined, -1, 0, ledger, slot)
 }
 
-/** The tells of the run at `at` as plain `Deliver` frames, one each (to fail them one by one). */
+/** The messages of the run at `at` as plain `Deliver` frames, one each (to fail them one by one). */
 export function splitRun(frames: Frames, at: number): Frames[] {
   const count = frames[at + 4] as number
   const split: Frames[] = []
-  for (let i = 0; i < count; i++) split.push([frames[at + 1], frames[at + 2], 0, frames[at + 3], frames[at + DELIVER_RUN_HEAD + i]])
+  for (let i = 0; i < count; i++) split.push([frames[at + 1], frames[at + 2], runCorrelation(frames, at, i), frames[at + 3], frames[at + DELIVER_RUN_HEAD + i]])
   return split
 }
 
@@ -338,6 +361,43 @@ export function writeReply(frames: Frames, correlation: number, status: ReplySta
 
 export function readReply(frames: Frames, at: number, handler: ReplyHandler): void {
   handler.settle(frames[at + 1] as number, frames[at + 2] as ReplyStatus, frames[at + 3])
+}
+
+/**
+ * Adds a successful reply to the frame at `at` (the last one written) if that frame is one, or
+ * a `Replies` frame, answering the correlation just before; a lone reply becomes a `Replies`.
+ */
+export function extendReplies(frames: Frames, at: number, correlation: number, value: unknown): boolean {
+  const kind = frames[at] as number
+  if (kind === REPLY_RUN) {
+    const count = frames[at + 2] as number
+    if (correlation !== (frames[at + 1] as number) + count) return false
+    frames[at + 2] = count + 1
+    frames.push(value)
+    return true
+  }
+  if (kind !== REPLY || frames[at + 2] !== REPLY_OK || correlation !== (frames[at + 1] as number) + 1) return false
+  frames[at] = REPLY_RUN
+  frames[at + 2] = 2
+  frames.push(value)
+  return true
+}
+
+/** Settles each reply of the `Replies` frame at `at`; returns the frame's length. */
+export function readReplyRun(frames: Frames, at: number, handler: ReplyHandler): number {
+  const first = frames[at + 1] as number
+  const count = frames[at + 2] as number
+  for (let i = 0; i < count; i++) handler.settle(first + i, REPLY_OK, frames[at + REPLY_RUN_HEAD + i])
+  return REPLY_RUN_HEAD + count
+}
+
+/** The replies of the `Replies` frame at `at` as plain `Reply` frames, one each. */
+export function splitReplies(frames: Frames, at: number): Frames[] {
+  const first = frames[at + 1] as number
+  const count = frames[at + 2] as number
+  const split: Frames[] = []
+  for (let i = 0; i < count; i++) split.push([REPLY, first + i, REPLY_OK, frames[at + REPLY_RUN_HEAD + i]])
+  return split
 }
 
 export interface DeadLetterHandler {

@@ -30,7 +30,7 @@ export function reasonOf(code: number): DeadLetterReason {
   return REASONS[code - 2] ?? 'not-found'
 }
 
-/** Bytes per slab: one slab holds the ledger of many batches (a batch holds about 1000 messages at most). */
+/** Bytes per slab: one slab holds the ledger of several batches (a batch holds 5000 messages at most). */
 const SLAB_BYTES = 16 * 1024
 
 /** A block of shared memory the sender hands out, batch by batch, and recycles once all is settled. */

@@ -4,6 +4,8 @@ import type { Link } from '../link/link.js'
 import {
   LEDGER,
   LEDGER_SLOTS,
+  REPLY_OK,
+  extendReplies,
   extendRun,
   fillLedger,
   messagesIn,
@@ -27,8 +29,8 @@ import { InboundSelectors, OutboundSelectors } from './selector-table.js'
 
 /**
  * Flush a batch early once its frames (not counting its `Ledger` header) fill this many slots:
- * 1000 plain messages. The header is left out so that a window of 1000 messages in flight
- * still travels as one batch rather than as 999 and 1.
+ * 1000 messages in frames of their own, up to 5000 tells in runs. The header is left out so
+ * that a window of 1000 asks in flight still travels as one batch rather than as 999 and 1.
  */
 const MAX_BATCH_SLOTS = 5000
 
@@ -111,12 +113,12 @@ export class PeerLink {
     const frames = this.#frames
     const wire = this.selectors.toWire(selector, frames)
     if (priority !== undefined) writePrioritised(frames, target, sender, correlation, wire, body, priority)
-    else if (correlation !== 0) writeDeliver(frames, target, sender, correlation, wire, body)
+    else if (correlation < 0) writeDeliver(frames, target, sender, correlation, wire, body)
     else {
-      // A tell: it joins the tells right before it when they go to the same actor from the same sender.
-      if (frames.length !== this.#runEnd || !extendRun(frames, this.#runAt, target, sender, wire, body)) {
+      // A tell or an ask: it joins the run right before it when it continues it (see `Run` in the wire protocol).
+      if (frames.length !== this.#runEnd || !extendRun(frames, this.#runAt, target, sender, correlation, wire, body)) {
         this.#runAt = frames.length
-        writeDeliver(frames, target, sender, 0, wire, body)
+        writeDeliver(frames, target, sender, correlation, wire, body)
       }
       this.#runEnd = frames.length
     }
@@ -171,7 +173,13 @@ export class PeerLink {
 
   reply(correlation: number, status: ReplyStatus, value: unknown): void {
     this.#begin()
-    writeReply(this.#frames, correlation, status, value)
+    const frames = this.#frames
+    // Successful replies to consecutive asks share one frame (see `Replies` in the wire protocol).
+    if (status !== REPLY_OK || frames.length !== this.#runEnd || !extendReplies(frames, this.#runAt, correlation, value)) {
+      this.#runAt = frames.length
+      writeReply(frames, correlation, status, value)
+    }
+    this.#runEnd = frames.length
     this.#touch()
   }
 
