@@ -16,7 +16,7 @@ export type {
   Tell,
   TellMethods,
 } from './actor/message-types.js'
-export type { ActorRef, MessageOptions, UntypedActorRef } from './ref/actor-ref.js'
+export type { ActorAddress, ActorRef, MessageOptions, UntypedActorRef } from './ref/actor-ref.js'
 export type { Placement } from './placement/placement.js'
 export type { AskErrorPolicy, LocalSpawnOptions, ReentrancyMode, RemoteSpawnOptions, SpawnOptions } from './options/spawn-options.js'
 export type {

@@ -4,7 +4,7 @@ import { ActorRefImpl, DETACHED_RUNTIME, resolvePlacement, stableHash } from '..
 
 describe('placement', () => {
   it('resolves every documented form', () => {
-    const ref = new ActorRefImpl(5, 2, undefined, DETACHED_RUNTIME)
+    const ref = new ActorRefImpl(5, 2, undefined, DETACHED_RUNTIME, undefined, 0, 0)
     expect(resolvePlacement(undefined, 4)).toEqual({ kind: 'round-robin' })
     expect(resolvePlacement('least-loaded', 4)).toEqual({ kind: 'least-loaded' })
     expect(resolvePlacement('main', 4)).toEqual({ kind: 'main' })

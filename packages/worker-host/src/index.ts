@@ -36,6 +36,7 @@ export type {
   ActorClass,
   ActorContext,
   ActorLifecycle,
+  ActorAddress,
   ActorRef,
   UntypedActorRef,
   ActorSystemOptions,

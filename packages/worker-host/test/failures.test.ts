@@ -110,7 +110,7 @@ describe('stopped and unknown actors', () => {
     expect(found?.id).toBe(counter.id)
     // Ids are never reused, so a ref to an id the system never allocated can only be forged.
     const real = counter as ActorRefImpl<Counter>
-    const ghost = new ActorRefImpl<Counter>(999_999, real.home, undefined, real.runtime)
+    const ghost = new ActorRefImpl<Counter>(999_999, real.home, undefined, real.runtime, undefined, 0, real.node)
     await expect(ghost.ask.get()).rejects.toBeInstanceOf(ActorNotFoundError)
     ghost.tell.inc(1)
     await expect.poll(() => system.deadLetters.countsByReason['not-found'] ?? 0).toBe(1)

@@ -2,6 +2,7 @@ import { describe, expectTypeOf, it } from 'vitest'
 import {
   Actor,
   taskType,
+  type ActorAddress,
   type ActorRef,
   type ActorSystem,
   type GroupRouter,
@@ -78,5 +79,16 @@ describe('router refs', () => {
     expectTypeOf(group.add).parameter(0).toEqualTypeOf<ActorRef<Client>>()
     // ReturnType takes the last overload (the group form), which is why it is the wrong tool.
     expectTypeOf<Awaited<ReturnType<ActorSystem['router']>>>().toEqualTypeOf<GroupRouter<unknown>>()
+  })
+})
+
+describe('addresses', () => {
+  it('a ref exposes its address: node, thread and id, read-only numbers', () => {
+    expectTypeOf<ActorRef<Client>['address']>().toEqualTypeOf<ActorAddress>()
+    expectTypeOf<UntypedActorRef['address']>().toEqualTypeOf<ActorAddress>()
+    expectTypeOf<ActorAddress>().toEqualTypeOf<{ readonly node: number; readonly thread: number; readonly id: number }>()
+    const address = {} as ActorAddress
+    // @ts-expect-error: an address cannot be changed
+    address.node = 1
   })
 })

@@ -19,9 +19,22 @@ export interface MessageOptions {
  * - `await ref.ask.method(...args)` / `await ref.ask(msg)`: request-reply. `ask` is the typed
  *   proxy (Pykka/comlink style): every method returns a promise of its result.
  */
-export interface ActorRef<A = unknown> {
-  /** Stable id, unique within the system for its lifetime. Never reused. */
+/**
+ * Where an actor lives: its node (a process of a cluster; 0 for a system without one), the
+ * thread hosting it there (0 the main thread, 1… the workers), and its id, which that thread
+ * allocated and which is never reused. A ref routes by its address, with no central lookup.
+ */
+export interface ActorAddress {
+  readonly node: number
+  readonly thread: number
   readonly id: number
+}
+
+export interface ActorRef<A = unknown> {
+  /** Stable id, unique within its node for the system's lifetime. Never reused. */
+  readonly id: number
+  /** Where the actor lives (see `ActorAddress`). */
+  readonly address: ActorAddress
   /** The registered name, if the actor has one. */
   readonly name: string | undefined
   readonly tell: Tell<A>
@@ -169,10 +182,16 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
     public home: number,
     readonly name: string | undefined,
     readonly runtime: RefRuntime,
-    readonly options?: MessageOptions,
+    readonly options: MessageOptions | undefined,
     /** The actor's credit window when its mailbox is flow-controlled across threads (see `creditWindow`), else 0. */
-    readonly window = 0,
+    readonly window: number,
+    /** The node the actor lives on (see `ActorAddress`). */
+    readonly node: number,
   ) {}
+
+  get address(): ActorAddress {
+    return { node: this.node, thread: this.home, id: this.id }
+  }
 
   get tell(): Tell<A> {
     return (this.#tell ??= messageFunction<Tell<A>>((selector, body) => this.runtime.tell(this, selector, body)))
@@ -187,7 +206,7 @@ export class ActorRefImpl<A = unknown> implements ActorRef<A> {
   }
 
   with(options: MessageOptions): ActorRef<A> {
-    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...checkMessageOptions(options) }, this.window)
+    return new ActorRefImpl<A>(this.id, this.home, this.name, this.runtime, { ...this.options, ...checkMessageOptions(options) }, this.window, this.node)
   }
 
   toString(): string {

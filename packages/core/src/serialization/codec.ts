@@ -8,12 +8,13 @@ const ACTOR_REF_EXTENSION = 0x41
 addExtension({
   Class: ActorRefImpl,
   type: ACTOR_REF_EXTENSION,
-  // The credit window travels with the ref, so whoever receives it sends under flow control.
-  write(ref: ActorRefImpl): [number, number, string | undefined] | [number, number, string | undefined, number] {
-    return ref.window === 0 ? [ref.id, ref.home, ref.name] : [ref.id, ref.home, ref.name, ref.window]
+  // The whole address travels (node, thread, id), and the credit window, so whoever receives the
+  // ref sends to the right place, under flow control when the actor has it.
+  write(ref: ActorRefImpl): [number, number, string | undefined, number, number] {
+    return [ref.id, ref.home, ref.name, ref.window, ref.node]
   },
-  read([id, home, name, window]: [number, number, string | undefined, number?]): ActorRefImpl {
-    return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime, undefined, window ?? 0)
+  read([id, home, name, window, node]: [number, number, string | null | undefined, number, number]): ActorRefImpl {
+    return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime, undefined, window, node)
   },
 })
 

@@ -42,6 +42,8 @@ export interface DeadLetterRecord {
 
 export interface HostOptions {
   thread: number
+  /** The node this thread belongs to (see `ActorAddress`): 0, the only node, for a system without a cluster. */
+  node?: number
   workerCount: number
   allowList: readonly string[]
   askTimeoutMs: number

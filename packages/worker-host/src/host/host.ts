@@ -52,6 +52,8 @@ const selectorName = (selector: Selector): string => (typeof selector === 'strin
  */
 export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 'batchArrived' | 'batchUnencodable'> {
   readonly thread: number
+  /** The node of this thread (see `ActorAddress`). */
+  readonly node: number
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
   readonly asks: PendingAsks
@@ -78,6 +80,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   constructor(options: HostOptions) {
     this.#options = options
     this.thread = options.thread
+    this.node = options.node ?? 0
     this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
     this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
@@ -166,7 +169,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown, chain = 0): void {
     const priority = ref.options?.priority === 'normal' ? undefined : ref.options?.priority
-    if (ref.home === this.thread) {
+    if (ref.node !== this.node) {
+      // No link reaches another node yet (the cluster adds one): refused, never sent to a thread of this one.
+      this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'not-found')
+    } else if (ref.home === this.thread) {
       this.#actors.deliver(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain))
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
@@ -330,9 +336,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return info && this.refTo<A>(info.id, info.thread, info.name, info.window)
   }
 
-  /** A ref to an actor that lives on `thread`, usable from this thread. */
+  /** A ref to an actor that lives on `thread` of this node, usable from this thread. */
   refTo<A>(id: number, thread: number, name?: string, window = 0): ActorRefImpl<A> {
-    return new ActorRefImpl<A>(id, thread, name, this, undefined, window)
+    return new ActorRefImpl<A>(id, thread, name, this, undefined, window, this.node)
   }
 
   /** This thread's figures (see `hostStats`). */

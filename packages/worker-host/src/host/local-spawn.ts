@@ -77,7 +77,7 @@ export class LocalSpawner implements Runnable {
     const name = checked?.name
     const { host, ids, actors, tree } = this.#deps
     const id = ids.allocate()
-    const self = new ActorRefImpl(id, host.thread, name, host, undefined, creditWindow(blueprint.mailbox, this.#deps.workerCount + 1))
+    const self = new ActorRefImpl(id, host.thread, name, host, undefined, creditWindow(blueprint.mailbox, this.#deps.workerCount + 1), host.node)
     const args = options?.args as readonly unknown[] | undefined
     const record = new LocalRecord(id, parent.id, name, blueprint, args === undefined || args.length === 0 ? NO_ARGS : args)
     if (blueprint.actorClass !== undefined && name === undefined) {
@@ -111,7 +111,7 @@ export class LocalSpawner implements Runnable {
   async recreate(record: LocalRecord, cause: Error): Promise<void> {
     const { host, actors } = this.#deps
     const parent = actors.get(record.parent)
-    const self = new ActorRefImpl(record.id, host.thread, record.name, host, undefined, creditWindow(record.blueprint.mailbox, this.#deps.workerCount + 1))
+    const self = new ActorRefImpl(record.id, host.thread, record.name, host, undefined, creditWindow(record.blueprint.mailbox, this.#deps.workerCount + 1), host.node)
     const cell = this.#cell(record, self, parent?.self ?? host.refTo(record.parent, host.thread), record.blueprint.actorClass!)
     this.#deps.tree.attach(record, cell)
     actors.add(cell)

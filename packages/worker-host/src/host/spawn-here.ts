@@ -20,7 +20,7 @@ export async function createActor(host: Host, actors: LocalActors, order: SpawnO
   const actorClass = isRouter ? RouterActor : await host.registry.load(order.module, order.export)
   const args = order.args ? decodeValue(order.args, host) : []
   if (!Array.isArray(args)) throw new SpawnError(order.module, order.export, 'constructor arguments must be an array')
-  const self = new ActorRefImpl(order.id, host.thread, order.name, host, undefined, creditWindow(order.mailbox, workerCount + 1))
+  const self = new ActorRefImpl(order.id, host.thread, order.name, host, undefined, creditWindow(order.mailbox, workerCount + 1), host.node)
   const parent = order.parent && host.refTo(order.parent.id, order.parent.thread, order.parent.name, order.parent.window)
   const handlers = messageHandlersOf(actorClass)
   const cell = isRouter ? new RouterCell(self, parent, handlers, host, order.mailbox, host.routing) : new ActorCell(self, parent, handlers, host, order.mailbox, order)

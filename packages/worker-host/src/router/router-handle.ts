@@ -12,8 +12,8 @@ export class RouterHandle<A> extends ActorRefImpl<A> implements PoolRouter<A>, G
   readonly #remember: (args: RouterArgs) => void
 
   /** `remember` records a group's new membership, so a router re-created after a crash has it. */
-  constructor(id: number, home: number, name: string | undefined, runtime: RefRuntime, args: RouterArgs, remember: (args: RouterArgs) => void) {
-    super(id, home, name, runtime)
+  constructor(id: number, home: number, node: number, name: string | undefined, runtime: RefRuntime, args: RouterArgs, remember: (args: RouterArgs) => void) {
+    super(id, home, name, runtime, undefined, 0, node)
     this.#args = args
     this.#remember = remember
   }

@@ -129,7 +129,7 @@ export class ActorSystem implements AsyncDisposable {
     const host = this.#runtime.mainHost
     const { request, args } = await buildRouterRequest(host.routerContext, target, options)
     const info = await host.spawnRequest(0, request)
-    return new RouterHandle(info.id, info.thread, info.name, host, args, (updated) => this.#runtime.replaceArgs(info.id, [updated]))
+    return new RouterHandle(info.id, info.thread, host.node, info.name, host, args, (updated) => this.#runtime.replaceArgs(info.id, [updated]))
   }
 
   /** Finds a live actor by name. */
