@@ -3,11 +3,13 @@ import { Actor, type ActorRef, type DeferredReply, type Placement } from 'troupe
 
 /**
  * Where a node puts its children: `'local'` on its own thread through `ctx.spawn`'s default
- * (synchronous, the main thread never hears of them); `'colocate'` on its own thread too, but
- * through the main thread (`{ colocateWith: self }`, asynchronous); `'round-robin'` on the next
- * worker in turn. The last two are kept to compare the paths.
+ * (synchronous, the main thread never hears of them); `'spread'`: the root puts its children on
+ * the workers in turn and every other node is `'local'`, so each worker grows whole subtrees (as
+ * Erlang's schedulers share a tree's processes); `'colocate'` on its own thread too, but through
+ * the main thread (`{ colocateWith: self }`, asynchronous); `'round-robin'` on the next worker in
+ * turn, at every level. The last two are kept to compare the paths.
  */
-export type SkynetPlacement = 'local' | 'colocate' | 'round-robin'
+export type SkynetPlacement = 'local' | 'spread' | 'colocate' | 'round-robin'
 
 /** Children per node. */
 export const FANOUT = 10
@@ -44,8 +46,10 @@ export class SkynetNode extends Actor<SkynetNode> {
     }
     const size = this.#size / FANOUT
     if (!Number.isInteger(size)) throw new Error(`subtree size ${this.#size} is not a multiple of ${FANOUT}`)
+    // A spread tree's children (below its root) grow their subtrees where they are.
+    const childPlacement = this.#placement === 'spread' ? 'local' : this.#placement
     for (let i = 0; i < FANOUT; i++) {
-      const args: [number, number, SkynetPlacement, boolean] = [this.#num + i * size, size, this.#placement, this.#stopWhenDone]
+      const args: [number, number, SkynetPlacement, boolean] = [this.#num + i * size, size, childPlacement, this.#stopWhenDone]
       // A local spawn that fails throws here, which fails this node and the run.
       if (this.#placement === 'local') this.ctx.spawn(SkynetNode, { args })
       else this.#spawnThroughMain(i, args)

@@ -30,11 +30,13 @@ export interface SkynetShape {
 }
 
 /**
- * The shape of the figure, as in the standard Skynet: every node spawns its children itself,
- * locally (the root is pinned to worker 0, so the whole tree lives there), and stops once it has
- * reported. 'colocate' and 'round-robin' go through the main thread instead (see skynet-actors.ts).
+ * The shape of the figure, as in the standard Skynet: every node spawns its children itself and
+ * stops once it has reported. The root (pinned to worker 0) puts its 10 children on the workers
+ * in turn, and each of them grows its whole subtree locally, so every core builds part of the
+ * tree, as Erlang's schedulers do with theirs ('spread'; 'local' keeps the whole tree on worker
+ * 0; 'colocate' and 'round-robin' go through the main thread at every level, see skynet-actors.ts).
  */
-export const skynetShape: SkynetShape = { workers: 2, placement: 'local', stopWhenDone: true }
+export const skynetShape: SkynetShape = { workers: 2, placement: 'spread', stopWhenDone: true }
 
 /**
  * One tree: spawns the root from the main thread and waits for its sum; returns seconds from the
