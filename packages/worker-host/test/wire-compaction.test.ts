@@ -1,6 +1,6 @@
 import { createDecoder } from '@troupe/core/internal'
 import { describe, expect, it } from 'vitest'
-import type { DeadLetter, SystemEvent } from '../src/index.js'
+import { MessageEncodeError, type DeadLetter, type SystemEvent } from '../src/index.js'
 import type { Link, LinkListener } from '../src/link/link.js'
 import { DELIVER_RUN, REPLY, REPLY_ERROR, REPLY_OK, REPLY_RUN, SELECTOR, type Frames } from '../src/protocol/wire.js'
 import { PeerLink, type LinkOwner } from '../src/transport/peer-link.js'
@@ -136,6 +136,23 @@ describe('runs of tells between threads', () => {
     expect(letters[0]).toMatchObject({ recipient: journal.id, reason: 'encode-failed', method: 'note' })
     await expect.poll(() => journal.ask.entries().then((entries) => entries.length)).toBe(5)
     expect(await journal.ask.entries()).toEqual([0, 1, 3, 4, 5].map((n) => ({ n })))
+
+    // An ask in a run fails alone too, with the error a refusal at send time has.
+    const asked = [{ n: 6 }, { n: 7 }, { n: 8 }].map((value) => ({ value, answer: journal.ask.note(value) }))
+    Object.defineProperty(asked[1]!.value, 'late', {
+      enumerable: true,
+      get: () => {
+        throw new Error('changed after it was sent')
+      },
+    })
+    const error = await asked[1]!.answer.then(
+      () => undefined,
+      (reason: unknown) => reason,
+    )
+    expect(error).toBeInstanceOf(MessageEncodeError)
+    expect((error as Error).message).toContain('changed after it was sent')
+    await Promise.all([asked[0]!.answer, asked[2]!.answer])
+    expect((await journal.ask.entries()).slice(5)).toEqual([{ n: 6 }, { n: 8 }])
   })
 })
 

@@ -1,4 +1,5 @@
 import type { DeadLetterReason } from '@troupe/core'
+import { MessageEncodeError } from '@troupe/core'
 import { encodeValue, toWireError, type Selector } from '@troupe/core/internal'
 import {
   DEAD_LETTER,
@@ -39,7 +40,10 @@ export interface SalvageHost extends RouteBook {
  * their asks or become dead letters, so nothing vanishes.
  */
 export function salvageBatch(host: SalvageHost, flow: FlowControl, link: PeerLink, frames: Frames, error: unknown): void {
-  const failure = error instanceof Error ? error : new Error(String(error))
+  // Typed like a refusal at send time; what the encoder threw is its cause.
+  const failure = new MessageEncodeError('message', `it changed after it was sent and no longer encodes (${error instanceof Error ? error.message : String(error)})`, {
+    cause: error,
+  })
   const failed = new FailedReports(link, error)
   const pieces: Frames[] = []
   for (let at = 0; at < frames.length; at += frameLength(frames, at)) {
