@@ -63,8 +63,9 @@ export class PeerLink {
   #link: Link | undefined
   #touched = false
   /**
-   * Where the last frame starts when it is a tell (or a run of them) the next tell may join,
-   * valid only while the batch is still `#runEnd` slots long (any other frame moves the end).
+   * Where the last frame starts when the next message or reply may continue it (a tell, an ask,
+   * a successful reply, or a run of them): valid only while the batch is still `#runEnd` slots
+   * long, since any other frame written after it moves the end.
    */
   #runAt = -1
   #runEnd = -1
