@@ -49,7 +49,7 @@ export function salvageBatch(host: SalvageHost, flow: FlowControl, link: PeerLin
   for (let at = 0; at < frames.length; at += frameLength(frames, at)) {
     const kind = frameKind(frames, at)
     if (kind === LEDGER) continue // the batch was never sent: its ledger region is unused
-    // A run's tells are tried one by one: only the one that cannot travel fails.
+    // A run's messages (or replies) are tried one by one: only the one that cannot travel fails.
     if (kind === DELIVER_RUN) pieces.push(...splitRun(frames, at))
     else if (kind === REPLY_RUN) pieces.push(...splitReplies(frames, at))
     else pieces.push(frames.slice(at, at + frameLength(frames, at)))
