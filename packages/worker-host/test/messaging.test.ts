@@ -75,6 +75,22 @@ describe('refs inside messages', () => {
     expect(await caller.ask.senderSeenBy(echo)).toBe(caller.id)
     expect(await echo.ask.sender()).toBe(0) // from main-thread code: no sender
   })
+
+  it('ctx.sender names the right actor when senders repeat and alternate, on one thread and across threads', async () => {
+    const system = await startSystem()
+    const echo = await system.spawn(Echo, { placement: { worker: 0 } })
+    // Two callers on the other worker, one on echo's own worker, one on main.
+    const callers = [
+      await system.spawn(Caller, { placement: { worker: 1 } }),
+      await system.spawn(Caller, { placement: { worker: 1 } }),
+      await system.spawn(Caller, { placement: { worker: 0 } }),
+      await system.spawn(Caller, { placement: 'main' }),
+    ]
+    const order = [0, 0, 1, 0, 2, 2, 3, 1, 1, 3, 0, 2]
+    const seen: number[] = []
+    for (const i of order) seen.push(await callers[i]!.ask.senderSeenBy(echo))
+    expect(seen).toEqual(order.map((i) => callers[i]!.id))
+  })
 })
 
 describe('main-thread actors', () => {

@@ -4,6 +4,17 @@ import type { ActorCell } from './actor-cell.js'
 import type { SpawnInput } from './spawn-request.js'
 import type { Host } from './host.js'
 
+/**
+ * The ref `ctx.sender` returns. The host keeps the last one it made: answering each message of a
+ * stream through `ctx.sender.tell...` would otherwise build a ref, and its message functions, per
+ * message. Refs are immutable, so the actors of one host can share it.
+ */
+function senderRef(host: Host, id: number, thread: number): ActorRefImpl {
+  const last = host.lastSender
+  if (last !== undefined && last.id === id && last.home === thread) return last
+  return (host.lastSender = host.refTo(id, thread))
+}
+
 /** `this.ctx` of an actor hosted on this thread. */
 export class HostedActorContext implements ActorContext {
   readonly #cell: ActorCell
@@ -34,7 +45,7 @@ export class HostedActorContext implements ActorContext {
   get sender(): UntypedActorRef | undefined {
     const envelope = this.#cell.currentEnvelope()
     if (envelope === undefined || envelope.sender === 0) return undefined
-    return this.#host.refTo(envelope.sender, envelope.senderThread) as ActorRef as UntypedActorRef
+    return senderRef(this.#host, envelope.sender, envelope.senderThread) as ActorRef as UntypedActorRef
   }
 
   // Defined on the prototype below: one implementation behind the overloads (the placement

@@ -54,6 +54,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly thread: number
   /** The node of this thread (see `ActorAddress`). */
   readonly node: number
+  /** The last ref `ctx.sender` made here (see actor-context.ts). */
+  lastSender: ActorRefImpl | undefined
   readonly dispatcher: Dispatcher
   readonly registry: ModuleRegistry
   readonly asks: PendingAsks
