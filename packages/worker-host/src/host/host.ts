@@ -10,7 +10,7 @@ import {
   type TaskOutput,
   type TaskRef,
 } from '@troupe/core'
-import { ActorRefImpl, RECEIVE, checkArguments, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
+import { ActorRefImpl, checkArguments, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
@@ -27,7 +27,7 @@ import type { DeadLetterRecord, HostOptions } from './host-options.js'
 import { InboundReader, type InboundHost } from './inbound.js'
 import { LocalActors } from './local-actors.js'
 import { ModuleRegistry } from './module-registry.js'
-import { PendingAsks } from './pending-asks.js'
+import { PendingAsks, selectorName } from './pending-asks.js'
 import { offloadTask } from './offload-call.js'
 import { Replies } from './replies.js'
 import { currentChain } from './reentrancy.js'
@@ -41,7 +41,6 @@ import type { RouterRequestContext } from '../router/router-request.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
 
-const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
 
 /**
  * The actor runtime of one thread (a worker, or the main thread): its actors, its dispatcher,
@@ -163,7 +162,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     } catch (error) {
       return Promise.reject(error)
     }
-    const { correlation, promise } = this.asks.create(ref.home, timeoutMs, () => ({ actor: describeRef(ref), selector: selectorName(selector) }))
+    const correlation = this.asks.reserve()
+    const promise = this.asks.create(correlation, ref.home, timeoutMs, ref, selector)
     // An ask (not a send: that is a tell once accepted) made by a handler of a call chain carries the chain.
     this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body, onAccept ? 0 : currentChain())
     return promise

@@ -1,5 +1,5 @@
 import { AskTimeoutError, WorkerCrashedError } from '@troupe/core'
-import { Deque, fromWireError, type WireError } from '@troupe/core/internal'
+import { Deque, RECEIVE, describeRef, fromWireError, type Selector, type WireError } from '@troupe/core/internal'
 import { REPLY_OK, type ReplyStatus } from '../protocol/wire.js'
 
 interface PendingAsk {
@@ -8,10 +8,21 @@ interface PendingAsk {
   thread: number
   readonly deadline: number
   readonly bucket: DeadlineBucket
-  readonly describe: () => { actor: string; selector: string }
+  /** What its timeout error names (fields, not a closure per ask). */
+  readonly target: AskTarget
+  readonly selector: Selector
   resolve: ((value: unknown) => void) | undefined
   reject: ((error: Error) => void) | undefined
 }
+
+/** The actor an ask went to, as its timeout error names it. */
+export interface AskTarget {
+  readonly id: number
+  readonly name: string | undefined
+}
+
+/** How an error names a message's selector. */
+export const selectorName = (selector: Selector): string => (typeof selector === 'string' ? selector : selector === RECEIVE ? 'receive' : 'system message')
 
 /** Asks with one timeout value: deadlines are then in insertion order, so a FIFO suffices. */
 interface DeadlineBucket {
@@ -51,20 +62,24 @@ export class PendingAsks {
     return this.#byCorrelation.has(correlation)
   }
 
-  /** Registers an ask; returns its correlation id and the promise its reply settles. */
-  create(thread: number, timeoutMs: number, describe: PendingAsk['describe']): { correlation: number; promise: Promise<unknown> } {
-    const correlation = this.#nextCorrelation++
+  /** A correlation id for the next ask (or send), to `create` it with. */
+  reserve(): number {
+    return this.#nextCorrelation++
+  }
+
+  /** Registers the ask `correlation` (from `reserve`); returns the promise its reply settles. */
+  create(correlation: number, thread: number, timeoutMs: number, target: AskTarget, selector: Selector): Promise<unknown> {
     const bucket = this.#bucket(timeoutMs)
     let ask!: PendingAsk
     const promise = new Promise<unknown>((resolve, reject) => {
-      ask = { correlation, thread, deadline: performance.now() + timeoutMs, bucket, describe, resolve, reject }
+      ask = { correlation, thread, deadline: performance.now() + timeoutMs, bucket, target, selector, resolve, reject }
     })
     this.#byCorrelation.set(correlation, ask)
     bucket.queue.push(ask)
     bucket.live++
     this.#prune(bucket)
     if (ask.deadline < this.#timerAt) this.#arm(ask.deadline)
-    return { correlation, promise }
+    return promise
   }
 
   /** Settles an ask from a reply frame. Replies to unknown ids (already timed out) are ignored. */
@@ -154,8 +169,7 @@ export class PendingAsks {
           break
         }
         queue.shift()
-        const { actor, selector } = ask.describe()
-        this.fail(ask.correlation, new AskTimeoutError(actor, selector, bucket.timeoutMs))
+        this.fail(ask.correlation, new AskTimeoutError(describeRef(ask.target), selectorName(ask.selector), bucket.timeoutMs))
       }
       if (queue.length === 0) this.#buckets.delete(bucket.timeoutMs)
     }
