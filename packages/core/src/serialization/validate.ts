@@ -1,5 +1,5 @@
 import { MessageEncodeError, MessageTooLargeError } from '../errors/errors.js'
-import { ActorRefImpl } from '../ref/actor-ref.js'
+import { ActorRefImpl, type Selector } from '../ref/actor-ref.js'
 import { encodeValue } from './codec.js'
 
 /**
@@ -50,6 +50,12 @@ export function checkArguments(args: unknown, maxBytes: number): void {
     }
   }
   if (bound > maxBytes) checkExactSize(items, maxBytes)
+}
+
+/** The check of a message's body: a method's selector (a string) comes with the argument array the ref made; anything else is a message as given. */
+export function checkBody(selector: Selector, body: unknown, maxBytes: number): void {
+  if (typeof selector === 'string') checkArguments(body, maxBytes)
+  else checkMessage(body, maxBytes)
 }
 
 /** The bound says it may be too large: only an encode tells. */

@@ -4,20 +4,12 @@ import type { Runnable } from './dispatcher.js'
 import { settle, withCorrelation, type Envelope } from './envelope.js'
 import { RUNNING, UNSETTLED } from '../transport/ledger.js'
 import { Reentrancy, callIn, chainsInUse, invocation, invocationOf, useChains } from './reentrancy.js'
-import type { CellHost, CellOptions } from './cell-host.js'
+import type { CellHost, CellOptions, InstanceFactory } from './cell-host.js'
 import { CellLifecycle } from './cell-lifecycle.js'
 import { grantCellState } from './cell-state.js'
 import { isThenable, type MessageTarget } from './message-target.js'
 
-export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions } from './cell-host.js'
-
-/**
- * Makes an actor's instances: the first, and fresh ones for restarts (same class and constructor
- * arguments). An object rather than a closure, so a local child's record serves as its own.
- */
-export interface InstanceFactory {
-  create(context: ActorContext): Actor
-}
+export { DEFAULT_CELL_OPTIONS, type CellHost, type CellOptions, type InstanceFactory } from './cell-host.js'
 
 /**
  * One actor on this thread: its instance, mailbox and processing state. It processes one

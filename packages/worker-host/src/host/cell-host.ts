@@ -1,8 +1,16 @@
-import type { AskErrorPolicy, DeadLetterReason, ReentrancyMode } from '@troupe/core'
+import type { Actor, ActorContext, AskErrorPolicy, DeadLetterReason, ReentrancyMode } from '@troupe/core'
 import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
 import type { Dispatcher } from './dispatcher.js'
 import type { Envelope, Route } from './envelope.js'
+
+/**
+ * Makes an actor's instances: the first, and fresh ones for restarts (same class and constructor
+ * arguments). An object rather than a closure, so a local child's record serves as its own.
+ */
+export interface InstanceFactory {
+  create(context: ActorContext): Actor
+}
 
 /** What a cell needs from its host thread. */
 export interface CellHost {

@@ -10,7 +10,7 @@ import {
   type TaskOutput,
   type TaskRef,
 } from '@troupe/core'
-import { ActorRefImpl, checkArguments, checkMessage, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
+import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
@@ -393,10 +393,4 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
  */
 function firstCorrelation(generation: number): number {
   return 1 + (generation % 8192) * 2 ** 40
-}
-
-/** A method's selector (a string) comes with the argument array the ref made; anything else is a message as given. */
-function checkBody(selector: Selector, body: unknown, maxBytes: number): void {
-  if (typeof selector === 'string') checkArguments(body, maxBytes)
-  else checkMessage(body, maxBytes)
 }

@@ -212,12 +212,9 @@ export class PeerLink {
    */
   requeue(frames: Frames, deliveries: number): void {
     if (frames.length === 0) return
-    const later = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : LEDGER_SLOTS)
-    this.#frames = []
-    this.#runEnd = -1
-    this.#begin()
-    for (const slot of frames) this.#frames.push(slot)
-    for (const slot of later) this.#frames.push(slot)
+    this.#putFirst((batch) => {
+      for (const slot of frames) batch.push(slot)
+    })
     this.#deliveries += deliveries
     this.#touch()
   }
@@ -276,13 +273,16 @@ export class PeerLink {
 
   /** Puts a definition of every interned selector at the head of what waits to be sent. */
   #defineSelectors(): void {
-    if (this.selectors.names.length <= 1) return
-    const header = this.outbound === undefined ? 0 : LEDGER_SLOTS
-    const waiting = this.#frames.length === 0 ? [] : this.#frames.slice(header)
+    if (this.selectors.names.length > 1) this.#putFirst((batch) => this.selectors.defineAll(batch))
+  }
+
+  /** Rebuilds the waiting batch with what `write` adds first, after its ledger header and before what waited. */
+  #putFirst(write: (batch: Frames) => void): void {
+    const waiting = this.#frames.length === 0 ? [] : this.#frames.slice(this.outbound === undefined ? 0 : LEDGER_SLOTS)
     this.#frames = []
     this.#runEnd = -1
     this.#begin()
-    this.selectors.defineAll(this.#frames)
+    write(this.#frames)
     for (const slot of waiting) this.#frames.push(slot)
   }
 
