@@ -4,7 +4,7 @@
  */
 export { ACTOR_BRAND, constructWithContext } from './actor/actor.js'
 export { isActorTypeRef } from './actor/actor-type.js'
-export { ActorRefImpl, DETACHED_RUNTIME, PIPE, RECEIVE, ROUTER_CONTROL, SPAWN, SPAWN_REQUEST, STOP, STOP_REQUEST, SYNC, TERMINATED, describeRef } from './ref/actor-ref.js'
+export { ActorRefImpl, DETACHED_RUNTIME, PIPE, RECEIVE, ROUTER_CONTROL, SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP, STOP_CHILDREN_REQUEST, STOP_REQUEST, SYNC, TERMINATED, describeRef } from './ref/actor-ref.js'
 export type { RefRuntime, Selector } from './ref/actor-ref.js'
 export { toWireError, fromWireError } from './errors/error-wire.js'
 export type { WireError } from './errors/error-wire.js'

@@ -89,7 +89,29 @@ export const SPAWN = -6
 export const SPAWN_REQUEST = -7
 /** A request to the main thread's system to stop an actor it records (body: `[id, exit, thread]`). */
 export const STOP_REQUEST = -8
-export type Selector = string | typeof RECEIVE | typeof STOP | typeof TERMINATED | typeof PIPE | typeof ROUTER_CONTROL | typeof SYNC | typeof SPAWN | typeof SPAWN_REQUEST | typeof STOP_REQUEST
+/**
+ * A worker's order to another worker's system service to create a child there, straight over
+ * their link (body: `[parent, request]`; answered with the child's address once it has started).
+ */
+export const SPAWN_AT = -9
+/** A worker tells main of a child it created on another worker, so main supervises it (body: the record). */
+export const SPAWNED = -10
+/** A request to main to stop the children it records for an actor of a thread's local tree (body: the parent's id). */
+export const STOP_CHILDREN_REQUEST = -11
+export type Selector =
+  | string
+  | typeof RECEIVE
+  | typeof STOP
+  | typeof TERMINATED
+  | typeof PIPE
+  | typeof ROUTER_CONTROL
+  | typeof SYNC
+  | typeof SPAWN
+  | typeof SPAWN_REQUEST
+  | typeof STOP_REQUEST
+  | typeof SPAWN_AT
+  | typeof SPAWNED
+  | typeof STOP_CHILDREN_REQUEST
 
 /**
  * What a ref sends through: the actor host of the thread the ref is used on. Refs hold it

@@ -2,6 +2,7 @@ import type { DeadLetterReason } from '@troupe/core'
 import type { Selector, WireError } from '@troupe/core/internal'
 import type { ResolvedSupervision } from '@troupe/core/internal'
 import type { LocalEvent, OffloadRequest, RefInfo, SpawnRequest } from '../protocol/control.js'
+import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import type { SliceOptions } from './dispatcher.js'
 import type { ActorIds } from './actor-ids.js'
 
@@ -16,6 +17,8 @@ export interface SystemPort {
   localEnded(id: number, thread: number, name: string | undefined): void
   /** Stops the children main records for `parent`, an actor of this thread's local tree. */
   stopChildren(parent: number): Promise<void>
+  /** A child this thread spawned on another worker has started there: main records and supervises it. */
+  spawned(record: SpawnedBody): void
   /** A failure, restart or supervised stop in this thread's local tree. */
   localEvent(event: LocalEvent, thread: number): void
   /** Runs a task in the system's offload pool. `id` (unique per thread) lets it be cancelled. */

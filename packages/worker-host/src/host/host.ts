@@ -53,6 +53,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly thread: number
   /** The node of this thread (see `ActorAddress`). */
   readonly node: number
+  /** How many hosts ran this thread before this one (a replaced worker's successor is 1). */
+  readonly generation: number
   /** The last ref `ctx.sender` made here (see actor-context.ts). */
   lastSender: ActorRefImpl | undefined
   readonly dispatcher: Dispatcher
@@ -82,6 +84,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#options = options
     this.thread = options.thread
     this.node = options.node ?? 0
+    this.generation = options.generation ?? 0
     this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
     this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
@@ -119,6 +122,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       workerCount: options.workerCount,
       maxMessageBytes: options.maxMessageBytes,
       spawnTimeoutMs: options.spawnTimeoutMs,
+      askTimeoutMs: options.askTimeoutMs,
       supervision: options.supervision,
     })
     this.#inbound = new InboundReader(this, this.#actors, this.#flow)

@@ -1,6 +1,7 @@
 import { SpawnTimeoutError, type ActorRef } from '@troupe/core'
 import { creditWindow, toWireError, type ActorRefImpl, type ResolvedSupervision } from '@troupe/core/internal'
 import type { HostDirective, SpawnOrder } from '../protocol/control.js'
+import type { SpawnAtBody, SpawnAtReply } from '../protocol/spawn-wire.js'
 import type { SystemEvent } from '../system/system-events.js'
 import { withDeadline } from '../util/deadline.js'
 import type { ActorCell } from './actor-cell.js'
@@ -9,7 +10,8 @@ import type { Host } from './host.js'
 import type { SystemPort } from './host-options.js'
 import type { LocalActors } from './local-actors.js'
 import type { LocalRecord } from './local-record.js'
-import { LocalSpawner } from './local-spawn.js'
+import { LocalSpawner, defaultsOnly } from './local-spawn.js'
+import { RemoteSpawner } from './remote-spawn.js'
 import { LocalTree, type LocalTreeHost } from './local-tree.js'
 import { buildSpawnRequest, type SpawnInput } from './spawn-request.js'
 
@@ -21,6 +23,7 @@ export interface LocalLifecycleOptions {
   readonly workerCount: number
   readonly maxMessageBytes: number
   readonly spawnTimeoutMs: number
+  readonly askTimeoutMs: number
   /** The system's default supervision. */
   readonly supervision: ResolvedSupervision
 }
@@ -34,6 +37,7 @@ export interface LocalLifecycleOptions {
 export class LocalLifecycle implements LocalTreeHost {
   readonly tree: LocalTree
   readonly #spawner: LocalSpawner
+  readonly #remote: RemoteSpawner
   readonly #options: LocalLifecycleOptions
 
   constructor(options: LocalLifecycleOptions) {
@@ -49,6 +53,7 @@ export class LocalLifecycle implements LocalTreeHost {
       registerName: (info) => options.system.registerName(info),
       publish: (event) => this.publish(event),
     })
+    this.#remote = new RemoteSpawner(options)
   }
 
   get thread(): number {
@@ -81,8 +86,38 @@ export class LocalLifecycle implements LocalTreeHost {
       const window = creditWindow(record.blueprint.mailbox, workerCount + 1)
       request.foreignParent = { ref: { id: parent, thread: this.thread, name: record.name, window }, supervision: record.blueprint.supervision }
     }
-    const info = await system.spawn(parent, request)
+    const target = parent === 0 ? undefined : this.#remote.target(request)
+    const cell = target === undefined ? undefined : this.actors.get(parent)
+    const info =
+      cell === undefined
+        ? await system.spawn(parent, request)
+        : await this.#remote.spawn(
+            { id: parent, thread: this.thread, name: cell.self.name, window: cell.self.window },
+            request,
+            target!,
+            defaultsOnly(options),
+            request.foreignParent?.supervision,
+            () => this.actors.get(parent) === cell,
+          )
     return host.refTo<A>(info.id, info.thread, info.name, info.window)
+  }
+
+  /** Another worker spawns a child here straight over the link (see `RemoteSpawner`). */
+  spawnAt(body: SpawnAtBody, from: number): Promise<SpawnAtReply> {
+    return this.#remote.create(body, from)
+  }
+
+  /**
+   * Another thread died. A child created here for a parent there that main has not heard of
+   * (the spawner died between the answer and its record, see `RemoteSpawner`) would outlive its
+   * parent unsupervised: every root here whose parent lived there is stopped through main, which
+   * stops the ones it records as it would anyway (their parent's restart or stop takes them).
+   */
+  parentThreadDied(thread: number): void {
+    if (this.thread === 0) return
+    for (const cell of this.actors.cells()) {
+      if (cell.parent?.home === thread && this.tree.get(cell.id) === undefined) this.#options.system.stop(cell.id, false, this.thread).catch(() => undefined)
+    }
   }
 
   /** Main ordered this actor created here (top-level, spawned from another thread, or restored). */

@@ -258,7 +258,7 @@ function makeBlueprint(thread: number, actorClass: LoadedActorClass | undefined,
 }
 
 /** No option but `args` (an array) and `placement`: every default applies. */
-function defaultsOnly(options: SpawnInput | undefined): boolean {
+export function defaultsOnly(options: SpawnInput | undefined): boolean {
   if (options === undefined) return true
   if (typeof options !== 'object' || options === null) return false
   for (const key in options) if (key !== 'args' && key !== 'placement') return false

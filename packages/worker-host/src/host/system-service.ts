@@ -1,5 +1,6 @@
-import { SPAWN, SPAWN_REQUEST, STOP_REQUEST } from '@troupe/core/internal'
+import { SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST } from '@troupe/core/internal'
 import type { SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import type { SpawnAtBody, SpawnAtReply, SpawnedBody } from '../protocol/spawn-wire.js'
 import { settle, type Envelope } from './envelope.js'
 import type { SystemPort } from './host-options.js'
 
@@ -7,6 +8,7 @@ import type { SystemPort } from './host-options.js'
 export interface SystemServiceHost {
   readonly thread: number
   spawnHere(order: SpawnOrder): Promise<void>
+  readonly lifecycle: { spawnAt(body: SpawnAtBody, from: number): Promise<SpawnAtReply> }
   replyOk(envelope: Envelope, value: unknown): void
   replyError(envelope: Envelope, error: unknown): void
   undeliverable(recipient: number, envelope: Envelope, reason: 'not-found'): void
@@ -14,10 +16,13 @@ export interface SystemServiceHost {
 
 /**
  * A thread's system service: the messages addressed to its reserved id (`serviceId`), which no actor has.
- * `SPAWN` creates an actor here, as the main thread ordered; `SPAWN_REQUEST` and `STOP_REQUEST`
- * (main thread only) are a worker's spawn on another thread and stop of an actor main records,
- * handed to the system. Both are asks over the data plane:
- * batched with the other messages, answered like any ask, failed at once if a thread dies.
+ * `SPAWN` creates an actor here, as the main thread ordered; `SPAWN_AT` (workers only) creates a
+ * child another worker spawned here straight over the link. `SPAWN_REQUEST`, `STOP_REQUEST`,
+ * `STOP_CHILDREN_REQUEST` and `SPAWNED` (main thread only) are a worker's spawn through main, stop
+ * of an actor main records, stop of the children main records for an actor of its local tree, and
+ * record of a child it spawned on another worker, handed to the system. They travel the data
+ * plane: batched with the other messages, in order on each link, answered like any ask (`SPAWNED`
+ * is a tell), failed at once if a thread dies.
  */
 export function serveSystemMessage(host: SystemServiceHost, system: SystemPort, envelope: Envelope): void {
   settle(envelope)
@@ -28,6 +33,9 @@ export function serveSystemMessage(host: SystemServiceHost, system: SystemPort, 
     )
   }
   if (envelope.selector === SPAWN) answer(host.spawnHere(envelope.body as SpawnOrder))
+  else if (envelope.selector === SPAWN_AT && host.thread !== 0) answer(host.lifecycle.spawnAt(envelope.body as SpawnAtBody, envelope.senderThread))
+  else if (envelope.selector === SPAWNED && host.thread === 0) system.spawned(envelope.body as SpawnedBody)
+  else if (envelope.selector === STOP_CHILDREN_REQUEST && host.thread === 0) answer(system.stopChildren(envelope.body as number))
   else if (envelope.selector === SPAWN_REQUEST && host.thread === 0) {
     const [parent, request] = envelope.body as [number, SpawnRequest]
     answer(system.spawn(parent, request))

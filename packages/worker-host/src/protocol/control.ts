@@ -172,8 +172,6 @@ export interface SystemControlApi {
   registerName(info: RefInfo): Promise<ControlResult<void>>
   /** An actor of the calling thread's local tree that main knows of (watched, named) ended. */
   localEnded(id: number, name: string | undefined): void
-  /** Stops the children main records for `parent`, an actor of the calling thread's local tree. */
-  stopChildren(parent: number): Promise<void>
   localEvent(event: LocalEvent): void
   offload(request: OffloadRequest): Promise<ControlResult<unknown>>
   cancelOffload(id: number): void

@@ -26,8 +26,8 @@ export interface ActorRecord {
   readonly name: string | undefined
   /** 0 for top-level actors (children of the system guardian). */
   readonly parent: number
-  /** In start order: OTP stops children in reverse start order. */
-  readonly children: number[]
+  /** In start order (a set keeps it, and forgets one in constant time): OTP stops children in reverse start order. */
+  readonly children: Set<number>
   /** Replaced (never mutated) when a re-creation must use other arguments. */
   blueprint: ActorBlueprint
   stopping: Promise<void> | undefined
@@ -53,7 +53,7 @@ interface ForeignParent {
   /** Its ref, for its children's `ctx.parent`. */
   readonly ref: RefInfo
   readonly supervision: ResolvedSupervision
-  readonly children: number[]
+  readonly children: Set<number>
 }
 
 /**
@@ -69,7 +69,7 @@ export class Directory implements SupervisionTree<ActorRecord> {
   /** Names of actors of local trees: registered here, the actors recorded by their threads. */
   readonly #localNames = new Map<string, RefInfo>()
   readonly #foreignParents = new Map<number, ForeignParent>()
-  readonly #topLevel: number[] = []
+  readonly #topLevel = new Set<number>()
 
   /** `ids`: the main thread's allocator (shared with its host, so no id is allocated twice). */
   constructor(ids: ActorIds) {
@@ -96,9 +96,9 @@ export class Directory implements SupervisionTree<ActorRecord> {
       if (this.#names.has(name) || this.#localNames.has(name)) throw new ActorNameTakenError(name)
       this.#names.set(name, id)
     }
-    const record: ActorRecord = { id, thread, name, parent, children: [], blueprint, stopping: undefined, lost: false, restarts: 0, backoffAttempt: 0, lastRestartAt: 0 }
+    const record: ActorRecord = { id, thread, name, parent, children: new Set(), blueprint, stopping: undefined, lost: false, restarts: 0, backoffAttempt: 0, lastRestartAt: 0 }
     this.#records.set(id, record)
-    this.#siblings(parent)?.push(id)
+    this.#siblings(parent)?.add(id)
     return record
   }
 
@@ -107,9 +107,7 @@ export class Directory implements SupervisionTree<ActorRecord> {
     if (!record) return
     this.#records.delete(id)
     if (record.name !== undefined && this.#names.get(record.name) === id) this.#names.delete(record.name)
-    const siblings = this.#siblings(record.parent)
-    const index = siblings?.indexOf(id) ?? -1
-    if (index >= 0) siblings!.splice(index, 1)
+    this.#siblings(record.parent)?.delete(id)
   }
 
   get(id: number): ActorRecord | undefined {
@@ -143,7 +141,7 @@ export class Directory implements SupervisionTree<ActorRecord> {
    * and supervises it with the parent's options.
    */
   addForeignParent(id: number, ref: RefInfo, supervision: ResolvedSupervision): void {
-    if (!this.#foreignParents.has(id)) this.#foreignParents.set(id, { thread: ref.thread, ref, supervision, children: [] })
+    if (!this.#foreignParents.has(id)) this.#foreignParents.set(id, { thread: ref.thread, ref, supervision, children: new Set() })
   }
 
   /** The ref of `parent` as its children see it, whoever records it. */
@@ -174,19 +172,26 @@ export class Directory implements SupervisionTree<ActorRecord> {
 
   /** Top-level actors in start order. */
   topLevel(): readonly number[] {
-    return this.#topLevel
+    return [...this.#topLevel]
   }
 
   /** The children of `parent` (0: the guardian) in start order. */
   childrenOf(parent: number): readonly number[] {
-    return this.#siblings(parent) ?? []
+    const siblings = this.#siblings(parent)
+    return siblings === undefined ? [] : [...siblings]
+  }
+
+  /** The thread of an actor recorded here without children of its own (see `stopInReverse`). */
+  leafThread(id: number): number | undefined {
+    const record = this.#records.get(id)
+    return record !== undefined && record.children.size === 0 ? record.thread : undefined
   }
 
   onThread(thread: number): ActorRecord[] {
     return [...this.#records.values()].filter((record) => record.thread === thread)
   }
 
-  #siblings(parent: number): number[] | undefined {
+  #siblings(parent: number): Set<number> | undefined {
     return parent === 0 ? this.#topLevel : (this.#records.get(parent)?.children ?? this.#foreignParents.get(parent)?.children)
   }
 }

@@ -1,3 +1,4 @@
+import { stopInReverse } from './stop-order.js'
 import { fromWireError, toWireError } from '@troupe/core/internal'
 import type { Host } from '../host/host.js'
 import type { LocalEvent, RefInfo } from '../protocol/control.js'
@@ -71,7 +72,7 @@ export class LocalTrees {
   /** Stops what an actor of a local tree spawned on other threads (it is stopping or restarting). */
   async stopChildren(parent: number): Promise<void> {
     const { directory } = this.#deps
-    for (const child of [...directory.childrenOf(parent)].reverse()) await this.#deps.stop(child)
+    await stopInReverse(directory.childrenOf(parent), this.#deps.stop, (id) => directory.leafThread(id))
     directory.forgetForeignParent(parent)
   }
 

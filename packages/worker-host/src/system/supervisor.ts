@@ -1,3 +1,4 @@
+import { stopInReverse } from './stop-order.js'
 import { SupervisionError, WorkerCrashedError, type Directive, type RestartType } from '@troupe/core'
 import { backoffDelay, decide, RestartIntensity, type ResolvedSupervision } from '@troupe/core/internal'
 import type { HostDirective } from '../protocol/control.js'
@@ -52,6 +53,8 @@ export interface SupervisorDeps<R extends SupervisedRecord = SupervisedRecord> {
   forgetStopped(id: number): void
   /** Stops an actor and its subtree. */
   stop(id: number): Promise<void>
+  /** The thread of an actor without recorded children, so siblings' stops can travel together (see `stopInReverse`); none: one at a time. */
+  leafThread?(id: number): number | undefined
   /** The guardian gave up: the system must shut down with this error. */
   fatal(error: SupervisionError): void
   now(): number
@@ -205,7 +208,7 @@ export class Supervisor<R extends SupervisedRecord = SupervisedRecord> {
   async #restartOne(id: number, cause: Error): Promise<void> {
     const record = this.#deps.directory.get(id)
     if (!record || record.stopping) return
-    for (const child of [...record.children].reverse()) await this.#deps.stop(child)
+    await this.#stopChildren([...record.children])
     this.#intensity.delete(id)
     try {
       await this.#deps.directive(record, 'restart', cause)
@@ -217,6 +220,10 @@ export class Supervisor<R extends SupervisedRecord = SupervisedRecord> {
     }
     record.restarts++
     this.#deps.events.publish({ type: 'actor-restarted', actor: id, thread: record.thread, restarts: record.restarts })
+  }
+
+  #stopChildren(children: readonly number[]): Promise<void> {
+    return stopInReverse(children, (id) => this.#deps.stop(id), (id) => this.#deps.leafThread?.(id))
   }
 
   #nextBackoff(record: R, backoff: NonNullable<ResolvedSupervision['backoff']>): number {
@@ -231,7 +238,7 @@ export class Supervisor<R extends SupervisedRecord = SupervisedRecord> {
   async #giveUp(supervisor: number, options: ResolvedSupervision, cause: Error): Promise<void> {
     const who = supervisor === 0 ? 'system guardian' : `actor#${supervisor}`
     const error = new SupervisionError(who, `gave up: more than ${options.maxRestarts} restarts within ${options.withinMs} ms`, { cause })
-    for (const child of [...this.#deps.directory.childrenOf(supervisor)].reverse()) await this.#deps.stop(child)
+    await this.#stopChildren(this.#deps.directory.childrenOf(supervisor))
     await this.#escalate(supervisor, error)
   }
 

@@ -1,15 +1,14 @@
-import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, SpawnTimeoutError, StopTimeoutError, SystemShutdownError } from '@troupe/core'
-import { SPAWN, STOP, TERMINATED, creditWindow, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, StopTimeoutError } from '@troupe/core'
+import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
 import { ThreadChannels } from './thread-channels.js'
-import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnOrder, type SpawnRequest } from '../protocol/control.js'
-import { withDeadline } from '../util/deadline.js'
+import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnRequest } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import { DeadLetterOffice } from './dead-letters.js'
-import { Directory, refInfo, type ActorRecord } from './directory.js'
+import { Directory, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
 import { LocalTrees } from './local-trees.js'
-import { ActorIds, serviceId } from '../host/actor-ids.js'
+import { ActorIds } from '../host/actor-ids.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
 import { OffloadRequests } from './offload-requests.js'
 import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
@@ -20,6 +19,9 @@ import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
 import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
+import { SystemSpawns } from './system-spawns.js'
+import { stopInReverse } from './stop-order.js'
+import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 
@@ -65,6 +67,7 @@ export class SystemRuntime implements SystemPort {
   #state: State = 'running'
   readonly #shutdown: SystemShutdown
   readonly #recovery: WorkerRecovery
+  readonly #spawns: SystemSpawns
 
   constructor(options: ResolvedSystemOptions) {
     this.options = options
@@ -81,6 +84,7 @@ export class SystemRuntime implements SystemPort {
       forgetStopped: (id) => this.#forgetStopped(id),
       escalateElsewhere: (parent, error) => this.#localTrees.escalate(parent, error),
       stop: (id) => this.stop(id),
+      leafThread: (id) => this.directory.leafThread(id),
       fatal: (error) => this.#shutdown.fatal(error),
       now: () => performance.now(),
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
@@ -146,6 +150,20 @@ export class SystemRuntime implements SystemPort {
       connect: (from, to) => this.connect(from, to),
       fatal: (error) => this.#shutdown.fatal(error),
     })
+    this.#spawns = new SystemSpawns({
+      directory: this.directory,
+      scheduler: this.scheduler,
+      supervisor: this.supervisor,
+      events: this.events,
+      mainHost: this.mainHost,
+      workers: options.workers,
+      spawnTimeoutMs: options.spawnTimeoutMs,
+      askTimeoutMs: options.askTimeoutMs,
+      delivery: options.delivery,
+      running: () => this.#state === 'running',
+      worker: (thread) => this.#worker(thread),
+      stop: (id, exit, thread) => this.stop(id, exit, thread),
+    })
   }
 
   /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
@@ -183,70 +201,13 @@ export class SystemRuntime implements SystemPort {
 
   // ---- SystemPort (what hosts ask of the system) ---------------------------------------------
 
-  async spawn(parent: number, request: SpawnRequest): Promise<RefInfo> {
-    if (this.#state !== 'running') throw new SystemShutdownError(`spawn ${request.export}`)
-    const parentRecord = parent === 0 ? undefined : this.directory.get(parent)
-    const foreign = request.foreignParent
-    if (parent !== 0 && parentRecord === undefined && foreign !== undefined) this.directory.addForeignParent(parent, foreign.ref, foreign.supervision)
-    else if (parent !== 0 && (!parentRecord || parentRecord.stopping)) throw new ActorStoppedError(`actor#${parent} (the parent)`)
-    const thread = this.scheduler.place(request.placement)
-    const id = this.directory.allocateId()
-    this.directory.add(id, thread, request.name, parent, {
-      module: request.module,
-      export: request.export,
-      args: request.args,
-      restart: request.restart,
-      supervision: request.supervision,
-      mailbox: request.mailbox,
-      handlerTimeoutMs: request.handlerTimeoutMs,
-      delivery: request.delivery ?? this.options.delivery,
-      askErrors: request.askErrors,
-      reentrancy: request.reentrancy,
-    })
-    const order: SpawnOrder = {
-      id,
-      name: request.name,
-      parent: parentRecord ? refInfo(parentRecord, this.options.workers) : foreign?.ref,
-      module: request.module,
-      export: request.export,
-      args: request.args,
-      mailbox: request.mailbox,
-      handlerTimeoutMs: request.handlerTimeoutMs,
-      askErrors: request.askErrors,
-      reentrancy: request.reentrancy,
-      supervision: request.supervision,
-    }
-    const { spawnTimeoutMs } = this.options
-    // To a worker, the order is an ask of its system service over the data plane (see SPAWN).
-    const starting = thread === 0 ? this.mainHost.spawnHere(order) : this.#orderSpawn(thread, order, spawnTimeoutMs)
-    try {
-      await withDeadline(starting, spawnTimeoutMs, () => new SpawnTimeoutError(request.module, request.export, spawnTimeoutMs))
-    } catch (error) {
-      if (error instanceof SpawnTimeoutError) this.#abandonSpawn(id, starting)
-      else this.directory.remove(id)
-      throw error
-    }
-    this.scheduler.placed(thread)
-    this.events.publish({ type: 'actor-started', actor: id, thread, name: request.name })
-    return { id, thread, name: request.name, window: creditWindow(request.mailbox, this.options.workers + 1) }
+  spawn(parent: number, request: SpawnRequest): Promise<RefInfo> {
+    return this.#spawns.spawn(parent, request)
   }
 
-  async #orderSpawn(thread: number, order: SpawnOrder, spawnTimeoutMs: number): Promise<void> {
-    const service = this.mainHost.refTo(serviceId(thread), thread)
-    // Bounded by `spawnTimeoutMs` around it; this deadline only keeps the ask from outliving that.
-    await this.mainHost.ask(service, SPAWN, order, { timeoutMs: Math.min(2 * spawnTimeoutMs, 2 ** 31 - 1) })
-  }
-
-  /**
-   * A spawn past its deadline may still complete. Its record stays (so its name stays taken)
-   * until it does: an actor that starts after all is stopped at once, so no actor runs that its
-   * spawner was told had failed; one that fails is forgotten.
-   */
-  #abandonSpawn(id: number, starting: Promise<void>): void {
-    starting.then(
-      () => this.stop(id).catch(() => undefined),
-      () => this.directory.remove(id),
-    )
+  /** A worker's child, spawned straight on another worker, started: main records and supervises it. */
+  spawned(body: SpawnedBody): void {
+    this.#spawns.spawned(body)
   }
 
   /**
@@ -265,7 +226,7 @@ export class SystemRuntime implements SystemPort {
     const record = this.directory.get(id)!
     let stopped = false
     try {
-      for (const child of [...record.children].reverse()) await this.stop(child)
+      await stopInReverse([...record.children], (child) => this.stop(child), (child) => this.directory.leafThread(child))
       // The stop message travels the data plane, behind everything main sent the actor before.
       const ref = this.mainHost.refTo(id, record.thread, record.name)
       const stopFailure = (await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })) as WireError | undefined
@@ -358,7 +319,7 @@ export class SystemRuntime implements SystemPort {
   }
 
   actorFailed(id: number, error: WireError): void {
-    void this.supervisor.childFailed(id, fromWireError(error))
+    this.#spawns.failed(id, fromWireError(error))
   }
 
   /** New constructor arguments for an actor's re-creation after a crash (a group router's membership). */

@@ -1,3 +1,4 @@
+import { stopInReverse } from './stop-order.js'
 import { ShutdownTimeoutError, type SupervisionError } from '@troupe/core'
 import type { Host } from '../host/host.js'
 import type { Ticker } from '../monitor/ticker.js'
@@ -93,9 +94,8 @@ export class SystemShutdown {
     deps.setState('stopping')
     deps.watchdog.stop()
     const failures: unknown[] = []
-    for (const id of [...deps.directory.topLevel()].reverse()) {
-      await deps.stop(id).catch((error: unknown) => failures.push(error))
-    }
+    const stop = (id: number): Promise<void> => deps.stop(id).catch((error: unknown) => void failures.push(error))
+    await stopInReverse(deps.directory.topLevel(), stop, (id) => deps.directory.leafThread(id))
     await Promise.all(deps.workers.filter((w) => w.alive).map((w) => w.call((control) => control.close()).catch(() => undefined)))
     await terminateWorkers(deps.workers)
     await deps.offloadPool()?.destroy()

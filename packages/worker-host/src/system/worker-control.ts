@@ -19,7 +19,6 @@ export function workerControl(runtime: SystemRuntime, thread: number): SystemCon
     watch: (watcher, watcherThread, watched, watchedThread, on) => runtime.watch(watcher, watcherThread, watched, watchedThread, on),
     registerName: (info) => settle(() => runtime.registerName({ ...info, thread })),
     localEnded: (id, name) => runtime.localEnded(id, thread, name),
-    stopChildren: (parent) => runtime.stopChildren(parent),
     localEvent: (event) => runtime.localEvent(event),
     offload: (request) => settle(() => runtime.offload(request, thread)),
     cancelOffload: (id) => runtime.cancelOffload(id, thread),

@@ -2,7 +2,7 @@ import { workerData } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs'
 import { ControlTimeoutError } from '@troupe/core'
-import { SPAWN_REQUEST, STOP_REQUEST, fromWireError } from '@troupe/core/internal'
+import { SPAWNED, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, fromWireError } from '@troupe/core/internal'
 import { Host, type SystemPort } from '../host/host.js'
 import { adoptProgramEntry } from '../host/program-entry.js'
 import { serviceId } from '../host/actor-ids.js'
@@ -39,8 +39,12 @@ const systemPort: SystemPort = {
     answerWithin(`watch actor#${watched}`, init.askTimeoutMs, system.watch(watcher, watcherThread, watched, watchedThread, on)),
   registerName: async (info) => unwrapResult(await answerWithin<ControlResult<void>>(`register name ${JSON.stringify(info.name)}`, init.askTimeoutMs, system.registerName(info))),
   localEnded: (id, _thread, name) => void system.localEnded(id, name),
-  // Bounded on the main thread, per actor stopped (`stopTimeoutMs`), like a stop.
-  stopChildren: (parent) => system.stopChildren(parent),
+  // Bounded on the main thread, per actor stopped (`stopTimeoutMs`), like a stop. Over the data
+  // plane, behind the records of the children this thread spawned on other workers (`spawned`).
+  stopChildren: async (parent) => {
+    await host.ask(host.refTo(serviceId(0), 0), STOP_CHILDREN_REQUEST, parent, { timeoutMs: 2 ** 31 - 1 })
+  },
+  spawned: (record) => host.tell(host.refTo(serviceId(0), 0), SPAWNED, record),
   localEvent: (event) => void system.localEvent(event),
   offload: async (request) => unwrapResult(await system.offload(request)),
   cancelOffload: (id) => void system.cancelOffload(id),
@@ -72,7 +76,10 @@ const control: HostControlApi = {
     clearInterval(heartbeats)
     host.close()
   },
-  peerDied: (thread, reason, atLeastOnce) => host.threadDied(thread, reason, atLeastOnce),
+  peerDied: (thread, reason, atLeastOnce) => {
+    host.threadDied(thread, reason, atLeastOnce)
+    host.lifecycle.parentThreadDied(thread)
+  },
   supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
   reportEnd: (id) => host.lifecycle.reportEnd(id),
   escalated: (id, error) => host.lifecycle.escalated(id, fromWireError(error)),
