@@ -38,8 +38,8 @@ export class LocalSpawner extends Actor<LocalSpawner> {
 }
 
 /**
- * Spawns `IdleActor`s on another worker (`{ worker: target }`): each spawn goes through the
- * main thread and resolves to a ref. `window` spawns are in flight at a time; each resolution
+ * Spawns `IdleActor`s on another worker (`{ worker: target }`): each spawn goes straight to
+ * that worker, which answers once the actor has started; main records it afterwards. `window` spawns are in flight at a time; each resolution
  * comes back as a message (`pipeToSelf`) that issues the next spawn, so the actor's state is
  * only touched inside its own turns. A rejected spawn fails the actor, which fails the run.
  */

@@ -23,7 +23,7 @@ async function actorsOn(system: ActorSystem, thread: number): Promise<number> {
  * One pass: the spawner spawns `count` idle actors with placement `{ worker: 1 }`, `window` in
  * flight. Timed on main from the ask until the spawner answers that every spawn has resolved.
  * Checked: the count, that the last actor answers from worker 1, that worker 1 hosts `count`
- * more actors and that the main thread records them (a cross-thread spawn goes through it).
+ * more actors and that the main thread records them (the spawner tells it of each, after the answer).
  */
 async function pass(system: ActorSystem, spawner: ActorRef<RemoteSpawner>, count: number): Promise<number> {
   const hosted = await actorsOn(system, target + 1)

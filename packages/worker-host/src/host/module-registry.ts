@@ -35,6 +35,9 @@ export class ModuleRegistry {
   }
 
   async load(module: string, exportName: string): Promise<LoadedActorClass> {
+    // Loaded (and so checked) before under this very URL: a spawn per message must not parse it again.
+    const known = this.#loaded.get(`${module}#${exportName}`)
+    if (known !== undefined) return known
     let href: string
     try {
       href = new URL(module).href

@@ -84,6 +84,7 @@ const MAX_DECODED = 1024
 export class SpawnWireCache {
   readonly #encoded = new WeakMap<object, Uint8Array>()
   readonly #decoded = new Map<string, unknown>()
+  #last: { bytes: Uint8Array; value: unknown } | undefined
 
   encode(value: SpawnBlueprint | ResolvedSupervision): Uint8Array {
     let bytes = this.#encoded.get(value)
@@ -95,6 +96,15 @@ export class SpawnWireCache {
   }
 
   decode<T extends SpawnBlueprint | ResolvedSupervision>(bytes: Uint8Array): T {
+    // A stream of spawns of one class carries the same bytes each time: comparing them is cheaper than keying on them.
+    const last = this.#last
+    if (last !== undefined && Buffer.compare(last.bytes, bytes) === 0) return last.value as T
+    const value = this.#decodeKeyed(bytes)
+    this.#last = { bytes, value }
+    return value as T
+  }
+
+  #decodeKeyed(bytes: Uint8Array): unknown {
     const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
     let value = this.#decoded.get(key)
     if (value === undefined) {
@@ -103,7 +113,7 @@ export class SpawnWireCache {
       value = Object.freeze(decodeValue(bytes, DETACHED_RUNTIME))
       this.#decoded.set(key, value)
     }
-    return value as T
+    return value
   }
 
   writeSpawnAt(parent: RefInfo, blueprint: SpawnBlueprint, args: Uint8Array | undefined, foreignSupervision: ResolvedSupervision | undefined): SpawnAtBody {
