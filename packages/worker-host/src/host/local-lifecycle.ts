@@ -13,7 +13,7 @@ import type { LocalRecord } from './local-record.js'
 import { LocalSpawner, defaultsOnly } from './local-spawn.js'
 import { RemoteSpawner } from './remote-spawn.js'
 import { LocalTree, type LocalTreeHost } from './local-tree.js'
-import { buildSpawnRequest, type SpawnInput } from './spawn-request.js'
+import { buildSpawnRequest, spawnRequestNow, type SpawnInput } from './spawn-request.js'
 
 export interface LocalLifecycleOptions {
   readonly host: Host
@@ -76,9 +76,11 @@ export class LocalLifecycle implements LocalTreeHost {
   async spawnElsewhere<A>(parent: number, type: unknown, options: SpawnInput | undefined): Promise<ActorRef<A>> {
     const { host, spawnTimeoutMs, workerCount, maxMessageBytes, system } = this.#options
     // Finding a class imports the allow-listed modules: one whose top level never finishes must not hang spawn.
-    const request = await withDeadline(buildSpawnRequest(host.registry, type, options, workerCount, maxMessageBytes), spawnTimeoutMs, () =>
-      new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
-    )
+    const request =
+      spawnRequestNow(host.registry, type, options, workerCount, maxMessageBytes) ??
+      (await withDeadline(buildSpawnRequest(host.registry, type, options, workerCount, maxMessageBytes), spawnTimeoutMs, () =>
+        new SpawnTimeoutError('(the allow-listed modules)', typeof type === 'function' ? type.name : String((type as { export?: unknown }).export), spawnTimeoutMs),
+      ))
     const record = this.tree.get(parent)
     if (record !== undefined) {
       // Main has no record of this parent: it supervises the child with the parent's options.

@@ -84,7 +84,23 @@ export async function buildSpawnRequest(
   } else {
     throw new InvalidOptionError('type', 'an Actor subclass or actorType(moduleUrl, exportName)', type)
   }
+  return requestAt(location, checked, wirePlacement, maxMessageBytes)
+}
 
+/**
+ * `buildSpawnRequest` for a class this thread has located already (its modules are indexed):
+ * synchronous, so a stream of spawns pays no deadline timer and no promise per spawn for it.
+ * `undefined` when the class is not located yet.
+ */
+export function spawnRequestNow(registry: ModuleRegistry, type: unknown, options: SpawnInput | undefined, workerCount: number, maxMessageBytes: number): SpawnRequest | undefined {
+  if (!isActorClass(type)) return undefined
+  const location = registry.locateNow(type)
+  if (location === undefined || location === null) return undefined
+  const checked = checkSpawnOptions(options)
+  return requestAt(location, checked, toWirePlacement(checked.placement, workerCount), maxMessageBytes)
+}
+
+function requestAt(location: { module: string; export: string }, checked: CheckedSpawnOptions, wirePlacement: WirePlacement | undefined, maxMessageBytes: number): SpawnRequest {
   let encodedArgs: Uint8Array | undefined
   const { args } = checked
   if (args !== undefined && args.length > 0) {
