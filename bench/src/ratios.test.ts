@@ -123,19 +123,21 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
-  it('states the goals of P6, P8 and P9 on their ids', () => {
+  it('states the goals of P6, P8, P8b and P9 on their ids', () => {
     const outcomes = computeRatios(ratioDefinitions, [
       result('skynet.1m', 0.8),
       result('offload.tasks', 96),
       result('baseline.piscina.tasks', 100),
+      result('baseline.poolifier.tasks', 120),
       result('memory.per-actor', 401),
     ])
     const byRatio = new Map(outcomes.map((o) => [o.id, o]))
     expect(byRatio.get('P6')).toMatchObject({ value: 0.8, meets: true, goal: { op: '<=', value: 1 }, kind: 'absolute' })
     expect(byRatio.get('P8')).toMatchObject({ value: 0.96, meets: true, goal: { op: '>=', value: 0.95 }, kind: 'paired' })
+    expect(byRatio.get('P8b')).toMatchObject({ value: 0.8, meets: false, goal: { op: '>=', value: 1.0 }, kind: 'paired' })
     expect(byRatio.get('P9')).toMatchObject({ value: 401, meets: false, goal: { op: '<=', value: 400 } })
   })
   it('states the goals of P14, P15 and P16 on their ids, absolute', () => {

@@ -161,6 +161,13 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     goal: { op: '>=', value: 0.95 },
   },
   {
+    id: 'P8b',
+    name: 'troupe offload vs poolifier FixedThreadPool, tasks/s',
+    numerator: 'offload.tasks',
+    denominator: 'baseline.poolifier.tasks',
+    goal: { op: '>=', value: 1.0 },
+  },
+  {
     id: 'P9',
     name: 'memory per actor, bytes (absolute)',
     numerator: 'memory.per-actor',

@@ -2,6 +2,7 @@
 import type { BenchmarkDefinition } from '../harness.js'
 import { comlinkPipelined } from './comlink-ask.js'
 import { piscinaTasks } from './piscina.js'
+import { poolifierTasks } from './poolifier.js'
 import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
 import { portBatched, portPerMessage } from './port-stream.js'
 
@@ -12,4 +13,5 @@ export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   portAskLatencyP50,
   comlinkPipelined,
   piscinaTasks,
+  poolifierTasks,
 ]

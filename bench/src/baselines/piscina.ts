@@ -8,9 +8,10 @@ import { pipelinedRate } from './pipeline.js'
 const inFlight = 1000
 
 // Generous, as in worker-group.ts: a hung pool should fail the benchmark, not the whole suite run.
+// Also used by baseline.poolifier.tasks.
 const timeoutMs = 60_000
 
-async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
+export async function withTimeout<T>(work: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what}: timed out after ${timeoutMs} ms`)), timeoutMs)

@@ -50,6 +50,7 @@ const fullRun: BenchmarkResult[] = [
   { ...result('restart.latency.p50', 75), unit: 'ms' },
   { ...result('offload.tasks', 30e3), unit: 'tasks/s' },
   { ...result('baseline.piscina.tasks', 33e3), unit: 'tasks/s' },
+  { ...result('baseline.poolifier.tasks', 100e3), unit: 'tasks/s' },
   { ...result('memory.per-actor', 500), unit: 'B' },
   { ...result('routing.uneven.balancing', 800), unit: 'jobs/s' },
   { ...result('routing.uneven.round-robin', 500), unit: 'jobs/s' },

@@ -76,6 +76,12 @@ export interface ActorSystemOptions {
   readonly delivery?: DeliveryGuarantee
   /** Memory limits of each worker (Node's `resourceLimits`); a worker that exceeds them dies and is replaced. */
   readonly resourceLimits?: { readonly maxOldGenerationSizeMb?: number; readonly maxYoungGenerationSizeMb?: number; readonly stackSizeMb?: number }
+  /**
+   * Keep one worker thread started and idle, ready to take the slot of a worker that dies, so a
+   * restart does not wait for a thread to boot. It is not counted in `threads` (it runs no
+   * actor), costs about one idle worker's memory, and is terminated on shutdown. Default true.
+   */
+  readonly spareWorker?: boolean
 }
 
 /** See `ActorSystemOptions.delivery`. */
@@ -97,6 +103,11 @@ export interface OffloadPoolOptions {
   readonly maxQueue?: number
   /** An idle pool thread exits after this many ms. Default 30 000. */
   readonly idleTimeoutMs?: number
+  /**
+   * Most tasks sent to a pool thread in one message when tasks wait for a thread (1 to 1024;
+   * 1 sends every task alone). Default 128. A task that finds a thread free always goes alone.
+   */
+  readonly maxBatch?: number
 }
 
 export interface ResolvedSystemOptions {
@@ -104,7 +115,7 @@ export interface ResolvedSystemOptions {
   /** The thread budget: workers + offload threads. */
   threads: number
   workers: number
-  offload: { tasks: string[]; maxThreads: number; maxQueue: number; idleTimeoutMs: number } | undefined
+  offload: { tasks: string[]; maxThreads: number; maxQueue: number; idleTimeoutMs: number; maxBatch: number } | undefined
   askTimeoutMs: number
   stopTimeoutMs: number
   spawnTimeoutMs: number
@@ -120,10 +131,14 @@ export interface ResolvedSystemOptions {
   timeSliceMs: number
   delivery: DeliveryGuarantee
   resourceLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number } | undefined
+  spareWorker: boolean
 }
 
 const MAX_WORKERS = 1024
 const MAX_TIMEOUT_MS = 2 ** 31 - 1
+/** A batch travels as one structured-clone message; past this it is one large copy, not a saving. */
+const MAX_BATCH = 1024
+const DEFAULT_MAX_BATCH = 128
 
 function positiveInteger(option: string, value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback
@@ -149,15 +164,18 @@ function resolveThreads(options: ActorSystemOptions): Pick<ResolvedSystemOptions
 
 function resolveOffload(offload: unknown, budget: number): ResolvedSystemOptions['offload'] {
   if (offload === undefined) return undefined
-  if (typeof offload !== 'object' || offload === null) throw new InvalidOptionError('offload', 'an object { tasks, maxThreads?, maxQueue?, idleTimeoutMs? }', offload)
-  checkKnownOptions(offload, ['tasks', 'maxThreads', 'maxQueue', 'idleTimeoutMs'], 'offload.')
-  const { tasks, maxThreads, maxQueue, idleTimeoutMs } = offload as OffloadPoolOptions
+  if (typeof offload !== 'object' || offload === null) throw new InvalidOptionError('offload', 'an object { tasks, maxThreads?, maxQueue?, idleTimeoutMs?, maxBatch? }', offload)
+  checkKnownOptions(offload, ['tasks', 'maxThreads', 'maxQueue', 'idleTimeoutMs', 'maxBatch'], 'offload.')
+  const { tasks, maxThreads, maxQueue, idleTimeoutMs, maxBatch } = offload as OffloadPoolOptions
   if (!Array.isArray(tasks)) throw new InvalidOptionError('offload.tasks', 'an array of task module URLs', tasks)
   return {
     tasks: tasks.map((entry, i) => toModuleHref(entry, `offload.tasks[${i}]`)),
     maxThreads: positiveInteger('offload.maxThreads', maxThreads, Math.max(1, Math.floor(budget / 4)), MAX_WORKERS),
     maxQueue: positiveInteger('offload.maxQueue', maxQueue, 1000, 1_000_000_000),
     idleTimeoutMs: positiveInteger('offload.idleTimeoutMs', idleTimeoutMs, 30_000, MAX_TIMEOUT_MS),
+    // The pool sizes batches to about 1 ms of measured task time, so this cap only binds for
+    // tiny tasks: there, per-message cost kept falling up to batches of 128-256 on a 2-core VM.
+    maxBatch: positiveInteger('offload.maxBatch', maxBatch, DEFAULT_MAX_BATCH, MAX_BATCH),
   }
 }
 
@@ -194,6 +212,7 @@ const SYSTEM_OPTIONS = [
   'timeSliceMs',
   'delivery',
   'resourceLimits',
+  'spareWorker',
 ] as const satisfies readonly (keyof ActorSystemOptions)[]
 
 /**
@@ -213,6 +232,8 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
   const { threads, workers, offload } = resolveThreads(options)
   const typescript = options.typescript ?? 'auto'
   if (typescript !== 'auto' && typeof typescript !== 'boolean') throw new InvalidOptionError('typescript', "true, false or 'auto'", typescript)
+  const spareWorker = options.spareWorker ?? true
+  if (typeof spareWorker !== 'boolean') throw new InvalidOptionError('spareWorker', 'true or false', spareWorker)
   return {
     actors: options.actors.map((entry, i) => toModuleHref(entry, `actors[${i}]`)),
     threads,
@@ -230,6 +251,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     timeSliceMs: positiveInteger('timeSliceMs', options.timeSliceMs, 5, 60_000),
     delivery: resolveDelivery('delivery', options.delivery, 'at-most-once'),
     resourceLimits: resolveResourceLimits(options.resourceLimits),
+    spareWorker,
   }
 }
 

@@ -2,7 +2,8 @@ import { Piscina } from 'piscina'
 import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
 import { checkKnownOptions, isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
 import { unwrapResult, type ControlResult } from '../protocol/control.js'
-import type { TaskPayload } from './task-runner.js'
+import type { TaskPayload } from './batch-protocol.js'
+import { BatchDispatcher } from './batch-dispatcher.js'
 import { sourceModuleHref } from '../host/module-source.js'
 
 type PoolOptions = NonNullable<ResolvedSystemOptions['offload']>
@@ -11,9 +12,11 @@ export interface OffloadStats {
   /** Pool threads running now (they start on demand and exit when idle). */
   readonly threads: number
   readonly maxThreads: number
-  /** Tasks waiting for a thread. */
+  /** Tasks waiting for a thread (held for a batch, or in piscina's queue). */
   readonly queued: number
   readonly completed: number
+  /** Messages to the pool that carried several tasks at once (see docs/offload.md, "Batches"). */
+  readonly batches: number
 }
 
 /** How pool threads start; the same rules as actor workers (compiled JS, or TS through tsx). */
@@ -27,11 +30,12 @@ export interface PoolLaunch {
 /**
  * The system's piscina pool for stateless CPU-bound tasks. Aborting a running task terminates
  * its thread (piscina replaces it), so a task past its deadline is really stopped, busy loop or
- * not.
+ * not. When every thread is busy, waiting tasks go to the threads in batches (BatchDispatcher).
  */
 export class OffloadPool {
   readonly #pool: Piscina
   readonly #options: PoolOptions
+  readonly #dispatcher: BatchDispatcher
   readonly #checked = new WeakMap<TaskRef, string>()
 
   constructor(options: PoolOptions, launch: PoolLaunch) {
@@ -45,6 +49,7 @@ export class OffloadPool {
       execArgv: launch.execArgv,
       workerData: { troupeOffload: { entry: launch.entry, useTsx: launch.useTsx, tasks: options.tasks } },
     })
+    this.#dispatcher = new BatchDispatcher(this.#pool, options)
   }
 
   async run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
@@ -54,7 +59,9 @@ export class OffloadPool {
     const payload: TaskPayload = { module: href, export: task.export, input }
     let result: ControlResult<unknown>
     try {
-      result = (await this.#pool.run(payload, { signal, transferList: options?.transferList as never })) as ControlResult<unknown>
+      result = await new Promise<ControlResult<unknown>>((resolve, reject) => {
+        this.#dispatcher.submit({ payload, signal, transferList: options?.transferList, resolve, reject })
+      })
     } catch (error) {
       // The caller's own signal: the platform's convention (fetch, timers), its reason. Our
       // deadline: a typed error naming the task and the limit, which a bare DOMException does not.
@@ -79,10 +86,11 @@ export class OffloadPool {
   }
 
   stats(): OffloadStats {
-    return { threads: this.#pool.threads.length, maxThreads: this.#options.maxThreads, queued: this.#pool.queueSize, completed: this.#pool.completed }
+    return { threads: this.#pool.threads.length, maxThreads: this.#options.maxThreads, queued: this.#dispatcher.queued, completed: this.#dispatcher.completed, batches: this.#dispatcher.batches }
   }
 
   destroy(): Promise<void> {
+    this.#dispatcher.close()
     return this.#pool.destroy()
   }
 }

@@ -1,26 +1,26 @@
 import { workerData } from 'node:worker_threads'
 import { TaskNotAllowedError, TaskNotFoundError } from '@troupe/core'
-import { isModuleAllowed } from '@troupe/core/internal'
+import { isModuleAllowed, toWireError } from '@troupe/core/internal'
 import { settle, type ControlResult } from '../protocol/control.js'
+import { isBatchPayload, TaskState, type BatchPayload, type BatchResponse, type TaskPayload } from './batch-protocol.js'
 
-/** What the pool runs: a task by module and export, with its input. */
-export interface TaskPayload {
-  module: string
-  export: string
-  input: unknown
-}
+type TaskFunction = (input: never) => unknown
 
 const allowList = (workerData as { troupeOffload: { tasks: string[] } }).troupeOffload.tasks
 const modules = new Map<string, Promise<Record<string, unknown>>>()
 /** Resolved tasks by "module#export": checked and imported once, then a map lookup per task. */
-const tasks = new Map<string, (input: never) => unknown>()
+const tasks = new Map<string, TaskFunction>()
 
 /**
- * Runs one task in a pool thread. The allow-list is checked here too, so a task module can only
- * run if the system allowed it. Errors come back as data: structured clone would drop their
- * `code` and class.
+ * Runs one task, or a batch of them, in a pool thread (piscina's entry). The allow-list is
+ * checked here too, for every task of a batch, so a task module can only run if the system
+ * allowed it. Errors come back as data: structured clone would drop their `code` and class.
  */
-export function runTask(payload: TaskPayload): Promise<ControlResult<unknown>> {
+export function runTask(payload: TaskPayload | BatchPayload): Promise<ControlResult<unknown> | BatchResponse> {
+  return isBatchPayload(payload) ? runBatch(payload) : runOne(payload)
+}
+
+function runOne(payload: TaskPayload): Promise<ControlResult<unknown>> {
   return settle(async () => {
     const key = `${payload.module}#${payload.export}`
     let task = tasks.get(key)
@@ -29,7 +29,49 @@ export function runTask(payload: TaskPayload): Promise<ControlResult<unknown>> {
   })
 }
 
-async function load(module: string, exportName: string): Promise<(input: never) => unknown> {
+/**
+ * Runs a batch's tasks one after another, each settled on its own: one task's error is its own
+ * result, not the batch's. A task main cancelled before it started is skipped. A task that
+ * returns a plain value is not awaited: most are synchronous, and an await per task would cost a
+ * microtask turn each.
+ */
+async function runBatch({ refs, which, inputs, state }: BatchPayload): Promise<BatchResponse> {
+  const values: unknown[] = new Array(inputs.length)
+  let errors: BatchResponse['errors']
+  const functions = refs.map(([module, exportName]) => tasks.get(`${module}#${exportName}`))
+  const started = performance.now()
+  let loadMs = 0
+  for (let i = 0; i < inputs.length; i++) {
+    if (state && Atomics.compareExchange(state, i, TaskState.pending, TaskState.running) !== TaskState.pending) continue
+    const ref = which[i] as number
+    const task = functions[ref]
+    if (task) {
+      try {
+        const value = task(inputs[i] as never)
+        values[i] = isThenable(value) ? await value : value
+      } catch (error) {
+        ;(errors ??= [])[i] = toWireError(error)
+      }
+    } else {
+      // First use in this thread: load (and check) it, outside the time that sizes batches.
+      const loadStarted = performance.now()
+      const [module, exportName] = refs[ref] as [string, string]
+      const result = await runOne({ module, export: exportName, input: inputs[i] })
+      if (result.ok) values[i] = result.value
+      else (errors ??= [])[i] = result.error
+      functions[ref] = tasks.get(`${module}#${exportName}`)
+      loadMs += performance.now() - loadStarted
+    }
+    if (state) Atomics.store(state, i, TaskState.done)
+  }
+  return { values, errors, taskMs: performance.now() - started - loadMs }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
+}
+
+async function load(module: string, exportName: string): Promise<TaskFunction> {
   const href = new URL(module).href
   if (!isModuleAllowed(allowList, href)) throw new TaskNotAllowedError(href, exportName, 'the module is not in offload.tasks')
   let namespace = modules.get(href)
@@ -40,5 +82,5 @@ async function load(module: string, exportName: string): Promise<(input: never) 
   const task = (await namespace)[exportName]
   // Allowed but absent: a misspelled name, not a refusal.
   if (typeof task !== 'function') throw new TaskNotFoundError(href, exportName)
-  return task as (input: never) => unknown
+  return task as TaskFunction
 }
