@@ -3,6 +3,7 @@ import type { ResolvedSystemOptions } from '@troupe/core/internal'
 import { needsTypeScript, sourceModuleHref } from '../host/module-source.js'
 import type { PoolLaunch } from '../offload/offload-pool.js'
 import type { WorkerLaunch } from './worker-handle.js'
+import { SparePool } from './spare-worker.js'
 
 /**
  * The export condition under which troupe's workspace packages resolve to their `.ts` sources.
@@ -37,14 +38,19 @@ function useTypeScript(setting: ResolvedSystemOptions['typescript'], allowList: 
 
 /** How workers start, depending on whether troupe itself runs from compiled JS or TS sources. */
 export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
+  const bootstrap = new URL('../worker/bootstrap.mjs', import.meta.url)
+  // Running from sources, workers must resolve troupe's own packages to sources too.
+  const execArgv = [...(fromSource ? [`--conditions=${SOURCE_CONDITION}`] : []), ...options.execArgv]
+  const entry = new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href
+  const useTsx = useTypeScript(options.typescript, options.actors)
   return {
-    bootstrap: new URL('../worker/bootstrap.mjs', import.meta.url),
-    // Running from sources, workers must resolve troupe's own packages to sources too.
-    execArgv: [...(fromSource ? [`--conditions=${SOURCE_CONDITION}`] : []), ...options.execArgv],
+    bootstrap,
+    execArgv,
     resourceLimits: options.resourceLimits,
+    spares: options.spareWorker ? new SparePool({ bootstrap, execArgv, resourceLimits: options.resourceLimits, entry, useTsx }) : undefined,
     init: {
-      entry: new URL(`../worker/entry.${fromSource ? 'ts' : 'js'}`, import.meta.url).href,
-      useTsx: useTypeScript(options.typescript, options.actors),
+      entry,
+      useTsx,
       programEntry: programEntryPath(),
       workerCount: options.workers,
       allowList: options.actors,

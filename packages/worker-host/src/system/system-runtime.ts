@@ -196,6 +196,16 @@ export class SystemRuntime implements SystemPort {
     void handle.exited.then((exit) => {
       if (!exit.expected) void this.#recovery.recover(handle)
     })
+    // The spare worker starts once the system's first workers are all ready (a replacement's
+    // recovery starts the next one, see WorkerRecovery): not while they boot on the same cores.
+    if (generation === 0) {
+      void handle.ready().then(
+        () => {
+          if (this.#state === 'running' && this.workers.length === this.options.workers && this.workers.every((worker) => worker.started)) handle.spares?.refill()
+        },
+        () => undefined,
+      )
+    }
     return handle
   }
 

@@ -7,6 +7,7 @@ import { createThreadChannel } from '../link/thread-channel.js'
 import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from '../worker/worker-init.js'
 import type { ResolvedSystemOptions } from '@troupe/core/internal'
+import type { SparePool } from './spare-worker.js'
 
 /** How to start workers: the same for every worker of a system. */
 export interface WorkerLaunch {
@@ -14,6 +15,8 @@ export interface WorkerLaunch {
   execArgv: string[]
   resourceLimits: ResolvedSystemOptions['resourceLimits']
   init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation' | 'board'>
+  /** The pre-started worker a replacement takes over, unless the system was started with `spareWorker: false`. */
+  spares?: SparePool
 }
 
 export interface WorkerExit {
@@ -41,6 +44,11 @@ export class WorkerHandle {
   lastSeen = performance.now()
   /** Its host answered once: from then on, silence means it hung. Before, `ready()` judges. */
   started = false
+  /** The system's spare worker (see SparePool), shared by every handle of the system. */
+  readonly spares: SparePool | undefined
+  /** This worker was the system's pre-started spare before it took the slot. */
+  readonly fromSpare: boolean
+  #ready: Promise<void> | undefined
 
   /**
    * `restoring`: ids of the actors this worker will re-create, when it replaces a dead one;
@@ -63,13 +71,24 @@ export class WorkerHandle {
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
     const init: WorkerInit = { ...launch.init, board, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
-    this.#worker = new Worker(launch.bootstrap, {
-      workerData: { troupe: init },
-      transferList: [data.port2, hostChannel.port2, systemChannel.port2],
-      execArgv: launch.execArgv,
-      name: `troupe-worker-${thread}`,
-      ...(launch.resourceLimits ? { resourceLimits: launch.resourceLimits } : {}),
-    })
+    const transferList = [data.port2, hostChannel.port2, systemChannel.port2]
+    this.spares = launch.spares
+    // A replacement takes the pre-started spare when there is one: its thread runs and its
+    // modules are loaded, it only waits for this init (bootstrap.mjs).
+    const spare = generation > 0 ? launch.spares?.take() : undefined
+    this.fromSpare = spare !== undefined
+    if (spare) {
+      this.#worker = spare
+      spare.postMessage({ troupe: init }, transferList)
+    } else {
+      this.#worker = new Worker(launch.bootstrap, {
+        workerData: { troupe: init },
+        transferList,
+        execArgv: launch.execArgv,
+        name: `troupe-worker-${thread}`,
+        ...(launch.resourceLimits ? { resourceLimits: launch.resourceLimits } : {}),
+      })
+    }
     Comlink.expose(systemApi, nodeEndpoint(systemChannel.port1))
     this.#control = Comlink.wrap<HostControlApi>(nodeEndpoint(hostChannel.port1))
     mainHost.attachLink(thread, data.port1)
@@ -143,15 +162,17 @@ export class WorkerHandle {
   }
 
   /** Resolves once the worker's host answers, or rejects with why it could not start. */
-  async ready(): Promise<void> {
-    await this.call((control) => control.stats())
-    this.touch()
-    this.started = true
+  ready(): Promise<void> {
+    return (this.#ready ??= this.call((control) => control.stats()).then(() => {
+      this.touch()
+      this.started = true
+    }))
   }
 
+  /** Terminates the worker, and the system's spare with it (this is shutdown, or a failed start). */
   async terminate(): Promise<void> {
     this.#terminating = true
-    await this.#worker.terminate()
+    await Promise.all([this.#worker.terminate(), this.spares?.close()])
     await this.exited
   }
 }

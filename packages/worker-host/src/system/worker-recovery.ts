@@ -51,6 +51,8 @@ export class WorkerRecovery {
    * A fresh worker takes the same slot (same thread index, so every ref stays valid) and is told
    * which actors it will re-create, so messages for them wait there. Then each supervisor
    * decides about its lost children, as one failure, and restarts re-create them there.
+   * The fresh worker is the system's pre-started spare when one is idle (see SparePool): its
+   * thread is running and its modules are loaded, so it is ready after one round trip.
    */
   async recover(dead: WorkerHandle): Promise<void> {
     const deps = this.#deps
@@ -80,6 +82,9 @@ export class WorkerRecovery {
     deps.workers[thread - 1] = replacement
     try {
       await replacement.ready()
+      // The next spare starts booting as soon as this one answers, so that it has the whole
+      // re-creation (and whatever comes before the next death) to boot.
+      if (deps.running()) replacement.spares?.refill()
     } catch (error) {
       deps.fatal(new SupervisionError(`worker ${thread}`, 'its replacement failed to start', { cause: error }))
       return

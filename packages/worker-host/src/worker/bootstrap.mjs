@@ -1,9 +1,13 @@
 // Plain-JS first module of every troupe worker. On Node 20, tsx cannot install its loader into
 // a worker through execArgv, so when actor modules are TypeScript the worker registers tsx itself,
 // then imports the real entry.
-import { workerData } from 'node:worker_threads'
+//
+// A spare worker (`spare: true`, see system/spare-worker.ts) loads everything first, then waits
+// on `parentPort` for the `WorkerInit` of the slot it takes over: a replacement that costs no
+// thread start-up and no module loading.
+import { parentPort, workerData } from 'node:worker_threads'
 
-const { entry, useTsx } = workerData.troupe
+const { entry, useTsx, spare } = workerData.troupe
 if (useTsx) {
   let tsx
   try {
@@ -14,4 +18,17 @@ if (useTsx) {
   }
   tsx.register()
 }
-await import(entry)
+// An entry that exports `start` is troupe's (entry.ts); any other runs on import.
+const main = await import(entry)
+if (spare) {
+  // Listening first: the init may already be queued (messages wait until a listener is attached).
+  const init = new Promise((resolve) => parentPort.once('message', (message) => resolve(message.troupe)))
+  // Loading ahead is an optimization only (a module that fails here fails again, and is reported,
+  // when used), and does not hold up a takeover: `start` runs as soon as the init arrives.
+  void Promise.resolve(main.preload?.())
+    .catch(() => undefined)
+    .then(() => parentPort.postMessage({ troupeSpare: 'booted' }))
+  main.start(await init)
+} else if (typeof main.start === 'function') {
+  main.start(workerData.troupe)
+}

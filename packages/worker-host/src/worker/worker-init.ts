@@ -32,3 +32,13 @@ export interface WorkerInit {
   /** The system's SystemControlApi for this worker. */
   systemPort: MessagePort
 }
+
+/**
+ * What a spare worker gets in `workerData.troupe`: enough to load its modules. Its `WorkerInit`
+ * comes later, as the message that hands it a slot.
+ */
+export interface SpareInit {
+  entry: string
+  useTsx: boolean
+  spare: true
+}
