@@ -70,7 +70,7 @@ describe('spawning on another worker from inside an actor', () => {
     const system = await startSystem({ actors: ACTORS, spawnTimeoutMs: 300 })
     const nursery = await system.spawn(Nursery, { placement: { worker: 0 } })
     const before = await actorsOn(system)
-    const error = await errorOf(nursery.ask.spawnOne({ worker: 1 }, { slowMs: 900 }))
+    const error = await errorOf(nursery.ask.spawnOne({ worker: 1 }, { slowMs: 3000 }))
     expect(error).toBeInstanceOf(SpawnTimeoutError)
     // Still starting when its spawner gave up; then it starts late and is stopped at once:
     // worker 1 hosts what it hosted before, and main never recorded it.
