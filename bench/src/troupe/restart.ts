@@ -176,7 +176,8 @@ async function run(quick: boolean): Promise<number> {
     },
     {
       actors: [RESTART_ACTORS],
-      options: { supervision: { maxRestarts: 1000, withinMs: 60_000 } },
+      // With the spare worker on: this measures the restart path a user who cares about it gets.
+      options: { supervision: { maxRestarts: 1000, withinMs: 60_000 }, spareWorker: true },
       // Before the actors exist nothing may fail; afterwards the recovery judges.
       judge: (event) => (recovery ? recovery.judge(event) : unexpectedFailure(id, event)),
       // Each kill's own message was running when its worker died: it is a dead letter, by design.

@@ -6,7 +6,7 @@ import { errorOf, fixture, osThreadCount, startSystem } from './helpers/system.j
 const PROBE = [fixture('spare-probe.ts')]
 
 async function setup(options: Parameters<typeof startSystem>[0] = {}) {
-  const system = await startSystem({ actors: PROBE, ...options })
+  const system = await startSystem({ actors: PROBE, spareWorker: true, ...options })
   const events: SystemEvent[] = []
   system.events.subscribe((event) => events.push(event))
   return { system, events }
@@ -54,8 +54,8 @@ describe('spare worker', () => {
     expect(origins.filter((o) => o.fromSpare)).toHaveLength(1)
   })
 
-  it('spareWorker: false replaces a dead worker with a freshly started one', async () => {
-    const { system, events } = await setup({ spareWorker: false })
+  it('without spareWorker (the default), a dead worker is replaced by a freshly started one', async () => {
+    const { system, events } = await setup({ spareWorker: undefined })
     const probe = await system.spawn(SpareProbe, { placement: { worker: 1 } })
     await probe.ask.origin()
     expect(await kill(probe, events, 1)).toMatchObject({ thread: 2, fromSpare: false })
@@ -69,15 +69,15 @@ describe('spare worker', () => {
 
   it('shutdown leaves no thread running: the idle spare, and one started after a replacement, are terminated', async () => {
     // Warm up once so lazily created process threads (libuv pool, V8 platform) already exist.
-    await (await ActorSystem.start({ workers: 1, actors: PROBE })).shutdown()
+    await (await ActorSystem.start({ workers: 1, actors: PROBE, spareWorker: true })).shutdown()
     const threadsBefore = osThreadCount()
 
     // Shut down at once, while the spare may still be booting.
-    await (await ActorSystem.start({ workers: 2, actors: PROBE })).shutdown()
+    await (await ActorSystem.start({ workers: 2, actors: PROBE, spareWorker: true })).shutdown()
     expect(osThreadCount()).toBe(threadsBefore)
 
     // After a replacement took the spare and a new one was started.
-    const system = await ActorSystem.start({ workers: 2, actors: PROBE })
+    const system = await ActorSystem.start({ workers: 2, actors: PROBE, spareWorker: true })
     const events: SystemEvent[] = []
     system.events.subscribe((event) => events.push(event))
     const probe = await system.spawn(SpareProbe, { placement: { worker: 1 } })

@@ -79,7 +79,8 @@ export interface ActorSystemOptions {
   /**
    * Keep one worker thread started and idle, ready to take the slot of a worker that dies, so a
    * restart does not wait for a thread to boot. It is not counted in `threads` (it runs no
-   * actor), costs about one idle worker's memory, and is terminated on shutdown. Default true.
+   * actor), costs about one idle worker's memory, and is terminated on shutdown. Default false: opt in
+   * (see "How a dead worker is replaced" in docs/supervision.md for why).
    */
   readonly spareWorker?: boolean
 }
@@ -232,7 +233,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
   const { threads, workers, offload } = resolveThreads(options)
   const typescript = options.typescript ?? 'auto'
   if (typescript !== 'auto' && typeof typescript !== 'boolean') throw new InvalidOptionError('typescript', "true, false or 'auto'", typescript)
-  const spareWorker = options.spareWorker ?? true
+  const spareWorker = options.spareWorker ?? false
   if (typeof spareWorker !== 'boolean') throw new InvalidOptionError('spareWorker', 'true or false', spareWorker)
   return {
     actors: options.actors.map((entry, i) => toModuleHref(entry, `actors[${i}]`)),

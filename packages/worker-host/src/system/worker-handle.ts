@@ -15,7 +15,7 @@ export interface WorkerLaunch {
   execArgv: string[]
   resourceLimits: ResolvedSystemOptions['resourceLimits']
   init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation' | 'board'>
-  /** The pre-started worker a replacement takes over, unless the system was started with `spareWorker: false`. */
+  /** The pre-started worker a replacement takes over, when the system was started with `spareWorker: true`. */
   spares?: SparePool
 }
 
