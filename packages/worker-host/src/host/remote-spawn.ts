@@ -60,8 +60,11 @@ export class RemoteSpawner {
    */
   async spawn(parent: RefInfo, request: SpawnRequest, thread: number, defaults: boolean, foreignSupervision: ResolvedSupervision | undefined, parentAlive: () => boolean): Promise<RefInfo> {
     const { host, system, spawnTimeoutMs, askTimeoutMs } = this.#deps
-    const body = this.#wire.writeSpawnAt(parent, defaults ? this.#sharedBlueprint(request) : blueprintOf(request), request.args, foreignSupervision)
-    // The creating thread bounds the start by `spawnTimeoutMs`; the ask adds room for the link.
+    // The creating thread starts the child by this time or not at all (an order that waited in a
+    // busy thread's queue past it is refused), so an ask that gave up never leaves a child behind;
+    // the ask's own deadline adds room for the answer's way back.
+    const deadline = Date.now() + spawnTimeoutMs
+    const body = this.#wire.writeSpawnAt(parent, defaults ? this.#sharedBlueprint(request) : blueprintOf(request), request.args, foreignSupervision, deadline)
     const timeoutMs = Math.min(spawnTimeoutMs + askTimeoutMs, 2 ** 31 - 1)
     const [id, window, generation] = (await host.ask(host.refTo(serviceId(thread), thread), SPAWN_AT, body, { timeoutMs })) as SpawnAtReply
     const child: RefInfo = { id, thread, name: undefined, window }
@@ -76,12 +79,15 @@ export class RemoteSpawner {
 
   /**
    * Creates the child another worker ordered here (`SPAWN_AT`) as a root of this thread's tree,
-   * bounded by `spawnTimeoutMs`. One that starts after its spawner was told it timed out is
-   * stopped at once, so no child runs that its spawner was told had failed.
+   * by the order's deadline (`spawnTimeoutMs` after it was sent). An order that arrives past it
+   * is refused, and a child that starts after it is stopped at once, so no child runs that its
+   * spawner was told had failed.
    */
   async create(body: SpawnAtBody, from: number): Promise<SpawnAtReply> {
     const { host, workerCount, spawnTimeoutMs } = this.#deps
-    const { parent, blueprint, args } = this.#wire.readSpawnAt(body, from)
+    const { parent, blueprint, args, deadline } = this.#wire.readSpawnAt(body, from)
+    const left = deadline - Date.now()
+    if (left <= 0) throw new SpawnTimeoutError(blueprint.module, blueprint.export, spawnTimeoutMs)
     const id = host.ids.allocate()
     const order: SpawnOrder = {
       id,
@@ -98,7 +104,7 @@ export class RemoteSpawner {
     }
     const starting = host.spawnHere(order)
     try {
-      await withDeadline(starting, spawnTimeoutMs, () => new SpawnTimeoutError(blueprint.module, blueprint.export, spawnTimeoutMs))
+      await withDeadline(starting, left, () => new SpawnTimeoutError(blueprint.module, blueprint.export, spawnTimeoutMs))
     } catch (error) {
       if (error instanceof SpawnTimeoutError) {
         starting.then(

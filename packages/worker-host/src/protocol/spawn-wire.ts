@@ -26,8 +26,20 @@ export interface SpawnBlueprint {
   readonly reentrancy: ReentrancyMode
 }
 
-/** `SPAWN_AT`: the parent (on the sending thread), the encoded blueprint, the constructor arguments, and the parent's supervision when main has no record of the parent. */
-export type SpawnAtBody = [parentId: number, parentName: string | undefined, parentWindow: number, blueprint: Uint8Array, args: Uint8Array | undefined, foreignSupervision: Uint8Array | undefined]
+/**
+ * `SPAWN_AT`: the parent (on the sending thread), the encoded blueprint, the constructor
+ * arguments, the parent's supervision when main has no record of the parent, and the wall-clock
+ * time (`Date.now()`, shared by the threads of a process) by which the child must have started.
+ */
+export type SpawnAtBody = [
+  parentId: number,
+  parentName: string | undefined,
+  parentWindow: number,
+  blueprint: Uint8Array,
+  args: Uint8Array | undefined,
+  foreignSupervision: Uint8Array | undefined,
+  deadline: number,
+]
 
 /** `SPAWN_AT`'s answer: the child's id and credit window, and the generation of the thread that holds it. */
 export type SpawnAtReply = [childId: number, childWindow: number, generation: number]
@@ -53,6 +65,8 @@ export interface SpawnAtOrder {
   readonly parent: RefInfo
   readonly blueprint: SpawnBlueprint
   readonly args: Uint8Array | undefined
+  /** `Date.now()` by which the child must have started; past it, it is not created (or is stopped). */
+  readonly deadline: number
 }
 
 /** A `SPAWNED` as main reads it. */
@@ -116,14 +130,14 @@ export class SpawnWireCache {
     return value
   }
 
-  writeSpawnAt(parent: RefInfo, blueprint: SpawnBlueprint, args: Uint8Array | undefined, foreignSupervision: ResolvedSupervision | undefined): SpawnAtBody {
-    return [parent.id, parent.name, parent.window, this.encode(blueprint), args, foreignSupervision && this.encode(foreignSupervision)]
+  writeSpawnAt(parent: RefInfo, blueprint: SpawnBlueprint, args: Uint8Array | undefined, foreignSupervision: ResolvedSupervision | undefined, deadline: number): SpawnAtBody {
+    return [parent.id, parent.name, parent.window, this.encode(blueprint), args, foreignSupervision && this.encode(foreignSupervision), deadline]
   }
 
   /** `thread`: the sender's, where the parent lives. */
   readSpawnAt(body: SpawnAtBody, thread: number): SpawnAtOrder {
-    const [id, name, window, blueprint, args] = body
-    return { parent: { id, thread, name, window }, blueprint: this.decode(blueprint), args }
+    const [id, name, window, blueprint, args, , deadline] = body
+    return { parent: { id, thread, name, window }, blueprint: this.decode(blueprint), args, deadline }
   }
 
   writeSpawned(order: SpawnAtBody, parentThread: number, parentGeneration: number, child: RefInfo, childGeneration: number): SpawnedBody {
