@@ -3,16 +3,11 @@ import { Piscina } from 'piscina'
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, TaskNotFoundError, taskType, type ActorSystem } from '../src/index.js'
 import { toBatchPayload, type BatchResponse } from '../src/offload/batch-protocol.js'
-import type { fail, fib, spin, where } from './fixtures/tasks/math.js'
 import type { unclonable } from './fixtures/tasks/unclonable.js'
+import type { fib } from './fixtures/tasks/math.js'
 import { errorOf, fixture, startSystem } from './helpers/system.js'
+import { TASKS, failTask, fibTask, math, spinTask, whereTask } from './helpers/tasks.js'
 
-const TASKS = new URL('./fixtures/tasks/', import.meta.url)
-const math = new URL('./fixtures/tasks/math.ts', import.meta.url)
-const fibTask = taskType<typeof fib>(math, 'fib')
-const spinTask = taskType<typeof spin>(math, 'spin')
-const failTask = taskType<typeof fail>(math, 'fail')
-const whereTask = taskType<typeof where>(math, 'where')
 const unclonableTask = taskType<typeof unclonable>(new URL('./fixtures/tasks/unclonable.ts', import.meta.url), 'unclonable')
 const fibOf = (n: number): number => (n < 2 ? n : fibOf(n - 1) + fibOf(n - 2))
 

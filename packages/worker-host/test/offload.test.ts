@@ -3,16 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, TaskNotFoundError, taskType } from '../src/index.js'
 import { Cruncher } from './fixtures/cruncher.js'
 import { Echo } from './fixtures/actors.js'
-import type { fail, fib, spin, sumBytes, where } from './fixtures/tasks/math.js'
+import type { fib } from './fixtures/tasks/math.js'
 import { errorOf, fixture, startSystem } from './helpers/system.js'
+import { TASKS, failTask, fibTask, math, spinTask, sumTask, whereTask } from './helpers/tasks.js'
 
-const TASKS = new URL('./fixtures/tasks/', import.meta.url)
-const math = new URL('./fixtures/tasks/math.ts', import.meta.url)
-const fibTask = taskType<typeof fib>(math, 'fib')
-const spinTask = taskType<typeof spin>(math, 'spin')
-const failTask = taskType<typeof fail>(math, 'fail')
-const whereTask = taskType<typeof where>(math, 'where')
-const sumTask = taskType<typeof sumBytes>(math, 'sumBytes')
 
 function startWithPool(offload: { maxThreads?: number; maxQueue?: number } = {}) {
   return startSystem({ workers: 1, threads: 2, actors: [fixture('cruncher.ts'), fixture('actors.ts')], offload: { tasks: [TASKS], maxThreads: 1, ...offload } })

@@ -2,6 +2,7 @@ import { workerData } from 'node:worker_threads'
 import { TaskNotAllowedError, TaskNotFoundError } from '@troupe/core'
 import { isModuleAllowed, toWireError } from '@troupe/core/internal'
 import { settle, type ControlResult } from '../protocol/control.js'
+import { isThenable } from '../host/message-target.js'
 import { isBatchPayload, TaskState, type BatchPayload, type BatchResponse, type TaskPayload } from './batch-protocol.js'
 
 type TaskFunction = (input: never) => unknown
@@ -65,10 +66,6 @@ async function runBatch({ refs, which, inputs, state }: BatchPayload): Promise<B
     if (state) Atomics.store(state, i, TaskState.done)
   }
   return { values, errors, taskMs: performance.now() - started - loadMs }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function'
 }
 
 async function load(module: string, exportName: string): Promise<TaskFunction> {

@@ -21,20 +21,11 @@ export class SparePool {
   readonly #launch: SpareLaunch
   #spare: Worker | undefined
   #closed = false
-  #booted: Promise<boolean> = Promise.resolve(false)
   /** Every spare not yet known to have exited, so `close` can wait for each thread to end. */
   readonly #running = new Map<Worker, Promise<void>>()
 
   constructor(launch: SpareLaunch) {
     this.#launch = launch
-  }
-
-  /**
-   * Resolves true once the latest spare has loaded its modules (whether or not it was taken
-   * since), false if it exited first or none was started.
-   */
-  get booted(): Promise<boolean> {
-    return this.#booted
   }
 
   /** Starts a spare unless one is idle already, or the system is closing. */
@@ -51,13 +42,6 @@ export class SparePool {
     // An idle spare's error (it failed to boot) only means there is no spare: a worker started
     // afresh reports the same failure where it matters. Without a listener it would be thrown.
     worker.on('error', () => undefined)
-    // It says so once it has loaded everything, while still idle (tests and metrics wait for it).
-    this.#booted = new Promise<boolean>((resolve) => {
-      worker.on('message', (message: { troupeSpare?: string } | undefined) => {
-        if (message?.troupeSpare === 'booted') resolve(true)
-      })
-      worker.once('exit', () => resolve(false))
-    })
     this.#running.set(
       worker,
       new Promise<void>((resolve) =>

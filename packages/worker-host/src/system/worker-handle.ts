@@ -46,8 +46,6 @@ export class WorkerHandle {
   started = false
   /** The system's spare worker (see SparePool), shared by every handle of the system. */
   readonly spares: SparePool | undefined
-  /** This worker was the system's pre-started spare before it took the slot. */
-  readonly fromSpare: boolean
   #ready: Promise<void> | undefined
 
   /**
@@ -76,7 +74,6 @@ export class WorkerHandle {
     // A replacement takes the pre-started spare when there is one: its thread runs and its
     // modules are loaded, it only waits for this init (bootstrap.mjs).
     const spare = generation > 0 ? launch.spares?.take() : undefined
-    this.fromSpare = spare !== undefined
     if (spare) {
       this.#worker = spare
       spare.postMessage({ troupe: init }, transferList)
