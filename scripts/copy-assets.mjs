@@ -1,4 +1,5 @@
-// Copies the plain-JS files that tsc does not emit (the worker bootstrap) from src to dist.
+// Copies the files that tsc does not emit from src to dist: the plain-JS `.mjs` modules (the
+// worker bootstrap) and the dashboard's page (`dashboard/page/`: HTML, CSS and browser JS).
 import { cpSync, readdirSync, statSync, mkdirSync } from 'node:fs'
 import { join, dirname } from 'node:path'
 
@@ -8,7 +9,8 @@ const walk = (dir) => readdirSync(dir).flatMap((name) => {
   const path = join(dir, name)
   return statSync(path).isDirectory() ? walk(path) : [path]
 })
-for (const file of walk(from).filter((f) => f.endsWith('.mjs'))) {
+const isPageFile = (file) => /[\\/]dashboard[\\/]page[\\/][^\\/]+\.(html|css|js)$/.test(file)
+for (const file of walk(from).filter((f) => f.endsWith('.mjs') || isPageFile(f))) {
   const target = join(to, file.slice(from.length))
   mkdirSync(dirname(target), { recursive: true })
   cpSync(file, target)

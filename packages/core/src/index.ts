@@ -31,7 +31,7 @@ export type {
   RoutingStrategy,
 } from './router/router-options.js'
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
-export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee } from './options/system-options.js'
+export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee, MetricsOptions } from './options/system-options.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
 export type { DeadLetterReason } from './protocol/dead-letter-reason.js'

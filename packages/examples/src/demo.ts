@@ -10,5 +10,13 @@ if (!(seconds > 0 && Number.isFinite(seconds))) {
   process.exit(2)
 }
 
-const result = await runDemo({ seconds, workers: 'auto', log: (line) => console.log(line) })
+// The live dashboard is served while the demo runs, on a free port unless DEMO_DASHBOARD_PORT names one.
+const portSetting = process.env['DEMO_DASHBOARD_PORT'] ?? '0'
+const dashboardPort = Number(portSetting)
+if (!(/^\d{1,5}$/.test(portSetting) && dashboardPort <= 65_535)) {
+  console.error(`DEMO_DASHBOARD_PORT must be a port number from 0 to 65535 (0 picks a free one), got ${portSetting}`)
+  process.exit(2)
+}
+
+const result = await runDemo({ seconds, workers: 'auto', dashboardPort, log: (line) => console.log(line) })
 process.exitCode = result.ok ? 0 : 1

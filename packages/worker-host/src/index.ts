@@ -49,6 +49,7 @@ export type {
   DeadLetterReason,
   DeliveryGuarantee,
   Directive,
+  MetricsOptions,
   MailboxOptions,
   DeferredReply,
   GroupRouter,
@@ -94,5 +95,15 @@ export type { SystemEvent } from './system/system-events.js'
 export type { Subscribable } from './util/topic.js'
 export type { HostStats } from './protocol/control.js'
 export type { OffloadStats } from './offload/offload-pool.js'
+// Metrics (`system.metrics()`, `system.serveMetrics()`; see docs/observability.md).
+export type { MetricsServer, MetricsServerOptions } from './metrics/metrics-server.js'
+export type { ListenOptions } from './util/listen-options.js'
+export type { MetricsSnapshot, WorkerFigures } from './metrics/system-metrics.js'
+export type { ActorTypeFigures, HistogramData, MailboxFigure, ThreadSnapshot } from './metrics/thread-snapshot.js'
+// diagnostics_channel names and the context objects their events carry.
+export { TROUPE_CHANNELS } from './diagnostics/channels.js'
+export type { MessageHandlingContext, RestartContext, SpawnContext } from './diagnostics/channels.js'
+// The live dashboard (`system.serveDashboard`).
+export type { DashboardHandle, DashboardOptions } from './dashboard/start-dashboard.js'
 // Benchmarking users' own workloads (`troupe bench`), and the statistics the harness judges with.
 export * from './bench/index.js'

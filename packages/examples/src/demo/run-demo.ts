@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { ActorSystem } from 'troupe'
+import { ActorSystem, type DashboardHandle } from 'troupe'
 import { DEMO_ACTOR_MODULES } from './actor-modules.js'
 import { checkRun, type Check, type Observations } from './checks.js'
 import { describeEvent } from './describe-event.js'
@@ -24,6 +24,8 @@ export interface DemoOptions {
   readonly killAtSeconds?: number
   /** The thread to kill, 1..N. Default: the last worker. */
   readonly killThread?: number
+  /** Serve the live dashboard on this port while the demo runs (0: a free one), and log its URL. Default: no dashboard. */
+  readonly dashboardPort?: number
 }
 
 export interface DemoResult {
@@ -55,7 +57,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const settings = options.pipeline ?? DEFAULT_PIPELINE
   const system = await ActorSystem.start({ workers: options.workers, actors: DEMO_ACTOR_MODULES })
   let events: EventLog | undefined
+  let dashboard: DashboardHandle | undefined
   try {
+    if (options.dashboardPort !== undefined) dashboard = await system.serveDashboard({ port: options.dashboardPort })
     const victim = options.killThread ?? system.workers
     if (!(Number.isInteger(victim) && victim >= 1 && victim <= system.workers)) throw new RangeError(`killThread must be a worker thread, 1..${system.workers}; got ${victim}`)
     const topology = await spawnTopology(system, options.pipelinesPerWorker ?? 2, settings, victim)
@@ -70,6 +74,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `troupe demo: ${system.workers} workers + main thread, ${topology.pipelines.length} producer → consumer streams (each crossing to the next worker), ` +
         `chunks of ${settings.chunkSize} values, a ledger actor on main; ${seconds} s, worker ${victim} killed half way`,
     )
+    if (dashboard) log(`dashboard: ${dashboard.url}`)
     log('')
 
     const clock = new Clock()
@@ -110,6 +115,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     return { ok, checks, observed, run, events: [...eventLog.events] }
   } finally {
     events?.stop()
+    await dashboard?.close()
     await system.shutdown()
   }
 }

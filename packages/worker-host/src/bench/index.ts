@@ -7,6 +7,12 @@ export type { ScalingReport, ScalingRow, ScalingSettings, ThroughputSummary } fr
 export { WorkloadRunError } from './run-once.js'
 export { scalingSvg } from './svg.js'
 export { scalingTable } from './table.js'
+// The progress display of long runs (a cli-progress bar on a terminal), shared with the repository's suite.
+export { TerminalBar } from './terminal-bar.js'
+export type { TerminalStream } from './terminal-bar.js'
+export { captureLines } from './capture-lines.js'
+export type { CapturedStream } from './capture-lines.js'
+export { remainingMs } from './eta.js'
 export { describeMachine, machineSnapshot, machineWarnings, parseProcStat } from './machine.js'
 export type { CpuTimes, MachineReport, MachineSnapshot } from './machine.js'
 export {

@@ -83,6 +83,7 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
       setDeferred: (cell, envelope) => void (cell.#deferred = envelope),
       setTimedOut: (cell, envelope) => void (cell.#timedOut = envelope),
       finished: (cell, envelope) => cell.#finished(envelope),
+      process: (cell, envelope) => cell.#process(envelope),
     })
   }
 
@@ -111,6 +112,11 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
     return this.mailbox.length
   }
 
+  /** Its class's name (metrics and traces label actors by it). */
+  typeName(): string {
+    return this.#instance?.constructor.name || 'anonymous'
+  }
+
   /** A parked message entered the mailbox: a waiting send is acknowledged. */
   admitted(admitted: Envelope): void {
     if (admitted.correlation < 0) this.host.replyOk(admitted, undefined)
@@ -128,6 +134,7 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
   }
 
   started(): void {
+    this.host.instrument?.started(this)
     this.#busy = false
     if (this.mailbox.length > 0) this.host.dispatcher.schedule(this)
   }
@@ -165,37 +172,24 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
     this.host.undeliverable(this.self, envelope, 'mailbox-full', new MailboxFullError(describeRef(this.self)))
   }
 
+  /**
+   * Processes up to `budget` messages. A reentrant actor takes the asks of an awaiting chain
+   * first, then its mailbox unless a handler blocks it; any other stops at its first async handler.
+   */
   run(budget: number): number {
-    if (this.#reentry !== undefined) return this.#runReentrant(this.#reentry, budget)
     const dispatcher = this.host.dispatcher
     dispatcher.current = this
     // The slice is checked after every message with one load of the shared coarse clock, so a
     // handler that ran long lets the turn end (and its reply leave) before the next one starts.
     const clock = dispatcher.clock
     const deadline = dispatcher.deadline
-    let done = 0
-    while (done < budget && !this.#busy && !this.#paused) {
-      const next = this.mailbox.dequeue(this)
-      if (next === undefined) break
-      if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
-      done++
-      // An accepted send was answered on acceptance: from here on it is a tell.
-      this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
-      if (clock[0]! >= deadline) break
-    }
-    dispatcher.current = undefined
-    return done
-  }
-
-  /** `run` of a reentrant actor: asks of an awaiting chain first, then the mailbox unless a handler blocks it. */
-  #runReentrant(reentry: Reentrancy, budget: number): number {
-    const dispatcher = this.host.dispatcher
-    dispatcher.current = this
-    const clock = dispatcher.clock
-    const deadline = dispatcher.deadline
+    const entered = this.#reentry?.entered
+    // Read once per run: undefined unless metrics or tracing are on (see instrument.ts).
+    const instrument = this.host.instrument
+    const depth = this.mailbox.length
     let done = 0
     while (done < budget && !this.#paused) {
-      let next = reentry.entered.shift()
+      let next = entered?.shift()
       if (next === undefined) {
         if (this.#busy) break
         next = this.mailbox.dequeue(this)
@@ -203,10 +197,14 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
         if (next.credit >= 0) this.host.creditReturned(next.credit, this.id)
       }
       done++
-      this.#process(next.correlation < 0 ? withCorrelation(next, 0) : next)
+      // An accepted send was answered on acceptance: from here on it is a tell.
+      const message = next.correlation < 0 ? withCorrelation(next, 0) : next
+      if (instrument === undefined || !instrument.needs(message)) this.#process(message)
+      else instrument.process(this, message)
       if (clock[0]! >= deadline) break
     }
     dispatcher.current = undefined
+    instrument?.ran(this, done, depth)
     return done
   }
 
@@ -359,6 +357,7 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
 
   /** The message is processed: its sender's ledger and a router that forwarded it hear so. */
   #finished(envelope: Envelope): void {
+    envelope.probe?.owner.finished(envelope, undefined)
     settle(envelope)
     if (envelope.route !== undefined) this.host.routeeDone(envelope.route, this.id)
   }

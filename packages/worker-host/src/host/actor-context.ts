@@ -3,6 +3,8 @@ import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
 import type { SpawnInput } from './spawn-request.js'
 import type { Host } from './host.js'
+import { spawnChannel, type SpawnContext } from '../diagnostics/channels.js'
+import { spawnTypeName, traceOperation } from '../diagnostics/trace-operation.js'
 
 /**
  * The ref `ctx.sender` returns. The host keeps the last one it made: answering each message of a
@@ -54,7 +56,9 @@ export class HostedActorContext implements ActorContext {
   declare offload: ActorContext['offload']
 
   spawnChild(type: unknown, options?: SpawnInput): ActorRef | Promise<ActorRef> {
-    return this.#host.spawnChild(this.#cell, type, options)
+    if (!spawnChannel.hasSubscribers) return this.#host.spawnChild(this.#cell, type, options)
+    const context: SpawnContext = { thread: this.#host.thread, parent: this.#cell.id, actorType: spawnTypeName(type) }
+    return traceOperation(spawnChannel, context, () => this.#host.spawnChild(this.#cell, type, options))
   }
 
   offloadTask(...args: Parameters<ActorContext['offload']>): ReturnType<ActorContext['offload']> {

@@ -3,6 +3,7 @@ import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
 import type { Dispatcher } from './dispatcher.js'
 import type { Envelope, Route } from './envelope.js'
+import type { Instrument } from './instrument.js'
 
 /**
  * Makes an actor's instances: the first, and fresh ones for restarts (same class and constructor
@@ -15,6 +16,8 @@ export interface InstanceFactory {
 /** What a cell needs from its host thread. */
 export interface CellHost {
   readonly dispatcher: Dispatcher
+  /** Set while metrics or tracing are on (see instrument.ts). */
+  readonly instrument: Instrument | undefined
   /** Sends the result of an ask back to the asker. */
   replyOk(envelope: Envelope, value: unknown): void
   replyError(envelope: Envelope, error: unknown): void

@@ -7,6 +7,8 @@ import { DeferredWork } from './deferred-work.js'
 import type { LocalRecord } from './local-record.js'
 import { settle, type Envelope } from './envelope.js'
 import { isThenable, type MessageTarget } from './message-target.js'
+import { restartChannel, type RestartContext } from '../diagnostics/channels.js'
+import { traceOperation } from '../diagnostics/trace-operation.js'
 
 /**
  * The middle layer of an `ActorCell`: what happens to it besides processing messages. A handler's
@@ -36,6 +38,7 @@ export abstract class CellLifecycle extends DeferredWork {
    * fails the actor: it stops taking messages and its supervisor decides.
    */
   protected failed(this: ActorCell, envelope: Envelope, error: unknown): void {
+    this.host.instrument?.failed(this, envelope, error)
     if (envelope.correlation !== 0) this.host.replyError(envelope, error)
     cellState.finished(this, envelope)
     if (envelope.correlation > 0 && !this.#askErrorsFail && !(error instanceof HandlerTimeoutError)) return
@@ -107,7 +110,9 @@ export abstract class CellLifecycle extends DeferredWork {
     }
     cellState.setSuspended(this, true)
     cellState.setBusy(this, true)
-    return this.#replaceInstance(cause)
+    if (!restartChannel.hasSubscribers) return this.#replaceInstance(cause)
+    const context: RestartContext = { thread: this.self.home, actor: this.id, actorType: this.typeName(), cause }
+    return traceOperation(restartChannel, context, () => this.#replaceInstance(cause))
   }
 
   async #replaceInstance(this: ActorCell, cause: Error): Promise<void> {
@@ -131,6 +136,7 @@ export abstract class CellLifecycle extends DeferredWork {
       return
     }
     if (cellState.stopped(this)) return
+    this.host.instrument?.restarted(this)
     cellState.setSuspended(this, false)
     cellState.setBusy(this, false)
     cellState.setPaused(this, false)

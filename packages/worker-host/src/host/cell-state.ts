@@ -46,6 +46,8 @@ export interface CellState {
   setTimedOut(cell: ActorCell, envelope: Envelope): void
   /** The message is processed: its sender's ledger and a router that forwarded it hear so. */
   finished(cell: ActorCell, envelope: Envelope): void
+  /** Runs one message through the cell (what its run loop does; an `Instrument` wraps it). */
+  process(cell: ActorCell, envelope: Envelope): void
 }
 
 /** The accessors `ActorCell` granted (set when its module is evaluated, before any cell exists). */

@@ -1,6 +1,8 @@
 import type { MessagePriority } from '@troupe/core'
 import type { Selector } from '@troupe/core/internal'
 import { SETTLED_BYTE, type InboundSlab } from '../transport/ledger.js'
+import type { TraceCarrier } from '../tracing/thread-tracing.js'
+import type { HandlerProbe } from './instrument.js'
 
 /** A message waiting in a mailbox. */
 export interface Envelope {
@@ -25,6 +27,10 @@ export interface Envelope {
   readonly slot: number
   /** The call chain of an ask sent from inside a chain's handler (reentrancy); 0: none. */
   readonly chain: number
+  /** The span context it was sent in, when tracing is on and it was sent inside a span. */
+  readonly trace: TraceCarrier | undefined
+  /** Set while its handler is measured or traced (see instrument.ts). */
+  probe: HandlerProbe | undefined
 }
 
 /** A router waiting for completion reports; one object per router, shared by its envelopes. */
@@ -46,8 +52,9 @@ export function envelope(
   chain = 0,
   ledger?: InboundSlab,
   slot = 0,
+  trace?: TraceCarrier,
 ): Envelope {
-  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, chain, ledger, slot }
+  return { sender, senderThread, correlation, selector, body, priority, system: typeof selector === 'number' && selector < 0, route, credit, chain, ledger, slot, trace, probe: undefined }
 }
 
 /** The message reached its end here (processed, answered, or handed on): its sender may forget it. */

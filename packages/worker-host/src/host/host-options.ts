@@ -67,4 +67,6 @@ export interface HostOptions {
   generation?: number
   /** The system's monitor board and time slice: turns yield after `sliceMs` and show progress there. */
   slice?: Omit<SliceOptions, 'thread'>
+  /** Set when the system counts metrics per message (the `metrics` option). */
+  metrics?: { sampleEvery: number } | undefined
 }

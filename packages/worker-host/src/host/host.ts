@@ -1,15 +1,5 @@
-import {
-  SystemShutdownError,
-  type ActorRef,
-  type MessageOptions,
-  type DeadLetterReason,
-  InvalidOptionError,
-  type OffloadOptions,
-  type TaskFunction,
-  type TaskInput,
-  type TaskOutput,
-  type TaskRef,
-} from '@troupe/core'
+import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions } from '@troupe/core'
+import type { TaskFunction, TaskInput, TaskOutput, TaskRef } from '@troupe/core'
 import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { MessagePort } from 'node:worker_threads'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
@@ -27,7 +17,7 @@ import type { DeadLetterRecord, HostOptions } from './host-options.js'
 import { InboundReader, type InboundHost } from './inbound.js'
 import { LocalActors } from './local-actors.js'
 import { ModuleRegistry } from './module-registry.js'
-import { PendingAsks, selectorName } from './pending-asks.js'
+import { PendingAsks, firstCorrelation, selectorName } from './pending-asks.js'
 import { offloadTask } from './offload-call.js'
 import { Replies } from './replies.js'
 import { currentChain } from './reentrancy.js'
@@ -38,9 +28,12 @@ import { RouterForwarding } from './router-forwarding.js'
 import { serveSystemMessage } from './system-service.js'
 import { hostStats } from './host-stats.js'
 import type { RouterRequestContext } from '../router/router-request.js'
+import { ThreadMetrics } from '../metrics/thread-metrics.js'
+import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
+import { ThreadTracing } from '../tracing/thread-tracing.js'
+import { Instrument } from './instrument.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
-
 
 /**
  * The actor runtime of one thread (a worker, or the main thread): its actors, its dispatcher,
@@ -62,6 +55,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly asks: PendingAsks
   /** This thread's actor ids (main's host shares its allocator with the directory). */
   readonly ids: ActorIds
+  readonly metrics: ThreadMetrics
+  readonly #instrument: Instrument
   readonly #options: HostOptions
   readonly #actors: LocalActors
   /** Spawning, stopping, watching and supervising from this thread (its local tree). */
@@ -86,7 +81,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.node = options.node ?? 0
     this.generation = options.generation ?? 0
     this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
-    this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0))
+    this.metrics = new ThreadMetrics(options.metrics !== undefined, options.metrics?.sampleEvery ?? 1)
+    const tracing = ThreadTracing.detect(options.thread)
+    this.#instrument = new Instrument(options.thread, this.metrics, tracing)
+    this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0), options.metrics && this.metrics)
     this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
     this.#links = new LinkTable({
       thread: options.thread,
@@ -139,6 +137,11 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     })
   }
 
+  /** Set while metrics count, a tracer provider is registered, or `troupe:message` has subscribers (see instrument.ts). */
+  get instrument(): Instrument | undefined {
+    return this.#instrument.forRun()
+  }
+
   // ---- RefRuntime: the send side -------------------------------------------------------------
 
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void {
@@ -175,11 +178,15 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   #send(ref: ActorRefImpl, sender: number, correlation: number, selector: Selector, body: unknown, chain = 0): void {
     const priority = ref.options?.priority === 'normal' ? undefined : ref.options?.priority
-    if (ref.node !== this.node) {
+    // Inside a span, with tracing on, the message carries the span's context (see tracing/).
+    const trace = this.#instrument.tracing?.carry()
+    if (trace !== undefined && ref.node === this.node && ref.home !== this.thread && !this.#closed && ref.window === 0) {
+      this.#links.get(ref.home).deliverTraced(ref.id, sender, correlation, selector, body, priority, chain, trace)
+    } else if (ref.node !== this.node) {
       // No link reaches another node yet (the cluster adds one): refused, never sent to a thread of this one.
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'not-found')
     } else if (ref.home === this.thread) {
-      this.#actors.deliver(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain))
+      this.#actors.deliver(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain, undefined, 0, trace))
     } else if (this.#closed) {
       this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'shutdown')
     } else if (chain !== 0 && ref.window === 0) {
@@ -235,6 +242,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   cellStopped(cell: ActorCell): void {
+    this.instrument?.stopped(cell)
     const record = cell.localRecord
     this.#actors.remove(cell)
     this.lifecycle.tree.ended(cell.id, record)
@@ -349,16 +357,13 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   /** This thread's figures (see `hostStats`). */
   stats(scope: 'full' | 'load' = 'full'): HostStats {
-    const sources = {
-      thread: this.thread,
-      generation: this.#options.generation ?? 0,
-      actors: this.#actors,
-      dispatcher: this.dispatcher,
-      awaitingCredit: this.#flow.awaitingCredit,
-      pendingAsks: this.asks.size,
-      routes: this.routing.routes,
-    }
-    return hostStats(sources, scope)
+    const { thread, generation, dispatcher } = this
+    return hostStats({ thread, generation, actors: this.#actors, dispatcher, awaitingCredit: this.#flow.awaitingCredit, pendingAsks: this.asks.size, routes: this.routing.routes }, scope)
+  }
+
+  /** This thread's metrics, for a scrape (see metrics/). */
+  metricsSnapshot(): ThreadSnapshot {
+    return this.metrics.snapshot({ thread: this.thread, generation: this.generation, processed: this.dispatcher.processed, cells: () => this.#actors.cells() })
   }
 
   /** Flushes what is queued for other threads and closes every channel. Pending asks fail. */
@@ -387,14 +392,4 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.asks.failThread(thread, reason)
     this.#flow.threadDied(thread)
   }
-}
-
-/**
- * Replies addressed to a worker that died are delivered to its replacement (channels keep what
- * was sent to a dead thread). Each generation of a thread numbers its asks in its own range, so
- * such a stale reply matches no ask of the replacement and is ignored. 2^40 asks per generation;
- * ranges repeat after 8 192 replacements of one slot, which stay clear of 2^53.
- */
-function firstCorrelation(generation: number): number {
-  return 1 + (generation % 8192) * 2 ** 40
 }

@@ -28,6 +28,8 @@ import {
   frameKind,
   frameSlots,
   readChained,
+  readTraced,
+  DELIVER_TRACED,
   readCredit,
   readCredited,
   readDeadLetter,
@@ -134,6 +136,10 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
         case DELIVER_CHAIN:
           useChains()
           message = readChained(frames, at, from, names, ledger, slot)
+          break
+        case DELIVER_TRACED:
+          if (frames[at + 7] !== 0) useChains()
+          message = readTraced(frames, at, from, names, ledger, slot)
           break
         default:
           at += this.#report(kind, frames, at)

@@ -31,6 +31,23 @@ interface DeadlineBucket {
   live: number
 }
 
+/** What a thread's metrics learn of its asks. */
+export interface AskObserver {
+  /** An ask made at `startedAt` (performance.now() ms) was answered, failed or timed out now. */
+  askSettled(startedAt: number): void
+  asksTimedOut: number
+}
+
+/**
+ * Replies addressed to a worker that died are delivered to its replacement (channels keep what
+ * was sent to a dead thread). Each generation of a thread numbers its asks in its own range, so
+ * such a stale reply matches no ask of the replacement and is ignored. 2^40 asks per generation;
+ * ranges repeat after 8 192 replacements of one slot, which stay clear of 2^53.
+ */
+export function firstCorrelation(generation: number): number {
+  return 1 + (generation % 8192) * 2 ** 40
+}
+
 /** Past this length, a bucket mostly made of settled asks is compacted. */
 const COMPACT_AT = 1024
 
@@ -48,8 +65,14 @@ export class PendingAsks {
   #timer: NodeJS.Timeout | undefined
   #timerAt = Infinity
 
-  /** `firstCorrelation`: where this thread's numbering starts (see the host's generations). */
-  constructor(firstCorrelation = 1) {
+  /**
+   * `firstCorrelation`: where this thread's numbering starts (see `firstCorrelation()`).
+   * `observer`: told how long each ask took and which timed out (metrics on).
+   */
+  constructor(
+    firstCorrelation = 1,
+    private readonly observer?: AskObserver,
+  ) {
     this.#nextCorrelation = firstCorrelation
   }
 
@@ -123,6 +146,7 @@ export class PendingAsks {
     if (!ask) return undefined
     this.#byCorrelation.delete(correlation)
     ask.bucket.live--
+    this.observer?.askSettled(ask.deadline - ask.bucket.timeoutMs)
     return ask
   }
 
@@ -169,6 +193,7 @@ export class PendingAsks {
           break
         }
         queue.shift()
+        if (this.observer !== undefined) this.observer.asksTimedOut++
         this.fail(ask.correlation, new AskTimeoutError(describeRef(ask.target), selectorName(ask.selector), bucket.timeoutMs))
       }
       if (queue.length === 0) this.#buckets.delete(bucket.timeoutMs)

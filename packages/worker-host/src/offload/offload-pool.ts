@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import { Piscina } from 'piscina'
 import { InvalidOptionError, OffloadQueueFullError, OffloadTimeoutError, TaskNotAllowedError, type OffloadOptions, type TaskRef } from '@troupe/core'
 import { checkKnownOptions, isModuleAllowed, type ResolvedSystemOptions } from '@troupe/core/internal'
@@ -5,6 +6,7 @@ import { unwrapResult, type ControlResult } from '../protocol/control.js'
 import type { TaskPayload } from './batch-protocol.js'
 import { BatchDispatcher } from './batch-dispatcher.js'
 import { sourceModuleHref } from '../host/module-source.js'
+import type { OffloadMetrics, TaskOutcome } from '../metrics/offload-metrics.js'
 
 type PoolOptions = NonNullable<ResolvedSystemOptions['offload']>
 
@@ -38,7 +40,12 @@ export class OffloadPool {
   readonly #dispatcher: BatchDispatcher
   readonly #checked = new WeakMap<TaskRef, string>()
 
-  constructor(options: PoolOptions, launch: PoolLaunch) {
+  /** `metrics`: told how each task ended and how long it took. */
+  constructor(
+    options: PoolOptions,
+    launch: PoolLaunch,
+    private readonly metrics?: OffloadMetrics,
+  ) {
     this.#options = options
     this.#pool = new Piscina({
       filename: launch.bootstrap.href,
@@ -53,6 +60,23 @@ export class OffloadPool {
   }
 
   async run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
+    const metrics = this.metrics
+    if (metrics === undefined) return this.#run(task, input, options)
+    const startedAt = performance.now()
+    let outcome: TaskOutcome = 'error'
+    try {
+      const value = await this.#run(task, input, options)
+      outcome = 'ok'
+      return value
+    } catch (error) {
+      outcome = outcomeOf(error)
+      throw error
+    } finally {
+      metrics.settled(startedAt, outcome)
+    }
+  }
+
+  async #run(task: TaskRef, input: unknown, options: OffloadOptions | undefined): Promise<unknown> {
     const href = this.#allowedHref(task)
     const { signal, deadline } = combinedSignal(options)
     signal?.throwIfAborted()
@@ -93,6 +117,12 @@ export class OffloadPool {
     this.#dispatcher.close()
     return this.#pool.destroy()
   }
+}
+
+function outcomeOf(error: unknown): TaskOutcome {
+  if (error instanceof OffloadTimeoutError) return 'timeout'
+  if (error instanceof OffloadQueueFullError) return 'queue-full'
+  return error instanceof Error && (error.name === 'AbortError' || error.name === 'TimeoutError') ? 'aborted' : 'error'
 }
 
 function taskHref(task: unknown): string {

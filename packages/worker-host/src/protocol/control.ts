@@ -6,6 +6,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { AskErrorPolicy, DeliveryGuarantee, Directive, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
+import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
@@ -144,6 +145,8 @@ export interface HostControlApi {
   spawn(order: SpawnOrder): Promise<ControlResult<void>>
   attachPeer(thread: number, port: MessagePort): void
   stats(): HostStats
+  /** This thread's metrics (see metrics/thread-snapshot.ts), read on a scrape. */
+  metrics(): ThreadSnapshot
   /** Flushes outgoing batches and closes every channel; the worker can then be terminated. */
   close(): void
   /** Another worker died: fail the asks waiting on it and drop the channel. */

@@ -3,7 +3,8 @@ import type { MessagePriority } from '@troupe/core'
 import type { Selector } from '@troupe/core/internal'
 import { envelope, type Envelope, type Route } from '../host/envelope.js'
 import type { InboundSlab } from '../transport/ledger.js'
-import { DELIVER_CHAIN, DELIVER_CREDITED, DELIVER_PRIORITY, DELIVER_RUN, DELIVER_RUN_HEAD, FORWARD, type Frames } from './frame-kinds.js'
+import type { TraceCarrier } from '../tracing/thread-tracing.js'
+import { DELIVER_CHAIN, DELIVER_CREDITED, DELIVER_PRIORITY, DELIVER_RUN, DELIVER_RUN_HEAD, DELIVER_TRACED, FORWARD, type Frames } from './frame-kinds.js'
 
 // ---- Delivery frames ------------------------------------------------------------------------
 // Readers build the message's envelope. `from` is the thread the batch came from (where the
@@ -111,6 +112,25 @@ export function readChained(frames: Frames, at: number, from: number, names: rea
   return envelope(frames[at + 2] as number, from, frames[at + 3] as number, selectorAt(frames, at + 4, names), frames[at + 5], priority, undefined, -1, frames[at + 7] as number, ledger, slot)
 }
 
+export function writeTraced(
+  frames: Frames,
+  target: number,
+  sender: number,
+  correlation: number,
+  selector: WireSelector,
+  body: unknown,
+  priority: MessagePriority | undefined,
+  chain: number,
+  trace: TraceCarrier,
+): void {
+  frames.push(DELIVER_TRACED, target, sender, correlation, selector, body, priority ?? null, chain, trace)
+}
+
+export function readTraced(frames: Frames, at: number, from: number, names: readonly string[], ledger: InboundSlab | undefined, slot: number): Envelope {
+  const priority = (frames[at + 6] as MessagePriority | null) ?? undefined
+  return envelope(frames[at + 2] as number, from, frames[at + 3] as number, selectorAt(frames, at + 4, names), frames[at + 5], priority, undefined, -1, frames[at + 7] as number, ledger, slot, frames[at + 8] as TraceCarrier)
+}
+
 export function writeForward(
   frames: Frames,
   target: number,
@@ -164,6 +184,7 @@ export function readDelivery(frames: Frames, at: number, thread: number, names: 
     case DELIVER_PRIORITY:
     case DELIVER_CREDITED:
     case DELIVER_CHAIN:
+    case DELIVER_TRACED:
       return readCredited(frames, at, thread, names, -1, undefined, 0)
     case FORWARD:
       return readForward(frames, at, names, routes, thread, undefined, 0)

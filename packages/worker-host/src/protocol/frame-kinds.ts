@@ -20,6 +20,7 @@ export const DELIVER_CHAIN = -12
 export const SELECTOR = -13
 export const DELIVER_RUN = -14
 export const REPLY_RUN = -15
+export const DELIVER_TRACED = -16
 
 // Slots of each kind of frame, its first slot included.
 export const DELIVER_SLOTS = 5
@@ -35,6 +36,7 @@ export const LEDGER_SLOTS = 3
 export const SETTLED_SLOTS = 3
 export const DELIVER_CHAIN_SLOTS = 8
 export const SELECTOR_SLOTS = 3
+export const DELIVER_TRACED_SLOTS = 9
 /** Slots of a run before its bodies. */
 export const DELIVER_RUN_HEAD = 6
 /** Slots of a `Replies` frame before its values. */
@@ -51,7 +53,7 @@ export function frameKind(frames: Frames, at: number): number {
 
 /** Whether the frame starting with `kind` delivers messages to an actor (and so has ledger bytes). */
 export function isDelivery(kind: number): boolean {
-  return kind > 0 || kind === DELIVER_PRIORITY || kind === DELIVER_CREDITED || kind === FORWARD || kind === DELIVER_CHAIN || kind === DELIVER_RUN
+  return kind > 0 || kind === DELIVER_PRIORITY || kind === DELIVER_CREDITED || kind === FORWARD || kind === DELIVER_CHAIN || kind === DELIVER_RUN || kind === DELIVER_TRACED
 }
 
 /** Messages in the frame at `at`: its ledger bytes (a run's count, 1 for another delivery, else 0). */
@@ -96,6 +98,8 @@ export function frameSlots(kind: number): number {
       return DELIVER_CHAIN_SLOTS
     case SELECTOR:
       return SELECTOR_SLOTS
+    case DELIVER_TRACED:
+      return DELIVER_TRACED_SLOTS
     case DELIVER_RUN:
     case REPLY_RUN:
       throw new Error('protocol error: a run has no fixed length (use frameLength)')

@@ -20,6 +20,7 @@
  *   Chained      DELIVER_CHAIN, target, sender, correlation, selector, body, priority, chain
  *   Selector     SELECTOR, id, name                                        (defines an interned selector)
  *   Replies      REPLY_RUN, correlation, count, value × count               (successful replies in a row)
+ *   Traced       DELIVER_TRACED, target, sender, correlation, selector, body, priority, chain, trace
  *
  * - `sender` is the sending actor's id, or 0 when the message was sent from outside an actor.
  *   The sender lives on the thread at the other end of the channel the batch came over.
@@ -62,6 +63,10 @@
  *   docs/reentrancy.md) carries the chain's id in a `Chained` frame (`priority` null for normal).
  *   It is a delivery frame like Deliver and Prioritised. Messages without a chain never use it,
  *   so they pay nothing for reentrancy.
+ * - A message sent inside an OpenTelemetry span, on a thread where a tracer provider is
+ *   registered, carries the span's context in a `Traced` frame (`priority` null for normal,
+ *   `chain` 0 for none; `trace` is trace id, span id and flags in hex, see tracing/). It is a
+ *   delivery frame like Chained. Without a provider, or outside a span, no frame carries one.
  */
 // One module for the whole protocol: import from here. The frames live in three files by group.
 export * from './frame-kinds.js'

@@ -27,6 +27,13 @@ import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
 import { poolLaunch, resolveModuleSources, workerLaunch } from './launch.js'
 import { checkNoProgramEntry } from '../host/program-entry.js'
+import type { Registry } from 'prom-client'
+import { createRegistry } from '../metrics/prometheus.js'
+import type { MetricsSnapshot } from '../metrics/system-metrics.js'
+import { spawnChannel, type SpawnContext } from '../diagnostics/channels.js'
+import { spawnTypeName, traceOperation } from '../diagnostics/trace-operation.js'
+import { serveMetrics, type MetricsServer, type MetricsServerOptions } from '../metrics/metrics-server.js'
+import { startDashboard, type DashboardHandle, type DashboardOptions } from '../dashboard/start-dashboard.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -62,6 +69,7 @@ export interface SystemStats {
  */
 export class ActorSystem implements AsyncDisposable {
   readonly #runtime: SystemRuntime
+  #registry: Registry | undefined
   /** Event-loop samples of the previous `stats()` call, per thread: the window for `utilization`. */
   readonly #previousEventLoop = new Map<string, HostStats['eventLoop']>()
 
@@ -76,7 +84,7 @@ export class ActorSystem implements AsyncDisposable {
     checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const runtime = new SystemRuntime(resolved)
     const launch = workerLaunch(resolved)
-    if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch))
+    if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch), runtime.metrics.offload)
     await runtime.startWorkers(launch)
     return new ActorSystem(runtime)
   }
@@ -112,7 +120,9 @@ export class ActorSystem implements AsyncDisposable {
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
     if (this.#runtime.closing) return this.#shutDown('spawn')
-    return this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
+    const spawn = (): Promise<ActorRef<InstanceType<C>>> => this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
+    if (!spawnChannel.hasSubscribers) return spawn()
+    return traceOperation(spawnChannel, { thread: 0, parent: 0, actorType: spawnTypeName(type) } as SpawnContext, spawn)
   }
 
   /**
@@ -194,6 +204,42 @@ export class ActorSystem implements AsyncDisposable {
     return this.shutdown()
   }
 
+  /**
+   * The system's metrics in Prometheus' text format (see docs/observability.md for the table).
+   * Each thread's figures are collected now, over the control plane; a thread that does not
+   * answer within 2 s is reported with `troupe_thread_up 0` instead of holding the scrape.
+   */
+  metrics(): Promise<string> {
+    if (this.#runtime.closing) return this.#shutDown('metrics')
+    return this.metricsRegistry.metrics()
+  }
+
+  /**
+   * The figures behind `metrics()`, as data (for an exporter of your own): every thread's
+   * snapshot, the threads that did not answer within 2 s, dead letters, worker deaths, offload.
+   */
+  metricsSnapshot(): Promise<MetricsSnapshot> {
+    if (this.#runtime.closing) return this.#shutDown('metricsSnapshot')
+    return this.#runtime.metrics.snapshot()
+  }
+
+  /**
+   * The system's metrics as a prom-client `Registry`, to serve with your own server or merge
+   * with your registry: `Registry.merge([register, system.metricsRegistry])`.
+   */
+  get metricsRegistry(): Registry {
+    return (this.#registry ??= createRegistry(() => this.#runtime.metrics.snapshot()))
+  }
+
+  /**
+   * Serves the metrics at `GET /metrics` (default `127.0.0.1`, a free port unless `port` is
+   * given). Resolves once listening; the server closes on `close()` or when the system shuts down.
+   */
+  serveMetrics(options?: MetricsServerOptions): Promise<MetricsServer> {
+    if (this.#runtime.closing) return this.#shutDown('serveMetrics')
+    return serveMetrics(this.#runtime, this.metricsRegistry, options)
+  }
+
   /** Load and counters of every thread. Workers that died are left out. */
   async stats(): Promise<SystemStats> {
     if (this.#runtime.closing) return this.#shutDown('stats')
@@ -212,5 +258,20 @@ export class ActorSystem implements AsyncDisposable {
       offload: offloadPool?.stats(),
       registry: this.#runtime.registry,
     }
+  }
+
+  /**
+   * Serves a live dashboard page (threads, load, throughput, mailboxes, supervision tree,
+   * events, dead letters) over HTTP, on 127.0.0.1 and a free port by default. Resolves once it
+   * listens; `shutdown()` closes it too. Rejects with `InvalidOptionError` for a bad option.
+   *
+   * ```ts
+   * const dashboard = await system.serveDashboard({ port: 9090 })
+   * console.log(`dashboard: ${dashboard.url}`)
+   * ```
+   */
+  serveDashboard(options?: DashboardOptions): Promise<DashboardHandle> {
+    if (this.#runtime.closing) return this.#shutDown('serveDashboard')
+    return startDashboard(this.#runtime, options)
   }
 }

@@ -2,6 +2,7 @@ import type { DeadLetterReason } from '@troupe/core'
 import { RECEIVE } from '@troupe/core/internal'
 import type { DeadLetterRecord } from '../host/host.js'
 import { Topic, type Subscribable } from '../util/topic.js'
+import { deadLetterChannel } from '../diagnostics/channels.js'
 
 /** A message that no actor will process. */
 export interface DeadLetter {
@@ -45,12 +46,14 @@ export class DeadLetterOffice implements DeadLetters {
     this.#count++
     this.#byReason[record.reason] = (this.#byReason[record.reason] ?? 0) + 1
     const isReceive = record.selector === RECEIVE
-    this.#topic.publish({
+    const letter: DeadLetter = {
       recipient: record.recipient,
       sender: record.sender?.id,
       reason: record.reason,
       method: isReceive || typeof record.selector !== 'string' ? undefined : record.selector,
       message: record.body,
-    })
+    }
+    this.#topic.publish(letter)
+    if (deadLetterChannel.hasSubscribers) deadLetterChannel.publish(letter)
   }
 }

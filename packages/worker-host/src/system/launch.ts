@@ -62,6 +62,7 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       timeSliceMs: options.timeSliceMs,
       supervision: options.supervision,
+      metrics: options.metrics,
     },
   }
 }

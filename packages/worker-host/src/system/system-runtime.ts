@@ -24,6 +24,7 @@ import { stopInReverse } from './stop-order.js'
 import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
+import { SystemMetrics } from '../metrics/system-metrics.js'
 
 type State = 'running' | 'stopping' | 'stopped'
 
@@ -54,6 +55,10 @@ export class SystemRuntime implements SystemPort {
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   readonly #channels: ThreadChannels
+  /** HTTP endpoints serving this system (metrics, dashboard): closed when it starts shutting down. */
+  readonly endpoints = new Set<{ close(): Promise<void> }>()
+  /** Every thread's metrics, collected on a scrape (see metrics/). */
+  readonly metrics: SystemMetrics
   /** The pool for stateless tasks, when the system was started with `offload`. */
   offloadPool: OffloadPool | undefined
   readonly #offloads = new OffloadRequests(() => this.offloadPool)
@@ -114,6 +119,15 @@ export class SystemRuntime implements SystemPort {
       supervision: options.supervision,
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
+      metrics: options.metrics,
+    })
+    this.metrics = new SystemMetrics({
+      mainSnapshot: () => this.mainHost.metricsSnapshot(),
+      workers: options.workers,
+      workerSnapshot: (thread) => this.workers[thread - 1]!.call((control) => control.metrics()),
+      events: this.events,
+      deadLetters: () => this.deadLetters.countsByReason,
+      offloadStats: () => this.offloadPool?.stats(),
     })
     this.#channels = new ThreadChannels({ mainHost: this.mainHost, worker: (thread) => this.#worker(thread), stopped: () => this.#state === 'stopped' })
     this.#localTrees = new LocalTrees({
@@ -133,7 +147,10 @@ export class SystemRuntime implements SystemPort {
       offloadPool: () => this.offloadPool,
       ticker: () => this.#ticker,
       stop: (id) => this.stop(id),
-      setState: (state) => (this.#state = state),
+      setState: (state) => {
+        this.#state = state
+        if (state === 'stopping') for (const endpoint of [...this.endpoints]) void endpoint.close().catch(() => undefined)
+      },
     })
     this.#recovery = new WorkerRecovery({
       directory: this.directory,

@@ -1,6 +1,7 @@
 import type { DeadLetterReason, MessagePriority } from '@troupe/core'
 import { createDecoder, createEncoder, type Selector } from '@troupe/core/internal'
 import type { Link } from '../link/link.js'
+import type { TraceCarrier } from '../tracing/thread-tracing.js'
 import {
   LEDGER,
   LEDGER_SLOTS,
@@ -12,6 +13,7 @@ import {
   writeChained,
   writeCredit,
   writeCredited,
+  writeTraced,
   writeDeadLetter,
   writeDeliver,
   writeForward,
@@ -131,6 +133,14 @@ export class PeerLink {
   deliverChain(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number): void {
     this.#begin()
     writeChained(this.#frames, target, sender, correlation, this.selectors.toWire(selector, this.#frames), body, priority, chain)
+    this.#deliveries++
+    this.#touch()
+  }
+
+  /** A message sent inside a traced span: a delivery frame that also carries the span's context. */
+  deliverTraced(target: number, sender: number, correlation: number, selector: Selector, body: unknown, priority: MessagePriority | undefined, chain: number, trace: TraceCarrier): void {
+    this.#begin()
+    writeTraced(this.#frames, target, sender, correlation, this.selectors.toWire(selector, this.#frames), body, priority, chain, trace)
     this.#deliveries++
     this.#touch()
   }

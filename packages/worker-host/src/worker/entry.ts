@@ -67,6 +67,7 @@ export function start(init: WorkerInit): void {
     restoring: init.restoring,
     generation: init.generation,
     slice: { board, sliceMs: init.timeSliceMs },
+    metrics: init.metrics,
   })
   host.attachLink(0, init.dataPort)
 
@@ -74,6 +75,7 @@ export function start(init: WorkerInit): void {
     spawn: (order) => settle(() => host.spawnHere(order)),
     attachPeer: (thread, port) => host.attachLink(thread, port),
     stats: () => host.stats(),
+    metrics: () => host.metricsSnapshot(),
     close() {
       clearInterval(loadReports)
       clearInterval(heartbeats)

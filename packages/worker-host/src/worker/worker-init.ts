@@ -19,6 +19,8 @@ export interface WorkerInit {
   /** The system's monitor board (a MonitorBoard's buffer): coarse clock and progress counters. */
   board: SharedArrayBuffer
   timeSliceMs: number
+  /** Set when the system counts metrics per message (the `metrics` option). */
+  metrics: { sampleEvery: number } | undefined
   /** The system's default supervision (of roots whose own is not known on the worker). */
   supervision: ResolvedSupervision
   /** Ids of the actors this worker will re-create (it replaces a dead worker). */

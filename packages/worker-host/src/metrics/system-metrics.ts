@@ -1,0 +1,111 @@
+import type { DeadLetterReason } from '@troupe/core'
+import type { Subscribable } from '../util/topic.js'
+import { withDeadline } from '../util/deadline.js'
+import type { SystemEvent } from '../system/system-events.js'
+import type { OffloadStats } from '../offload/offload-pool.js'
+import type { ThreadSnapshot, HistogramData } from './thread-snapshot.js'
+import { OffloadMetrics } from './offload-metrics.js'
+
+/** How long a scrape waits for a thread's figures; a thread that has not answered by then is reported as not answering. */
+export const SCRAPE_TIMEOUT_MS = 2000
+
+/** Counts of worker deaths per thread slot, kept on the main thread from the system's events. */
+export interface WorkerFigures {
+  readonly crashes: number
+  readonly hangs: number
+  readonly replacements: number
+}
+
+/** What one scrape reads: every thread's snapshot and the main thread's own counts. */
+export interface MetricsSnapshot {
+  readonly threads: readonly ThreadSnapshot[]
+  /** Threads that did not answer within `SCRAPE_TIMEOUT_MS` (hung, or dying right now). */
+  readonly unreachable: readonly number[]
+  /** Event-loop utilisation (0..1) of each thread since the previous scrape, by thread. */
+  readonly utilization: ReadonlyMap<number, number>
+  readonly deadLetters: Readonly<Partial<Record<DeadLetterReason, number>>>
+  /** By thread slot (1..workers). */
+  readonly workers: ReadonlyMap<number, WorkerFigures>
+  readonly offload: (OffloadStats & { readonly tasks: Readonly<Record<string, number>>; readonly durationSeconds: HistogramData }) | undefined
+}
+
+/** What the collector reads from the running system. */
+export interface MetricsSources {
+  /** The main thread's snapshot (taken synchronously). */
+  mainSnapshot(): ThreadSnapshot
+  /** Worker slots 1..workers. */
+  readonly workers: number
+  /** A worker's snapshot over the control plane; rejects if it died meanwhile. */
+  workerSnapshot(thread: number): Promise<ThreadSnapshot>
+  readonly events: Subscribable<SystemEvent>
+  deadLetters(): Readonly<Partial<Record<DeadLetterReason, number>>>
+  offloadStats(): OffloadStats | undefined
+}
+
+/**
+ * The main thread's side of metrics: collects every thread's snapshot on a scrape (never per
+ * message), and counts what only the main thread sees (worker crashes, hangs, replacements).
+ * Concurrent scrapes share one collection, so a registry whose metrics each read the snapshot
+ * costs one round trip per thread, not one per metric.
+ */
+export class SystemMetrics {
+  readonly #sources: MetricsSources
+  readonly #workers = new Map<number, { crashes: number; hangs: number; replacements: number }>()
+  /** Event-loop samples of the previous scrape, per `thread:generation`. */
+  readonly #previousLoop = new Map<string, { active: number; idle: number }>()
+  #inFlight: Promise<MetricsSnapshot> | undefined
+  readonly offload = new OffloadMetrics()
+
+  constructor(sources: MetricsSources) {
+    this.#sources = sources
+    sources.events.subscribe((event) => this.#count(event))
+  }
+
+  /** Every thread's figures; threads that do not answer in time are listed as unreachable. */
+  snapshot(): Promise<MetricsSnapshot> {
+    this.#inFlight ??= this.#collect().finally(() => (this.#inFlight = undefined))
+    return this.#inFlight
+  }
+
+  async #collect(): Promise<MetricsSnapshot> {
+    const sources = this.#sources
+    const slots = Array.from({ length: sources.workers }, (_, i) => i + 1)
+    const answers = await Promise.allSettled(
+      slots.map((thread) => withDeadline(sources.workerSnapshot(thread), SCRAPE_TIMEOUT_MS, () => new Error(`thread ${thread} did not answer within ${SCRAPE_TIMEOUT_MS} ms`))),
+    )
+    const threads: ThreadSnapshot[] = [sources.mainSnapshot()]
+    const unreachable: number[] = []
+    answers.forEach((answer, i) => (answer.status === 'fulfilled' ? threads.push(answer.value) : unreachable.push(slots[i]!)))
+    const utilization = new Map<number, number>()
+    for (const thread of threads) utilization.set(thread.thread, this.#utilizationSince(thread))
+    const pool = sources.offloadStats()
+    return {
+      threads,
+      unreachable,
+      utilization,
+      deadLetters: sources.deadLetters(),
+      workers: new Map([...this.#workers].map(([thread, figures]) => [thread, { ...figures }])),
+      offload: pool && { ...pool, ...this.offload.figures() },
+    }
+  }
+
+  /** A replacement worker's window starts with it, not with the dead one's. */
+  #utilizationSince(thread: ThreadSnapshot): number {
+    const key = `${thread.thread}:${thread.generation}`
+    const before = this.#previousLoop.get(key) ?? { active: 0, idle: 0 }
+    this.#previousLoop.set(key, thread.eventLoop)
+    const active = thread.eventLoop.active - before.active
+    const total = active + thread.eventLoop.idle - before.idle
+    return total > 0 ? active / total : 0
+  }
+
+  #count(event: SystemEvent): void {
+    if (event.type !== 'worker-crashed' && event.type !== 'worker-hung' && event.type !== 'worker-replaced') return
+    let figures = this.#workers.get(event.thread)
+    if (figures === undefined) this.#workers.set(event.thread, (figures = { crashes: 0, hangs: 0, replacements: 0 }))
+    if (event.type === 'worker-crashed') figures.crashes++
+    else if (event.type === 'worker-hung') figures.hangs++
+    else figures.replacements++
+  }
+}
+
