@@ -13,6 +13,8 @@ describe('planGroups', () => {
       'baseline.port.per-message',
       'baseline.port.batched',
       'tell.cross-thread',
+      'tell.cross-thread.metrics',
+      'tell.cross-thread.traced',
       'tell.same-thread',
       'tell.flood.cross-thread',
       'throughput.w1',
@@ -23,17 +25,27 @@ describe('planGroups', () => {
       'cpu.actors',
       'cpu.single-thread',
       'baseline.piscina.cpu',
+      'metrics.scrape.ms',
     ].map(bench)
     const groups = planGroups(all, ratioDefinitions)
     expect(ids(groups)).toEqual([
-      ['baseline.port.per-message', 'baseline.port.batched', 'tell.cross-thread'],
+      // P17 and P18 read tell.cross-thread too: both variants run in its rounds, pair by pair.
+      ['baseline.port.per-message', 'baseline.port.batched', 'tell.cross-thread', 'tell.cross-thread.metrics', 'tell.cross-thread.traced'],
       ['tell.same-thread'],
       ['tell.flood.cross-thread'],
       ['throughput.w1', 'throughput.w2'],
       ['routing.uneven.balancing', 'routing.uneven.round-robin', 'baseline.piscina.uneven'],
       ['cpu.actors', 'cpu.single-thread', 'baseline.piscina.cpu'],
+      ['metrics.scrape.ms'],
     ])
-    expect(groups.map((g) => g.ratios)).toEqual([['P1a', 'P1b'], ['P4'], [], ['P5'], ['P10', 'P11'], ['P12', 'P13']])
+    expect(groups.map((g) => g.ratios)).toEqual([['P1a', 'P1b', 'P17', 'P18'], ['P4'], [], ['P5'], ['P10', 'P11'], ['P12', 'P13'], ['P19']])
+  })
+  it('selects P17 or P18 as exactly its pair, measured in one group', () => {
+    const tells = ['tell.cross-thread', 'tell.cross-thread.metrics', 'tell.cross-thread.traced', 'tell.same-thread'].map(bench)
+    const p18 = selectBenchmarks(tells, ['P18'], ratioDefinitions)
+    expect(p18.map((d) => d.id)).toEqual(['tell.cross-thread', 'tell.cross-thread.traced'])
+    expect(planGroups(p18, ratioDefinitions).map((g) => g.ratios)).toEqual([['P18']])
+    expect(selectBenchmarks(tells, ['P17'], ratioDefinitions).map((d) => d.id)).toEqual(['tell.cross-thread', 'tell.cross-thread.metrics'])
   })
   it('leaves a ratio side alone when its other side is not selected', () => {
     const groups = planGroups([bench('tell.cross-thread')], ratioDefinitions)

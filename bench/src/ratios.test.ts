@@ -51,6 +51,23 @@ describe('computeRatios', () => {
   })
 })
 
+describe('ratios without a goal', () => {
+  const reported: RatioDefinition = { id: 'N', name: 'no goal', numerator: 'a', denominator: 'b' }
+  it('are reported with their value and interval, goal null, never met and never judged', () => {
+    const outcome = computeRatios([reported], [result('a', [50, 60, 70]), result('b', [100, 100, 100])])[0]
+    expect(outcome).toMatchObject({ id: 'N', value: 0.6, goal: null, meets: false, kind: 'paired', pairs: 3, verdict: 'reported' })
+    expect(outcome?.interval?.[0]).toBeLessThanOrEqual(0.6)
+    expect(outcome?.interval?.[1]).toBeGreaterThanOrEqual(0.6)
+  })
+  it('are missing, not reported, when a side is missing', () => {
+    expect(computeRatios([reported], [result('a', 50)])[0]).toMatchObject({ value: null, goal: null, meets: false, interval: null, verdict: 'missing', pairs: 0 })
+  })
+  it('show their expression like any other ratio', () => {
+    expect(ratioExpression(reported)).toBe('a / b')
+    expect(ratioInputs(reported, ['a', 'b'])).toEqual(['a', 'b'])
+  })
+})
+
 describe('computed ratios', () => {
   const computed: RatioDefinition = {
     id: 'C',
@@ -123,7 +140,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P4', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8, P8b and P9 on their ids', () => {
@@ -153,5 +170,19 @@ describe('ratioDefinitions', () => {
     // A process that held the target every time meets it; the RSS companion is in no ratio.
     expect(byRatio.get('P16')).toMatchObject({ value: 10e6, meets: true, goal: { op: '>=', value: 10e6 }, verdict: 'met', pairs: 3 })
     expect(ratioDefinitions.flatMap((d) => ratioInputs(d, ['actors.alive.max', 'actors.alive.max.rss']))).not.toContain('actors.alive.max.rss')
+  })
+  it('pairs P17 and P18 with tell.cross-thread, P18 without a goal, and P19 absolute', () => {
+    const outcomes = computeRatios(ratioDefinitions, [
+      result('tell.cross-thread', [4e6, 2e6, 3e6]),
+      result('tell.cross-thread.metrics', [3.9e6, 1.9e6, 2.94e6]),
+      result('tell.cross-thread.traced', [1e6, 0.5e6, 0.75e6]),
+      result('metrics.scrape.ms', [20, 30, 25]),
+    ])
+    const byRatio = new Map(outcomes.map((o) => [o.id, o]))
+    expect(byRatio.get('P17')).toMatchObject({ value: 0.975, meets: true, goal: { op: '>=', value: 0.95 }, kind: 'paired', verdict: 'met', pairs: 3 })
+    expect(byRatio.get('P18')).toMatchObject({ value: 0.25, meets: false, goal: null, kind: 'paired', verdict: 'reported', interval: [0.25, 0.25] })
+    expect(byRatio.get('P19')).toMatchObject({ value: 25, meets: true, goal: { op: '<=', value: 50 }, kind: 'absolute', verdict: 'met' })
+    const p18 = ratioDefinitions.find((d) => d.id === 'P18')
+    expect(p18 === undefined ? [] : ratioInputs(p18, [])).toEqual(['tell.cross-thread.traced', 'tell.cross-thread'])
   })
 })

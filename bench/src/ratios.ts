@@ -15,7 +15,8 @@ export interface RatioGoal {
 interface RatioBase {
   readonly id: string
   readonly name: string
-  readonly goal: RatioGoal
+  /** Absent: the ratio is reported (value, interval) but judged against nothing. */
+  readonly goal?: RatioGoal
 }
 
 /** `median(numerator) / median(denominator)`, or the numerator's median itself. */
@@ -40,23 +41,27 @@ export type RatioDefinition = QuotientRatio | ComputedRatio
 /** How a ratio gets its samples: see bench/README.md, "Pairs, intervals and verdicts". */
 export type RatioKind = 'paired' | 'absolute' | 'computed'
 
-/** A verdict, or `missing` when a needed result is not in this run. */
-export type RatioVerdict = BenchVerdict | 'missing'
+/**
+ * A verdict; `missing` when a needed result is not in this run; `reported` for a ratio with no
+ * goal that has a value (it is measured to be watched, not judged).
+ */
+export type RatioVerdict = BenchVerdict | 'missing' | 'reported'
 
 export interface RatioOutcome {
   readonly id: string
   readonly name: string
   /** Median over the pairs; null when a needed result is missing from this run. */
   readonly value: number | null
-  readonly goal: RatioGoal
-  /** The value (the median) is on the goal's side. The verdict is what to trust. */
+  /** null for a ratio with no goal. */
+  readonly goal: RatioGoal | null
+  /** The value (the median) is on the goal's side; false without a goal. The verdict is what to trust. */
   readonly meets: boolean
   readonly kind: RatioKind
   /** How many pairs (rounds) the value and interval rest on. */
   readonly pairs: number
   /** Bootstrap interval of the median over the pairs; null when missing. */
   readonly interval: Interval | null
-  /** met / not met when the whole interval is on one side of the goal, else undecided. */
+  /** met / not met when the whole interval is on one side of the goal, else undecided; reported without a goal. */
   readonly verdict: RatioVerdict
 }
 
@@ -220,6 +225,27 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'actors.alive.max',
     goal: { op: '>=', value: 10e6 },
   },
+  // P17 and P18 are P13 and P14 of the observability work, renumbered: those ids were taken.
+  {
+    id: 'P17',
+    name: 'tell cross-thread with metrics on vs off',
+    numerator: 'tell.cross-thread.metrics',
+    denominator: 'tell.cross-thread',
+    goal: { op: '>=', value: 0.95 },
+  },
+  {
+    // No goal: what tracing every message costs is reported, not judged.
+    id: 'P18',
+    name: 'tell cross-thread with every message traced vs untraced',
+    numerator: 'tell.cross-thread.traced',
+    denominator: 'tell.cross-thread',
+  },
+  {
+    id: 'P19',
+    name: 'one metrics scrape with 10^5 actors on 2 workers, ms (absolute)',
+    numerator: 'metrics.scrape.ms',
+    goal: { op: '<=', value: 50 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {
@@ -273,7 +299,8 @@ export function ratioExpression(definition: RatioDefinition): string {
 /**
  * Each ratio from the pairs of its benchmarks' figures: the median of the per-pair values, a
  * bootstrap interval of that median (seeded by the ratio's id, so the same figures always give
- * the same interval), and the verdict of the interval against the goal.
+ * the same interval), and the verdict of the interval against the goal (`reported` when the
+ * ratio has none).
  */
 export function computeRatios(
   definitions: readonly RatioDefinition[],
@@ -283,10 +310,12 @@ export function computeRatios(
   const byId = new Map(results.map((r) => [r.id, r]))
   return definitions.map((definition) => {
     const values = perPairValues(definition, byId)
-    const base = { id: definition.id, name: definition.name, goal: definition.goal, kind: ratioKind(definition), pairs: values.length }
+    const goal = definition.goal ?? null
+    const base = { id: definition.id, name: definition.name, goal, kind: ratioKind(definition), pairs: values.length }
     if (values.length === 0) return { ...base, value: null, meets: false, interval: null, verdict: 'missing' }
     const value = median(values)
     const interval = bootstrapInterval(values, { seed: seedOf(definition.id), confidence: options.confidence ?? 0.95 })
-    return { ...base, value, meets: meetsGoal(value, definition.goal), interval, verdict: judge(values.length, interval, definition.goal) }
+    if (goal === null) return { ...base, value, meets: false, interval, verdict: 'reported' }
+    return { ...base, value, meets: meetsGoal(value, goal), interval, verdict: judge(values.length, interval, goal) }
   })
 }

@@ -40,7 +40,7 @@ export function ratiosTable(outcomes: readonly RatioOutcome[], definitions: read
       o.value === null ? 'missing' : withSiPrefix(o.value),
       o.interval === null ? '' : `${withSiPrefix(o.interval[0])} – ${withSiPrefix(o.interval[1])}`,
       String(o.pairs),
-      `${o.goal.op} ${withSiPrefix(o.goal.value)}`,
+      o.goal === null ? '—' : `${o.goal.op} ${withSiPrefix(o.goal.value)}`,
       verdictText(o),
     ]),
   }

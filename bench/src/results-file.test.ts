@@ -43,6 +43,25 @@ describe('describeSuite', () => {
       verdict: 'missing',
     })
   })
+  it('writes the goal of a ratio without one as null, its verdict reported', () => {
+    const results = [
+      { id: 'tell.cross-thread', unit: 'msg/s', median: 4, min: 4, max: 4, runs: 1, samples: [4] },
+      { id: 'tell.cross-thread.traced', unit: 'msg/s', median: 1, min: 1, max: 1, runs: 1, samples: [1] },
+    ]
+    const report = describeSuite(true, results, computeRatios(ratioDefinitions, results), new Date(0), measurement, machine)
+    const written = (JSON.parse(reportJson(report)) as { ratios: Record<string, unknown>[] }).ratios
+    expect(written.find((r) => r.id === 'P18')).toEqual({
+      id: 'P18',
+      name: 'tell cross-thread with every message traced vs untraced',
+      value: 0.25,
+      goal: null,
+      meets: false,
+      kind: 'paired',
+      pairs: 1,
+      interval: [0.25, 0.25],
+      verdict: 'reported',
+    })
+  })
   it('states the machine in latest.md and warns when the load was high', () => {
     const calm = describeSuite(false, [], [], new Date(0), measurement, machine)
     expect(machineLines(calm).join('\n')).toContain('0.10 / 0.20 / 0.30 at the start, 1.50 / 0.90 / 0.40 at the end; CPU steal 0.4%')

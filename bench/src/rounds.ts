@@ -16,6 +16,19 @@ export interface RoundSettings {
   readonly quick: boolean
   readonly progress: (line: string) => void
   readonly format: (value: number, unit: string) => string
+  /** Told of every run as it starts and ends, for the progress display. */
+  readonly observer?: RunObserver
+}
+
+/** Follows a group's runs one by one: the progress display's estimate rests on them. */
+export interface RunObserver {
+  /** A run of `id` starts; `label` says which round, e.g. "round 3/10" or "warm-up 1/1". */
+  starting(id: string, label: string): void
+  /**
+   * The run of `id` ended. `dropped`: the runs planned for `id` after this one that will not
+   * happen, because this one failed and the member leaves the group; 0 otherwise.
+   */
+  finished(id: string, dropped: number): void
 }
 
 export interface GroupOutcome {
@@ -33,6 +46,11 @@ export function timedRounds(group: MeasurementGroup, settings: Pick<RoundSetting
 /** Untimed rounds for a group, within every member's cap. */
 export function warmupRounds(group: MeasurementGroup, settings: Pick<RoundSettings, 'warmupRounds'>): number {
   return Math.min(settings.warmupRounds, ...group.members.map((m) => Math.max(0, m.rounds?.warmup ?? settings.warmupRounds)))
+}
+
+/** Rounds of a group, warm-up and timed: the runs each member is planned to do. */
+export function plannedRounds(group: MeasurementGroup, settings: Pick<RoundSettings, 'pairs' | 'runs' | 'warmupRounds'>): number {
+  return warmupRounds(group, settings) + timedRounds(group, settings)
 }
 
 /** The ids a group's results come under, in order: each member's own, then its companions'. */
@@ -53,6 +71,8 @@ export async function runGroup(group: MeasurementGroup, settings: RoundSettings)
     // Strictly sequential: concurrent benchmarks would compete for the same cores.
     for (const member of roundOrder(group.members, round)) {
       if (!alive.has(member)) continue
+      settings.observer?.starting(member.id, label)
+      let dropped = 0
       try {
         const measured = runFigures(member, await member.run(settings.quick))
         for (const { id, unit } of resultIds(member)) {
@@ -64,7 +84,10 @@ export async function runGroup(group: MeasurementGroup, settings: RoundSettings)
         // One broken benchmark should not cost the rest of the suite; its ratios show as missing.
         alive.delete(member)
         failures.push({ id: member.id, error })
+        dropped = rounds - round - 1
       }
+      // Outside the try: a broken observer is a bug of the runner, not a failure of this benchmark.
+      settings.observer?.finished(member.id, dropped)
     }
   }
   const results = group.members

@@ -7,10 +7,12 @@ import { formatFigure } from './format.js'
 import type { BenchmarkDefinition, BenchmarkResult } from './harness.js'
 import { pinnedCpus, runPinned } from './pin.js'
 import { planGroups, selectBenchmarks } from './plan.js'
+import { SuiteProgress } from './progress.js'
+import { progressDisplay } from './progress-display.js'
 import { computeRatios, ratioDefinitions } from './ratios.js'
 import { ratiosTable, resultsTable } from './report.js'
 import { describeSuite, writeChart, writeResults } from './results-file.js'
-import { runGroup, timedRounds, warmupRounds } from './rounds.js'
+import { plannedRounds, runGroup, timedRounds, warmupRounds } from './rounds.js'
 import { renderMarkdown, renderText } from './table.js'
 import { troupeBenchmarks } from './troupe/index.js'
 
@@ -61,18 +63,26 @@ async function main(): Promise<void> {
   const suiteStarted = performance.now()
   const results: BenchmarkResult[] = []
   const failures: string[] = []
-  for (const group of groups) {
-    const ids = group.members.map((m) => m.id)
-    const what = group.ratios.length > 0 ? `pairs for ${group.ratios.join(', ')}` : 'in no ratio'
-    log(`> ${ids.join(' + ')}: ${warmupRounds(group, rounds)} warm-up + ${timedRounds(group, rounds)} timed round(s), ${what}`)
-    const groupStarted = performance.now()
-    const outcome = await runGroup(group, { ...rounds, quick: options.quick, progress: log, format: formatFigure })
-    results.push(...outcome.results)
-    for (const failure of outcome.failures) {
-      log(`  ${failure.id} FAILED: ${describe(failure.error)}`)
-      failures.push(failure.id)
+  const progress = new SuiteProgress(groups.flatMap((group) => group.members.map(({ id }) => ({ id, runs: plannedRounds(group, rounds) }))))
+  // stdout is caught too when it is the same terminal: a stray write there would cut through the bar.
+  const display = progressDisplay(progress, process.stderr, process.stdout.isTTY ? [process.stdout] : [])
+  try {
+    for (const group of groups) {
+      const ids = group.members.map((m) => m.id)
+      const what = group.ratios.length > 0 ? `pairs for ${group.ratios.join(', ')}` : 'in no ratio'
+      display.log(`> ${ids.join(' + ')}: ${warmupRounds(group, rounds)} warm-up + ${timedRounds(group, rounds)} timed round(s), ${what}`)
+      const groupStarted = performance.now()
+      const outcome = await runGroup(group, { ...rounds, quick: options.quick, progress: display.log, format: formatFigure, observer: display })
+      results.push(...outcome.results)
+      for (const failure of outcome.failures) {
+        display.log(`  ${failure.id} FAILED: ${describe(failure.error)}`)
+        failures.push(failure.id)
+      }
+      display.log(`  ${ids.join(' + ')} took ${seconds(groupStarted)}`)
     }
-    log(`  ${ids.join(' + ')} took ${seconds(groupStarted)}`)
+  } finally {
+    // Before anything else reaches the terminal: the tables on stdout come next.
+    display.stop()
   }
   const elapsed = (performance.now() - suiteStarted) / 1000
   log(`${selected.length} benchmark(s) in ${groups.length} group(s) took ${seconds(suiteStarted)}`)

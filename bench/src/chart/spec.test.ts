@@ -5,7 +5,7 @@ import { computeRatios, ratioDefinitions } from '../ratios.js'
 import type { RatioDefinition, RatioGoal } from '../ratios.js'
 import type { SuiteReport } from '../results-file.js'
 import { compileSpec, renderSvg } from './render.js'
-import { attainment, chartSpec, linearSeries, measuredSeries, ratioRows, relativeDomain, throughputRows } from './spec.js'
+import { attainment, chartSpec, linearSeries, measuredSeries, ratioRows, relativeDomain, throughputRows, ungoaledRatios } from './spec.js'
 
 const result = (id: string, median: number, min = median, max = median): BenchmarkResult => ({ id, unit: 'msg/s', median, min, max, runs: 3, samples: [median, median, median] })
 
@@ -33,9 +33,15 @@ function report(results: BenchmarkResult[]): SuiteReport {
   }
 }
 
+/** The ratios the goal panel shows: those with a goal (P18 has none). */
+const goaled = ratioDefinitions.filter((d) => d.goal !== undefined)
+
 /** Results that give every current ratio a value, some met and some not. */
 const fullRun: BenchmarkResult[] = [
   result('tell.cross-thread', 5e6),
+  result('tell.cross-thread.metrics', 4.9e6),
+  result('tell.cross-thread.traced', 1e6),
+  { ...result('metrics.scrape.ms', 60), unit: 'ms' },
   result('baseline.port.batched', 7e6),
   result('baseline.port.per-message', 0.4e6),
   result('ask.pipelined', 1e6),
@@ -109,7 +115,7 @@ describe('attainment', () => {
 describe('ratioRows', () => {
   it('keeps the order of the outcomes, labels each with its expression and goal, and marks missing ones', () => {
     const rows = ratioRows(report(fullRun.filter((r) => r.id !== 'memory.per-actor')).ratios, ratioDefinitions)
-    expect(rows.map((r) => r.id)).toEqual(ratioDefinitions.map((d) => d.id))
+    expect(rows.map((r) => r.id)).toEqual(goaled.map((d) => d.id))
     const byId = new Map(rows.map((r) => [r.id, r]))
     expect(byId.get('P1a')).toMatchObject({ label: 'P1a  tell.cross-thread / baseline.port.batched  ≥ 1.00', status: 'NOT met', valueText: '0.714', base: 1 })
     expect(byId.get('P5')).toMatchObject({ label: 'P5  throughput.wN / (N × throughput.w1)  ≥ 0.850', status: 'met', attainment: 0.9 / 0.85 })
@@ -121,6 +127,14 @@ describe('ratioRows', () => {
       expect(row.status).not.toBe('missing')
       expect(row.attainment !== null && row.attainment >= 1).toBe(row.status === 'met')
     }
+  })
+  it('leaves out ratios without a goal, whether reported or missing', () => {
+    const outcomes = report(fullRun).ratios
+    expect(outcomes.find((o) => o.id === 'P18')).toMatchObject({ goal: null, verdict: 'reported' })
+    expect(ratioRows(outcomes, ratioDefinitions).map((r) => r.id)).not.toContain('P18')
+    expect(ratioRows(report([]).ratios, ratioDefinitions).map((r) => r.id)).not.toContain('P18')
+    expect(ungoaledRatios(outcomes)).toEqual(['P18'])
+    expect(ratioRows(outcomes, ratioDefinitions).find((r) => r.id === 'P19')).toMatchObject({ label: 'P19  metrics.scrape.ms  ≤ 50.0', status: 'NOT met' })
   })
   it('falls back to the outcome name for a ratio without a definition', () => {
     const outcome = { id: 'X', name: 'unknown ratio', value: 2, goal: { op: '>=', value: 1 }, meets: true, kind: 'paired', pairs: 1, interval: [2, 2], verdict: 'met' } as const
@@ -189,12 +203,15 @@ describe('chartSpec', () => {
     expect(rows).toEqual(expect.arrayContaining([expect.objectContaining({ id: 'P5', status: 'met' }), expect.objectContaining({ workers: 2, series: linearSeries, value: 20e6 })]))
     expect(JSON.stringify(spec)).toContain('troupe benchmarks — 2026-01-02T03:04:05.000Z (quick)')
     expect(JSON.stringify(spec)).toContain('warning: load average was 3.50 on 2 CPUs when the run started')
+    // Left out of the goal panel, so the panel says where it went.
+    expect(JSON.stringify(spec)).toContain('without a goal, in the tables only: P18')
+    expect(rows).not.toContainEqual(expect.objectContaining({ id: 'P18' }))
   })
   it('shows every ratio as missing and says so in the throughput panel when nothing ran', () => {
     const spec = chartSpec(report([]), ratioDefinitions)
     const rows = inlineRows(spec)
     const ratioRowsIn = rows.filter((row): row is { status: string } => typeof row === 'object' && row !== null && 'status' in row)
-    expect(ratioRowsIn).toHaveLength(ratioDefinitions.length)
+    expect(ratioRowsIn).toHaveLength(goaled.length)
     for (const row of ratioRowsIn) expect(row.status).toBe('missing')
     expect(rows).toContainEqual({ text: 'no throughput.wK results in this run' })
     const warnings: string[] = []

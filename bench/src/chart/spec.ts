@@ -4,7 +4,7 @@ import type { TopLevelSpec } from 'vega-lite'
 import { withSiPrefix } from '../format.js'
 import type { BenchmarkResult } from '../harness.js'
 import { ratioExpression } from '../ratios.js'
-import type { RatioDefinition, RatioGoal, RatioOutcome } from '../ratios.js'
+import type { RatioDefinition, RatioGoal, RatioOutcome, RatioVerdict } from '../ratios.js'
 import type { SuiteReport } from '../results-file.js'
 
 export type RatioStatus = 'met' | 'NOT met' | 'undecided' | 'missing'
@@ -62,11 +62,20 @@ function goalText(goal: RatioGoal): string {
   return `${goal.op === '>=' ? '≥' : '≤'} ${withSiPrefix(goal.value)}`
 }
 
-const statusOf: Readonly<Record<RatioOutcome['verdict'], RatioStatus>> = { met: 'met', 'not met': 'NOT met', undecided: 'undecided', missing: 'missing' }
+/** An outcome judged against a goal: the only kind the goal panel can place. */
+type JudgedOutcome = RatioOutcome & { readonly goal: RatioGoal; readonly verdict: Exclude<RatioVerdict, 'reported'> }
 
+const isJudged = (outcome: RatioOutcome): outcome is JudgedOutcome => outcome.goal !== null && outcome.verdict !== 'reported'
+
+const statusOf: Readonly<Record<JudgedOutcome['verdict'], RatioStatus>> = { met: 'met', 'not met': 'NOT met', undecided: 'undecided', missing: 'missing' }
+
+/**
+ * One row per ratio with a goal, in the outcomes' order. A ratio without a goal (P18) has no
+ * place on a scale relative to its goal, so it is left out: the tables report it.
+ */
 export function ratioRows(outcomes: readonly RatioOutcome[], definitions: readonly RatioDefinition[]): RatioRow[] {
   const byId = new Map(definitions.map((d) => [d.id, d]))
-  return outcomes.map((outcome) => {
+  return outcomes.filter(isJudged).map((outcome) => {
     const definition = byId.get(outcome.id)
     const expression = definition === undefined ? outcome.name : ratioExpression(definition)
     const value = outcome.value
@@ -127,7 +136,12 @@ const panelWidth = 460
 /** One panel of the vertical concatenation. */
 type Panel = Extract<TopLevelSpec, { vconcat: unknown }>['vconcat'][number]
 
-function ratiosPanel(rows: readonly RatioRow[]): Panel {
+/** The ids of the ratios without a goal, which the goal panel leaves out. */
+export function ungoaledRatios(outcomes: readonly RatioOutcome[]): string[] {
+  return outcomes.filter((outcome) => outcome.goal === null).map((outcome) => outcome.id)
+}
+
+function ratiosPanel(rows: readonly RatioRow[], ungoaled: readonly string[]): Panel {
   const domain = relativeDomain(rows)
   const order = rows.map((row) => row.label)
   const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 520 } } as const
@@ -145,7 +159,14 @@ function ratiosPanel(rows: readonly RatioRow[]): Panel {
     legend: { title: 'verdict', orient: 'bottom', labelLimit: 320 },
   } as const
   return {
-    title: { text: 'Ratios against their goals', subtitle: 'bar: median of same-round pairs; whisker: its confidence interval', anchor: 'start' },
+    title: {
+      text: 'Ratios against their goals',
+      subtitle: [
+        'bar: median of same-round pairs; whisker: its confidence interval',
+        ...(ungoaled.length === 0 ? [] : [`without a goal, in the tables only: ${ungoaled.join(', ')}`]),
+      ],
+      anchor: 'start',
+    },
     width: panelWidth,
     height: { step: 22 },
     data: { values: [...rows] },
@@ -270,7 +291,7 @@ export function chartSpec(report: SuiteReport, definitions: readonly RatioDefini
     background: 'white',
     padding: 12,
     config: { font: 'sans-serif', view: { stroke: null } },
-    vconcat: [ratiosPanel(ratioRows(report.ratios, definitions)), throughputPanel(throughputRows(report.results), throughputUnit(report.results))],
+    vconcat: [ratiosPanel(ratioRows(report.ratios, definitions), ungoaledRatios(report.ratios)), throughputPanel(throughputRows(report.results), throughputUnit(report.results))],
     spacing: 28,
     // The two panels colour different things (status, series): separate scales and legends.
     resolve: { scale: { color: 'independent', strokeDash: 'independent' }, legend: { color: 'independent' } },

@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, routing.*, cpu.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
@@ -6,6 +6,7 @@ import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
 import { kvBenchmarks } from './kv-contention.js'
 import { memoryPerActor } from './memory.js'
+import { metricsScrapeMs } from './metrics-scrape.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
 import { restartLatencyP50 } from './restart.js'
 import { routingBenchmarks } from './routing.js'
@@ -13,10 +14,20 @@ import { savinaBenchmarks } from './savina/index.js'
 import { skynet1m } from './skynet.js'
 import { spawnRate } from './spawn-rate.js'
 import { spawnRemoteRate } from './spawn-remote-rate.js'
-import { tellCrossThread, tellFloodCrossThread, tellFloodSameThread, tellSameThread, tellThroughputScaling } from './tell.js'
+import {
+  tellCrossThread,
+  tellCrossThreadMetrics,
+  tellCrossThreadTraced,
+  tellFloodCrossThread,
+  tellFloodSameThread,
+  tellSameThread,
+  tellThroughputScaling,
+} from './tell.js'
 
 export const troupeBenchmarks: BenchmarkDefinition[] = [
   tellCrossThread,
+  tellCrossThreadMetrics,
+  tellCrossThreadTraced,
   tellSameThread,
   askPipelined,
   askLatencyP50,
@@ -30,6 +41,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   memoryPerActor,
   spawnRate,
   spawnRemoteRate,
+  metricsScrapeMs,
   actorsAliveMax,
   mutexAtomics,
   actorCounter,

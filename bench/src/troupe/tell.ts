@@ -3,7 +3,8 @@ import { availableParallelism } from 'node:os'
 import type { ActorRef, ActorSystem } from 'troupe'
 import type { BenchmarkDefinition } from '../harness.js'
 import { CreditSender, Receiver, Sender } from './actors.js'
-import { check, withSystem } from './system.js'
+import type { StreamInstrumentation } from './stream-instrumentation.js'
+import { check, withSystem, type SystemSettings } from './system.js'
 
 /** How the sender paces itself: `undefined` for none, else the number of outstanding chunks. */
 type Window = number | undefined
@@ -43,15 +44,21 @@ async function spawnPair(system: ActorSystem, worker: number, receiverWorker: nu
   return pair
 }
 
+/** Sends the start commands as they are: no instrumentation. */
+const plainStart = (send: () => void): void => send()
+
 /**
- * One pass: arm every receiver, then start every sender at once, and time from the start
- * commands until the last receiver has processed all `count` of its hits. Returns total msg/s.
+ * One pass: arm every receiver, then start every sender at once (through `start`, which may wrap
+ * the commands, e.g. in a span), and time from the start commands until the last receiver has
+ * processed all `count` of its hits. Returns total msg/s.
  */
-async function streamPass(pairs: readonly Pair[], count: number): Promise<number> {
+async function streamPass(pairs: readonly Pair[], count: number, start: StreamInstrumentation['start']): Promise<number> {
   await Promise.all(pairs.map((pair) => pair.receiver.ask.arm(count)))
   const started = performance.now()
   const done = pairs.map((pair) => pair.receiver.ask.done())
-  for (const pair of pairs) pair.start(count)
+  start(() => {
+    for (const pair of pairs) pair.start(count)
+  })
   const tallies = await Promise.all(done)
   const seconds = (performance.now() - started) / 1000
   for (const tally of tallies) {
@@ -69,17 +76,38 @@ interface StreamShape {
   /** Tells per pair in the timed pass. */
   readonly count: { readonly full: number; readonly quick: number }
   readonly window?: Window
+  /** Further system options, e.g. `metrics: true`. Default: none (the system's defaults). */
+  readonly options?: SystemSettings['options']
+  /** Set up before each run's system starts and closed after it shut down; given the worker count. */
+  readonly instrument?: (workers: number) => Promise<StreamInstrumentation>
 }
 
-function streamRun(id: string, shape: StreamShape, quick: boolean): Promise<number> {
+async function streamRun(id: string, shape: StreamShape, quick: boolean): Promise<number> {
   const count = quick ? shape.count.quick : shape.count.full
-  return withSystem(shape.workers, id, async (system) => {
-    const pairs: Pair[] = []
-    for (const [worker, receiverWorker] of shape.pairs) pairs.push(await spawnPair(system, worker, receiverWorker, shape.window))
-    // Untimed pass: sets up the worker-to-worker channel and lets fresh workers optimise the path.
-    await streamPass(pairs, Math.ceil(count / 4))
-    return streamPass(pairs, count)
-  })
+  const warmup = Math.ceil(count / 4)
+  const instrumentation = await shape.instrument?.(shape.workers)
+  const start = instrumentation === undefined ? plainStart : (send: () => void) => instrumentation.start(send)
+  try {
+    const options = { ...shape.options, ...instrumentation?.options }
+    return await withSystem(
+      shape.workers,
+      id,
+      async (system) => {
+        const pairs: Pair[] = []
+        for (const [worker, receiverWorker] of shape.pairs) pairs.push(await spawnPair(system, worker, receiverWorker, shape.window))
+        // Untimed pass: sets up the worker-to-worker channel and lets fresh workers optimise the path.
+        await streamPass(pairs, warmup, start)
+        await instrumentation?.check(pairs.length * warmup)
+        const figure = await streamPass(pairs, count, start)
+        await instrumentation?.check(pairs.length * (warmup + count))
+        return figure
+      },
+      { options },
+    )
+  } finally {
+    // After the shutdown: nothing registered for this run may reach the next one.
+    await instrumentation?.close()
+  }
 }
 
 function streamBenchmark(id: string, shape: StreamShape): BenchmarkDefinition {
@@ -93,7 +121,22 @@ const streamCount = { full: 1_000_000, quick: 200_000 }
  * receiver's backlog stays under `window` chunks, as in Akka's and Savina's throughput
  * benchmarks, so the figure is the per-message cost and not the cost of a deep mailbox.
  */
-export const tellCrossThread = streamBenchmark('tell.cross-thread', { workers: 2, pairs: [[0, 1]], count: streamCount, window: 8 })
+const crossThread: StreamShape = { workers: 2, pairs: [[0, 1]], count: streamCount, window: 8 }
+
+export const tellCrossThread = streamBenchmark('tell.cross-thread', crossThread)
+
+/** The same stream with per-type counting on every thread: P17 is what counting costs. */
+export const tellCrossThreadMetrics = streamBenchmark('tell.cross-thread.metrics', { ...crossThread, options: { metrics: true } })
+
+/**
+ * The same stream with a tracer provider on every thread, sampling everything, each pass started
+ * inside a root span: every message carries a span context and every handler runs in a span.
+ * P18 is what tracing costs. The OpenTelemetry SDK is loaded only when this benchmark runs.
+ */
+export const tellCrossThreadTraced = streamBenchmark('tell.cross-thread.traced', {
+  ...crossThread,
+  instrument: async (workers) => (await import('./tracing.js')).traceEveryThread(workers),
+})
 
 export const tellSameThread = streamBenchmark('tell.same-thread', { workers: 2, pairs: [[0, undefined]], count: streamCount, window: 2 })
 
