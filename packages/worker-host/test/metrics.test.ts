@@ -85,6 +85,8 @@ describe('metrics', () => {
     expect(valueOf(text, 'troupe_worker_crashes_total', { thread: 2 })).toBe(1)
     expect(valueOf(text, 'troupe_worker_replacements_total', { thread: 2 })).toBe(1)
     expect(valueOf(text, 'troupe_worker_hangs_total', { thread: 2 })).toBe(0)
+    // Re-created on the replacement worker (whose counters start from zero): a restart of its type there.
+    expect(valueOf(text, 'troupe_actor_restarts_total', { thread: 2, actor_type: 'Meter' })).toBe(1)
   })
 
   it('without the option: thread and per-type gauges only, and no counting families', async () => {

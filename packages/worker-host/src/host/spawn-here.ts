@@ -49,6 +49,8 @@ export async function createActor(host: Host, actors: LocalActors, order: SpawnO
     throw new SpawnError(order.module, order.export, `onStart failed: ${errorMessage(error)}`, { cause: error })
   }
   cell.started()
+  // Re-created after its worker died: a restart by its supervisor, as `actor-restarted` says.
+  if (order.restartCause) host.instrument?.restarted(cell)
 }
 
 function errorMessage(error: unknown): string {
