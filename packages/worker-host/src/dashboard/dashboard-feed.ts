@@ -4,7 +4,7 @@ import type { Subscribable } from '../util/topic.js'
 import { EventFeed } from './event-feed.js'
 import type { ChartPoint, DashboardSample, DeadLetterView, HelloMessage } from './feed-types.js'
 import { buildTree, type TreeSource } from './supervision-tree.js'
-import type { ThreadReader } from './thread-reader.js'
+import type { ThreadReader } from '../metrics/thread-reader.js'
 import { ThreadRows } from './thread-rows.js'
 
 /** Chart points kept for a page that opens now: two minutes at the default interval. */

@@ -6,7 +6,7 @@ import { resolveDashboardOptions, type DashboardOptions } from './dashboard-opti
 import { handleRequest } from './http-routes.js'
 import { SseClients } from './sse-clients.js'
 import { loadAssets } from './static-assets.js'
-import { ThreadReader } from './thread-reader.js'
+import { ThreadReader } from '../metrics/thread-reader.js'
 
 export type { DashboardOptions } from './dashboard-options.js'
 

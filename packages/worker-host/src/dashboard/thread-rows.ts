@@ -2,7 +2,7 @@ import type { SystemEvent } from '../system/system-events.js'
 import { utilizationBetween } from '../system/scheduler.js'
 import type { ThreadRow, ThreadStatus, TypeRow } from './feed-types.js'
 import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
-import type { Readings } from './thread-reader.js'
+import type { Readings } from '../metrics/thread-reader.js'
 
 interface ThreadMemory {
   /** The last answer: the window for utilisation and throughput starts with it. */

@@ -1,10 +1,10 @@
 import type { DeadLetterReason } from '@troupe/core'
 import type { Subscribable } from '../util/topic.js'
-import { withDeadline } from '../util/deadline.js'
 import type { SystemEvent } from '../system/system-events.js'
 import type { OffloadStats } from '../offload/offload-pool.js'
 import type { ThreadSnapshot, HistogramData } from './thread-snapshot.js'
 import { OffloadMetrics } from './offload-metrics.js'
+import { ThreadReader } from './thread-reader.js'
 
 /** How long a scrape waits for a thread's figures; a thread that has not answered by then is reported as not answering. */
 export const SCRAPE_TIMEOUT_MS = 2000
@@ -50,6 +50,7 @@ export interface MetricsSources {
  */
 export class SystemMetrics {
   readonly #sources: MetricsSources
+  readonly #reader: ThreadReader
   readonly #workers = new Map<number, { crashes: number; hangs: number; replacements: number }>()
   /** Event-loop samples of the previous scrape, per `thread:generation`. */
   readonly #previousLoop = new Map<string, { active: number; idle: number }>()
@@ -58,6 +59,7 @@ export class SystemMetrics {
 
   constructor(sources: MetricsSources) {
     this.#sources = sources
+    this.#reader = new ThreadReader({ workers: sources.workers, main: () => sources.mainSnapshot(), worker: (thread) => sources.workerSnapshot(thread) })
     sources.events.subscribe((event) => this.#count(event))
   }
 
@@ -69,13 +71,12 @@ export class SystemMetrics {
 
   async #collect(): Promise<MetricsSnapshot> {
     const sources = this.#sources
-    const slots = Array.from({ length: sources.workers }, (_, i) => i + 1)
-    const answers = await Promise.allSettled(
-      slots.map((thread) => withDeadline(sources.workerSnapshot(thread), SCRAPE_TIMEOUT_MS, () => new Error(`thread ${thread} did not answer within ${SCRAPE_TIMEOUT_MS} ms`))),
-    )
-    const threads: ThreadSnapshot[] = [sources.mainSnapshot()]
+    const threads: ThreadSnapshot[] = []
     const unreachable: number[] = []
-    answers.forEach((answer, i) => (answer.status === 'fulfilled' ? threads.push(answer.value) : unreachable.push(slots[i]!)))
+    for (const [thread, reading] of await this.#reader.read(SCRAPE_TIMEOUT_MS)) {
+      if (typeof reading === 'object') threads.push(reading)
+      else unreachable.push(thread)
+    }
     const utilization = new Map<number, number>()
     for (const thread of threads) utilization.set(thread.thread, this.#utilizationSince(thread))
     const pool = sources.offloadStats()

@@ -25,11 +25,10 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OU
 }
 
 /**
- * Reads every thread's figures, each bounded by its own timeout, so a hung worker leaves only its
- * own card blank. (`runtime.metrics.snapshot()` waits for the slowest thread, and moves the
- * utilisation window of the Prometheus scrape: the dashboard asks each thread itself.) A question
- * not answered in time is not asked again while it is pending: the next sample waits on the same
- * one, so a hung worker never collects a queue of them.
+ * Reads every thread's figures, each bounded by its own timeout, so a hung worker leaves out only
+ * its own. A question not answered in time is not asked again while it is pending: the next read
+ * waits on the same one, so a hung worker never collects a queue of them. The scrape
+ * (`SystemMetrics`) and the dashboard each have their own reader.
  */
 export class ThreadReader {
   readonly #sources: ReadingSources
