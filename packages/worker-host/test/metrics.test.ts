@@ -60,9 +60,11 @@ describe('metrics', () => {
   it('reads the deepest mailbox and the high-water mark of a type', async () => {
     const system = await startSystem({ actors: ACTORS, metrics: true })
     const a = await system.spawn(Meter, { placement: { worker: 0 } })
-    const held = a.ask.hold(300)
+    // The async hold keeps the actor busy, so the ticks wait in its mailbox; long enough that a
+    // loaded machine still scrapes them there (the poll gives up before it ends).
+    const held = a.ask.hold(3_000)
     for (let i = 0; i < 40; i++) a.tell.tick()
-    await expect.poll(async () => valueOf(await system.metrics(), 'troupe_mailbox_depth', { thread: 1, actor_type: 'Meter' })).toBe(40)
+    await expect.poll(async () => valueOf(await system.metrics(), 'troupe_mailbox_depth', { thread: 1, actor_type: 'Meter' }), { timeout: 2_500 }).toBe(40)
     const snapshot = await system.metricsSnapshot()
     expect(snapshot.threads.find((t) => t.thread === 1)!.largestMailboxes[0]).toMatchObject({ id: a.id, type: 'Meter', depth: 40 })
     await held

@@ -76,15 +76,15 @@ export class Instrument {
       return
     }
     if (sampled) metrics.countdown = metrics.sampleEvery
-    const type = traced || reported ? metrics.typeOf(cell).type : ''
-    const diagnostics = reported ? messageContext(this.thread, cell, type, envelope) : undefined
-    const probe: HandlerProbe = { owner: this, start: performance.now(), counters: sampled ? metrics.typeOf(cell) : undefined, span: undefined, diagnostics, running: true }
+    const counters = metrics.typeOf(cell)
+    const diagnostics = reported ? messageContext(this.thread, cell, counters.type, envelope) : undefined
+    const probe: HandlerProbe = { owner: this, start: performance.now(), counters: sampled ? counters : undefined, span: undefined, diagnostics, running: true }
     envelope.probe = probe
     if (diagnostics !== undefined) messageChannel.start.publish(diagnostics)
     try {
       if (!traced) cellState.process(cell, envelope)
       else {
-        probe.span = this.tracing!.start(envelope.trace!, type, selectorName(envelope))
+        probe.span = this.tracing!.start(envelope.trace!, counters.type, selectorName(envelope))
         this.tracing!.within(probe.span, () => cellState.process(cell, envelope))
       }
     } finally {

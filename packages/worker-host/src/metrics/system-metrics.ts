@@ -5,6 +5,7 @@ import type { OffloadStats } from '../offload/offload-pool.js'
 import type { ThreadSnapshot, HistogramData } from './thread-snapshot.js'
 import { OffloadMetrics } from './offload-metrics.js'
 import { ThreadReader } from './thread-reader.js'
+import { UtilizationWindows } from '../system/utilization-windows.js'
 
 /** How long a scrape waits for a thread's figures; a thread that has not answered by then is reported as not answering. */
 export const SCRAPE_TIMEOUT_MS = 2000
@@ -52,8 +53,8 @@ export class SystemMetrics {
   readonly #sources: MetricsSources
   readonly #reader: ThreadReader
   readonly #workers = new Map<number, { crashes: number; hangs: number; replacements: number }>()
-  /** Event-loop samples of the previous scrape, per `thread:generation`. */
-  readonly #previousLoop = new Map<string, { active: number; idle: number }>()
+  /** The utilisation window of the scrape (its own, not `stats()`'s). */
+  readonly #utilization = new UtilizationWindows()
   #inFlight: Promise<MetricsSnapshot> | undefined
   readonly offload = new OffloadMetrics()
 
@@ -78,7 +79,7 @@ export class SystemMetrics {
       else unreachable.push(thread)
     }
     const utilization = new Map<number, number>()
-    for (const thread of threads) utilization.set(thread.thread, this.#utilizationSince(thread))
+    for (const thread of threads) utilization.set(thread.thread, this.#utilization.since(thread.thread, thread.generation, thread.eventLoop))
     const pool = sources.offloadStats()
     return {
       threads,
@@ -88,16 +89,6 @@ export class SystemMetrics {
       workers: new Map([...this.#workers].map(([thread, figures]) => [thread, { ...figures }])),
       offload: pool && { ...pool, ...this.offload.figures() },
     }
-  }
-
-  /** A replacement worker's window starts with it, not with the dead one's. */
-  #utilizationSince(thread: ThreadSnapshot): number {
-    const key = `${thread.thread}:${thread.generation}`
-    const before = this.#previousLoop.get(key) ?? { active: 0, idle: 0 }
-    this.#previousLoop.set(key, thread.eventLoop)
-    const active = thread.eventLoop.active - before.active
-    const total = active + thread.eventLoop.idle - before.idle
-    return total > 0 ? active / total : 0
   }
 
   #count(event: SystemEvent): void {

@@ -21,7 +21,7 @@ import { OffloadPool, type OffloadStats } from '../offload/offload-pool.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
-import { utilizationBetween } from './scheduler.js'
+import { UtilizationWindows } from './utilization-windows.js'
 import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
@@ -70,8 +70,8 @@ export interface SystemStats {
 export class ActorSystem implements AsyncDisposable {
   readonly #runtime: SystemRuntime
   #registry: Registry | undefined
-  /** Event-loop samples of the previous `stats()` call, per thread: the window for `utilization`. */
-  readonly #previousEventLoop = new Map<string, HostStats['eventLoop']>()
+  /** The utilisation window of `stats()` (its own, not a scrape's). */
+  readonly #utilization = new UtilizationWindows()
 
   private constructor(runtime: SystemRuntime) {
     this.#runtime = runtime
@@ -245,11 +245,8 @@ export class ActorSystem implements AsyncDisposable {
     if (this.#runtime.closing) return this.#shutDown('stats')
     const samples = await Promise.all([this.#runtime.mainHost.stats(), ...this.#runtime.workers.map((_, slot) => this.#workerStats(slot))])
     const threads = samples.map((sample): ThreadStats => {
-      // A replacement worker counts from zero: its window starts with it, not with the dead one's.
-      const key = `${sample.thread}:${sample.generation}`
-      const before = this.#previousEventLoop.get(key) ?? { active: 0, idle: 0 }
-      this.#previousEventLoop.set(key, sample.eventLoop)
-      return { ...sample, kind: sample.thread === 0 ? 'main' : 'worker', utilization: utilizationBetween(before, sample.eventLoop) }
+      const utilization = this.#utilization.since(sample.thread, sample.generation, sample.eventLoop)
+      return { ...sample, kind: sample.thread === 0 ? 'main' : 'worker', utilization }
     })
     const { options, offloadPool } = this.#runtime
     return {

@@ -47,9 +47,9 @@ export class ThreadTracing {
   carry(): TraceCarrier | undefined {
     const span = this.#api.trace.getActiveSpan()
     if (span === undefined) return undefined
-    const { traceId, spanId, traceFlags } = span.spanContext()
-    if (!this.#api.isSpanContextValid(span.spanContext())) return undefined
-    return traceId + spanId + (traceFlags & 0xff).toString(16).padStart(2, '0')
+    const spanContext = span.spanContext()
+    if (!this.#api.isSpanContextValid(spanContext)) return undefined
+    return spanContext.traceId + spanContext.spanId + (spanContext.traceFlags & 0xff).toString(16).padStart(2, '0')
   }
 
   /** Starts the span a handler runs in: a child of the span the message was sent in. */
