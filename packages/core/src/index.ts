@@ -32,6 +32,7 @@ export type {
 } from './router/router-options.js'
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee, MetricsOptions } from './options/system-options.js'
+export type { ActorSystemClock } from './options/system-clock.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
 export type { DeadLetterReason } from './protocol/dead-letter-reason.js'

@@ -94,6 +94,13 @@ export interface ActorContext<Self = unknown> {
    * runs on a stopped or replaced instance. `cancel()` cancels this one.
    */
   schedule(delayMs: number, callback: () => unknown): Cancellable
+  /**
+   * A periodic timer (Akka's `startTimerAtFixedDelay`): every `intervalMs` (1 or more), `callback`
+   * runs as a message of this actor. The next period starts when the callback has been queued, so
+   * a slow actor never gets a burst of them. Not durable: it ends with the actor, and a restart
+   * cancels it like `schedule`. `cancel()` stops it.
+   */
+  every(intervalMs: number, callback: () => unknown): Cancellable
 }
 
 /** A scheduled callback that has not run yet can be cancelled. */

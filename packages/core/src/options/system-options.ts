@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os'
 import { InvalidOptionError } from '../errors/errors.js'
 import { resolveSupervision, type ResolvedSupervision, type SupervisionOptions } from '../supervision/supervision-options.js'
+import { isSystemClock, type ActorSystemClock } from './system-clock.js'
 
 export interface ActorSystemOptions {
   /**
@@ -92,6 +93,12 @@ export interface ActorSystemOptions {
    * offload pool) are in `system.metrics()` either way.
    */
   readonly metrics?: boolean | MetricsOptions
+  /**
+   * Manual time for tests: a `ManualClock` from `troupe/testkit`. Ask deadlines, `ctx.schedule`
+   * and `ctx.every`, handler timeouts and supervision backoff on every thread then read it, and
+   * nothing of theirs fires until `clock.advance(ms)`. Default: real time.
+   */
+  readonly clock?: ActorSystemClock
 }
 
 /** See `ActorSystemOptions.metrics`. */
@@ -150,6 +157,8 @@ export interface ResolvedSystemOptions {
   spareWorker: boolean
   /** Undefined: off. */
   metrics: { sampleEvery: number } | undefined
+  /** Undefined: real time. */
+  clock: ActorSystemClock | undefined
 }
 
 const MAX_WORKERS = 1024
@@ -232,6 +241,7 @@ const SYSTEM_OPTIONS = [
   'resourceLimits',
   'spareWorker',
   'metrics',
+  'clock',
 ] as const satisfies readonly (keyof ActorSystemOptions)[]
 
 /**
@@ -272,7 +282,14 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     resourceLimits: resolveResourceLimits(options.resourceLimits),
     spareWorker,
     metrics: resolveMetrics(options.metrics),
+    clock: resolveClock(options.clock),
   }
+}
+
+function resolveClock(value: unknown): ActorSystemClock | undefined {
+  if (value === undefined) return undefined
+  if (!isSystemClock(value)) throw new InvalidOptionError('clock', "a ManualClock from 'troupe/testkit'", value)
+  return value
 }
 
 /**

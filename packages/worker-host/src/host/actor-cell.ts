@@ -294,15 +294,15 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
     if (isThenable(result)) {
       if (ledger !== undefined) ledger.bytes[envelope.slot] = UNSETTLED
       this.#busy = true
-      const timer = this.#handlerTimeoutMs === undefined ? undefined : setTimeout(() => this.handlerTimedOut(envelope), this.#handlerTimeoutMs)
-      timer?.unref()
+      const clock = this.host.clock
+      const timer = this.#handlerTimeoutMs === undefined ? undefined : clock.setTimeout(() => this.handlerTimedOut(envelope), this.#handlerTimeoutMs, true)
       result.then(
         (value) => {
-          clearTimeout(timer)
+          clock.clearTimeout(timer)
           this.#resume(envelope, value, undefined, false)
         },
         (error: unknown) => {
-          clearTimeout(timer)
+          clock.clearTimeout(timer)
           this.#resume(envelope, undefined, error, true)
         },
       )

@@ -99,6 +99,10 @@ export class HostedActorContext implements ActorContext {
     return this.#cell.schedule(delayMs, callback)
   }
 
+  every(intervalMs: number, callback: () => unknown): Cancellable {
+    return this.#cell.every(intervalMs, callback)
+  }
+
   deferReply<T = unknown>(): DeferredReply<T> {
     return this.#cell.deferReply<T>()
   }

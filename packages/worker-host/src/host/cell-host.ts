@@ -1,4 +1,5 @@
 import type { Actor, ActorContext, AskErrorPolicy, DeadLetterReason, ReentrancyMode } from '@troupe/core'
+import type { Clock } from '../clock/clock.js'
 import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
 import type { Dispatcher } from './dispatcher.js'
@@ -16,6 +17,8 @@ export interface InstanceFactory {
 /** What a cell needs from its host thread. */
 export interface CellHost {
   readonly dispatcher: Dispatcher
+  /** Where timers and deadlines read the time. */
+  readonly clock: Clock
   /** Set while metrics or tracing are on (see instrument.ts). */
   readonly instrument: Instrument | undefined
   /** Sends the result of an ask back to the asker. */

@@ -4,6 +4,7 @@ import type { ActorCell } from './actor-cell.js'
 import { cellState } from './cell-state.js'
 import { envelope as makeEnvelope, type Envelope } from './envelope.js'
 import { invocationOf } from './reentrancy.js'
+import type { Timer } from '../clock/clock.js'
 
 /**
  * The bottom layer of an `ActorCell`: what its actor puts off through its context. Messages it
@@ -18,8 +19,8 @@ import { invocationOf } from './reentrancy.js'
 export abstract class DeferredWork {
   /** Messages set aside with `ctx.stash()`, in order (created on first use: most actors never stash). */
   #stash: Envelope[] | undefined
-  /** Pending `ctx.schedule` timers (created on first use). */
-  #timers: Set<NodeJS.Timeout> | undefined
+  /** Pending `ctx.schedule` and `ctx.every` timers (created on first use). */
+  #timers: Set<Timer> | undefined
 
   /** `ctx.stash()`: the message being handled waits until `unstashAll()`. */
   stash(this: ActorCell): void {
@@ -83,29 +84,51 @@ export abstract class DeferredWork {
 
   /** See `ActorContext.schedule`: a timer whose callback is a message of this actor. */
   schedule(this: ActorCell, delayMs: number, callback: () => unknown): Cancellable {
-    if (!(Number.isInteger(delayMs) && delayMs >= 0 && delayMs <= 2 ** 31 - 1)) throw new InvalidOptionError('delayMs', 'an integer from 0 to 2147483647', delayMs)
+    checkDelay('delayMs', delayMs, 0)
     if (typeof callback !== 'function') throw new InvalidOptionError('callback', 'a function', callback)
+    return this.startTimer(delayMs, callback, false)
+  }
+
+  /** See `ActorContext.every`: the same, again every `intervalMs` until cancelled. */
+  every(this: ActorCell, intervalMs: number, callback: () => unknown): Cancellable {
+    checkDelay('intervalMs', intervalMs, 1)
+    if (typeof callback !== 'function') throw new InvalidOptionError('callback', 'a function', callback)
+    return this.startTimer(intervalMs, callback, true)
+  }
+
+  private startTimer(this: ActorCell, delayMs: number, callback: () => unknown, repeat: boolean): Cancellable {
     const timers = (this.#timers ??= new Set())
+    const clock = this.host.clock
     // A callback that fired but still waits in the mailbox when the actor restarts must not run
     // on the new instance: it checks the incarnation it was scheduled by.
     const incarnation = cellState.incarnation(this)
-    const timer = setTimeout(() => {
+    let timer: Timer
+    const fire = (): void => {
       timers.delete(timer)
       this.enqueue(makeEnvelope(this.id, this.self.home, 0, PIPE, () => (incarnation === cellState.incarnation(this) ? callback() : undefined)))
-    }, delayMs)
-    timers.add(timer)
+      if (repeat && incarnation === cellState.incarnation(this)) arm()
+    }
+    const arm = (): void => {
+      timer = clock.setTimeout(fire, delayMs)
+      timers.add(timer)
+    }
+    arm()
     return {
       cancel: () => {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         return timers.delete(timer)
       },
     }
   }
 
   /** Stop and restart cancel every pending timer: its callback belongs to the old instance. */
-  protected cancelTimers(): void {
+  protected cancelTimers(this: ActorCell): void {
     if (this.#timers === undefined) return
-    for (const timer of this.#timers) clearTimeout(timer)
+    for (const timer of this.#timers) this.host.clock.clearTimeout(timer)
     this.#timers.clear()
   }
+}
+
+function checkDelay(name: string, ms: number, min: number): void {
+  if (!(Number.isInteger(ms) && ms >= min && ms <= 2 ** 31 - 1)) throw new InvalidOptionError(name, `an integer from ${min} to 2147483647`, ms)
 }

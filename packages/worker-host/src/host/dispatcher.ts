@@ -46,6 +46,7 @@ export class Dispatcher {
   /** The clock reading at which the current turn's slice is spent. */
   deadline = Number.POSITIVE_INFINITY
   #pending = false
+  #halted = false
   #sinceYield = 0
   /** The cell inside `run()` right now. */
   #running: Runnable | undefined
@@ -77,9 +78,23 @@ export class Dispatcher {
     return depth
   }
 
+  /** True while a turn runs or is queued to run. */
+  get busy(): boolean {
+    return this.#pending
+  }
+
+  /**
+   * The thread is gone (a simulated worker that crashed or hung, in the test kit): nothing runs
+   * here any more. A real thread simply ends; a simulated one shares its thread with the living.
+   */
+  halt(): void {
+    this.#halted = true
+    this.#queue.drain()
+  }
+
   schedule(cell: Runnable): void {
     // The running cell is re-queued after its run if it still has messages (see #turn).
-    if (cell.scheduled || cell === this.#running) return
+    if (cell.scheduled || cell === this.#running || this.#halted) return
     cell.scheduled = true
     this.#queue.push(cell)
     if (!this.#pending) {

@@ -5,6 +5,8 @@ import type { LocalEvent, OffloadRequest, RefInfo, SpawnRequest } from '../proto
 import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import type { SliceOptions } from './dispatcher.js'
 import type { ActorIds } from './actor-ids.js'
+import type { Clock } from '../clock/clock.js'
+import type { ModuleRegistry } from './module-registry.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -69,4 +71,8 @@ export interface HostOptions {
   slice?: Omit<SliceOptions, 'thread'>
   /** Set when the system counts metrics per message (the `metrics` option). */
   metrics?: { sampleEvery: number } | undefined
+  /** Where timers and deadlines read the time. Default: real time. */
+  clock?: Clock
+  /** The module registry to spawn through (simulated threads share one); default: its own. */
+  registry?: ModuleRegistry
 }

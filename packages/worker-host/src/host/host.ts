@@ -1,7 +1,6 @@
 import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions } from '@troupe/core'
 import type { TaskFunction, TaskInput, TaskOutput, TaskRef } from '@troupe/core'
 import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
-import type { MessagePort } from 'node:worker_threads'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
 import { LocalLifecycle } from './local-lifecycle.js'
@@ -32,6 +31,8 @@ import { ThreadMetrics } from '../metrics/thread-metrics.js'
 import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
 import { ThreadTracing } from '../tracing/thread-tracing.js'
 import { Instrument } from './instrument.js'
+import { realClock, type Clock } from '../clock/clock.js'
+import type { ChannelEnd } from '../link/thread-channel.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
 
@@ -51,6 +52,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   /** The last ref `ctx.sender` made here (see actor-context.ts). */
   lastSender: ActorRefImpl | undefined
   readonly dispatcher: Dispatcher
+  /** Where this thread's timers and deadlines read the time (real, or a test's manual clock). */
+  readonly clock: Clock
   readonly registry: ModuleRegistry
   readonly asks: PendingAsks
   /** This thread's actor ids (main's host shares its allocator with the directory). */
@@ -84,7 +87,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.metrics = new ThreadMetrics(options.metrics !== undefined, options.metrics?.sampleEvery ?? 1)
     const tracing = ThreadTracing.detect(options.thread)
     this.#instrument = new Instrument(options.thread, this.metrics, tracing)
-    this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0), options.metrics && this.metrics)
+    this.clock = options.clock ?? realClock
+    this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0), options.metrics && this.metrics, this.clock)
     this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
     this.#links = new LinkTable({
       thread: options.thread,
@@ -109,7 +113,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       routeeDone: (route, routee) => this.routeeDone(route, routee),
       creditReturned: (thread, target) => this.creditReturned(thread, target),
     })
-    this.registry = new ModuleRegistry(options.allowList)
+    this.registry = options.registry ?? new ModuleRegistry(options.allowList)
     this.ids = options.ids ?? new ActorIds(options.thread, options.generation ?? 0)
     this.#actors = new LocalActors(this, this.ids, options.restoring ?? [])
     this.lifecycle = new LocalLifecycle({
@@ -273,8 +277,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   // ---- Links ---------------------------------------------------------------------------------
 
   /** Attaches this thread's end of a channel to `thread` (set up by the system). */
-  attachLink(thread: number, port: MessagePort): void {
-    this.#links.attach(thread, port)
+  attachLink(thread: number, end: ChannelEnd): void {
+    this.#links.attach(thread, end)
   }
 
   batchArrived(link: PeerLink, bytes: Uint8Array): void {

@@ -1,4 +1,5 @@
 import { SpawnTimeoutError, type ActorRef } from '@troupe/core'
+import type { Clock } from '../clock/clock.js'
 import { creditWindow, toWireError, type ActorRefImpl, type ResolvedSupervision } from '@troupe/core/internal'
 import type { HostDirective, SpawnOrder } from '../protocol/control.js'
 import type { SpawnAtBody, SpawnAtReply } from '../protocol/spawn-wire.js'
@@ -62,6 +63,10 @@ export class LocalLifecycle implements LocalTreeHost {
 
   get actors(): LocalActors {
     return this.#options.actors
+  }
+
+  get clock(): Clock {
+    return this.#options.host.clock
   }
 
   /** `ctx.spawn`: a local child at once, or a child elsewhere through the system. */

@@ -6,10 +6,12 @@ import { envelope } from './envelope.js'
 import type { LocalActors } from './local-actors.js'
 import { LocalRecord, LocalRoot } from './local-record.js'
 import type { ActorCell } from './actor-cell.js'
+import { sleepOn, type Clock } from '../clock/clock.js'
 
 /** What the local tree needs from its thread. */
 export interface LocalTreeHost {
   readonly thread: number
+  readonly clock: Clock
   readonly actors: LocalActors
   /** Carries out a directive on an actor of this thread (see `Host.supervise`). */
   supervise(id: number, directive: HostDirective, cause: Error): Promise<void>
@@ -75,8 +77,8 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
       },
       // Never reached: a failure past a root escalates to main (`escalateElsewhere`).
       fatal: (error) => host.escalate(0, error),
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+      now: () => host.clock.now(),
+      sleep: (ms) => sleepOn(host.clock, ms),
     })
   }
 

@@ -1,4 +1,5 @@
 import { AskTimeoutError, WorkerCrashedError } from '@troupe/core'
+import { realClock, type Clock, type Timer } from '../clock/clock.js'
 import { Deque, RECEIVE, describeRef, fromWireError, type Selector, type WireError } from '@troupe/core/internal'
 import { REPLY_OK, type ReplyStatus } from '../protocol/wire.js'
 
@@ -33,8 +34,8 @@ interface DeadlineBucket {
 
 /** What a thread's metrics learn of its asks. */
 export interface AskObserver {
-  /** An ask made at `startedAt` (performance.now() ms) was answered, failed or timed out now. */
-  askSettled(startedAt: number): void
+  /** An ask was answered, failed or timed out after `elapsedMs` (on the host's clock). */
+  askSettled(elapsedMs: number): void
   asksTimedOut: number
 }
 
@@ -62,7 +63,7 @@ export class PendingAsks {
   #nextCorrelation: number
   readonly #byCorrelation = new Map<number, PendingAsk>()
   readonly #buckets = new Map<number, DeadlineBucket>()
-  #timer: NodeJS.Timeout | undefined
+  #timer: Timer | undefined
   #timerAt = Infinity
 
   /**
@@ -72,6 +73,7 @@ export class PendingAsks {
   constructor(
     firstCorrelation = 1,
     private readonly observer?: AskObserver,
+    private readonly clock: Clock = realClock,
   ) {
     this.#nextCorrelation = firstCorrelation
   }
@@ -95,7 +97,7 @@ export class PendingAsks {
     const bucket = this.#bucket(timeoutMs)
     let ask!: PendingAsk
     const promise = new Promise<unknown>((resolve, reject) => {
-      ask = { correlation, thread, deadline: performance.now() + timeoutMs, bucket, target, selector, resolve, reject }
+      ask = { correlation, thread, deadline: this.clock.now() + timeoutMs, bucket, target, selector, resolve, reject }
     })
     this.#byCorrelation.set(correlation, ask)
     bucket.queue.push(ask)
@@ -136,7 +138,7 @@ export class PendingAsks {
 
   failAll(error: () => Error): void {
     for (const ask of [...this.#byCorrelation.values()]) this.fail(ask.correlation, error())
-    clearTimeout(this.#timer)
+    this.clock.clearTimeout(this.#timer)
     this.#timer = undefined
     this.#timerAt = Infinity
   }
@@ -146,7 +148,7 @@ export class PendingAsks {
     if (!ask) return undefined
     this.#byCorrelation.delete(correlation)
     ask.bucket.live--
-    this.observer?.askSettled(ask.deadline - ask.bucket.timeoutMs)
+    this.observer?.askSettled(this.clock.now() - (ask.deadline - ask.bucket.timeoutMs))
     return ask
   }
 
@@ -170,16 +172,15 @@ export class PendingAsks {
   }
 
   #arm(at: number): void {
-    clearTimeout(this.#timer)
+    this.clock.clearTimeout(this.#timer)
     this.#timerAt = at
-    this.#timer = setTimeout(this.#expire, Math.max(0, Math.ceil(at - performance.now())))
-    this.#timer.unref()
+    this.#timer = this.clock.setTimeout(this.#expire, Math.max(0, Math.ceil(at - this.clock.now())), true)
   }
 
   readonly #expire = (): void => {
     this.#timer = undefined
     this.#timerAt = Infinity
-    const now = performance.now()
+    const now = this.clock.now()
     let next = Infinity
     for (const bucket of this.#buckets.values()) {
       const { queue } = bucket

@@ -151,15 +151,15 @@ export class Reentrancy {
     }
     if (this.mode === 'call-chain') cell.setBusy(true)
     const timeoutMs = cell.handlerTimeoutMs
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => this.#timedOut(current), timeoutMs)
-    timer?.unref()
+    const clock = cell.host.clock
+    const timer = timeoutMs === undefined ? undefined : clock.setTimeout(() => this.#timedOut(current), timeoutMs, true)
     result.then(
       (value) => {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         this.#settled(current, value, undefined, false)
       },
       (error: unknown) => {
-        clearTimeout(timer)
+        clock.clearTimeout(timer)
         this.#settled(current, undefined, error, true)
       },
     )

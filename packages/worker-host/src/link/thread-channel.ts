@@ -1,4 +1,4 @@
-import { MessageChannel, type MessagePort } from 'node:worker_threads'
+import { MessageChannel, MessagePort } from 'node:worker_threads'
 import type { Link } from './link.js'
 import { MessagePortLink } from './message-port-link.js'
 
@@ -17,7 +17,13 @@ export function createThreadChannel(): ThreadChannel {
   return new MessageChannel()
 }
 
-/** The link over one end of a `ThreadChannel`, on the thread that received that end. */
-export function openThreadLink(end: MessagePort): Link {
-  return new MessagePortLink(end)
+/**
+ * One end of a data channel as a thread receives it: a port (real threads), or already a link
+ * (the test kit's simulated threads, which share one thread and need no port).
+ */
+export type ChannelEnd = MessagePort | Link
+
+/** The link over one end of a channel, on the thread that received that end. */
+export function openThreadLink(end: ChannelEnd): Link {
+  return end instanceof MessagePort ? new MessagePortLink(end) : end
 }

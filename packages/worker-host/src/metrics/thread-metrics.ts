@@ -64,9 +64,9 @@ export class ThreadMetrics {
     return counters
   }
 
-  /** An ask made on `startedAt` (performance.now() ms) got its answer or failed now. */
-  askSettled(startedAt: number): void {
-    this.askLatency.observe((performance.now() - startedAt) / 1000)
+  /** An ask got its answer or failed after `elapsedMs`. */
+  askSettled(elapsedMs: number): void {
+    this.askLatency.observe(elapsedMs / 1000)
   }
 
   snapshot(sources: SnapshotSources): ThreadSnapshot {

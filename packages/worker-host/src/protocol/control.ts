@@ -3,7 +3,7 @@
  * system and the hosts on worker threads, carried by comlink over dedicated ports. It is never
  * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
-import type { MessagePort } from 'node:worker_threads'
+import type { ChannelEnd } from '../link/thread-channel.js'
 import type { AskErrorPolicy, DeliveryGuarantee, Directive, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
@@ -143,7 +143,7 @@ export type HostDirective = 'resume' | 'restart' | 'pause'
 /** What a worker's host offers the system. */
 export interface HostControlApi {
   spawn(order: SpawnOrder): Promise<ControlResult<void>>
-  attachPeer(thread: number, port: MessagePort): void
+  attachPeer(thread: number, port: ChannelEnd): void
   stats(): HostStats
   /** This thread's metrics (see metrics/thread-snapshot.ts), read on a scrape. */
   metrics(): ThreadSnapshot
@@ -158,6 +158,14 @@ export interface HostControlApi {
   reportEnd(id: number): boolean
   /** A failure escalated by main to an actor of this thread's local tree: its supervisor here decides. */
   escalated(id: number, error: WireError): void
+  /** The test kit's fault injection: the thread exits at once with `code`, as if it crashed. */
+  crash(code: number): void
+  /** The test kit's fault injection: the thread blocks forever (until the watchdog terminates it). */
+  hang(): void
+  /** Manual time (the `clock` option): when this thread's earliest timer is due (`Infinity`: none). */
+  clockNext(): number
+  /** Manual time: runs this thread's timers due by the clock's time now; returns how many ran. */
+  clockFire(): number
 }
 
 /**

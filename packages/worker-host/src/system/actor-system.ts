@@ -21,6 +21,9 @@ import { OffloadPool, type OffloadStats } from '../offload/offload-pool.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
+import type { ManualClock } from '../clock/manual-clock.js'
+import { systemClockDriver } from '../clock/system-clock-driver.js'
+import { engineFor } from './system-engine.js'
 import { UtilizationWindows } from './utilization-windows.js'
 import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
@@ -57,6 +60,16 @@ export interface SystemStats {
   readonly registry: RegistryStats
 }
 
+/** Each system's engine, for troupe's own test kit (not public API). */
+const runtimes = new WeakMap<ActorSystem, SystemRuntime>()
+
+/** The private engine behind a system (the test kit reaches its workers and options through it). */
+export function runtimeOf(system: ActorSystem): SystemRuntime {
+  const runtime = runtimes.get(system)
+  if (runtime === undefined) throw new InvalidOptionError('system', 'an ActorSystem', system)
+  return runtime
+}
+
 /**
  * A running actor system: a set of worker threads (plus the main thread) hosting actors.
  *
@@ -75,6 +88,7 @@ export class ActorSystem implements AsyncDisposable {
 
   private constructor(runtime: SystemRuntime) {
     this.#runtime = runtime
+    runtimes.set(this, runtime)
   }
 
   /** Starts the workers and resolves once every one of them is ready. */
@@ -82,7 +96,16 @@ export class ActorSystem implements AsyncDisposable {
     const resolved = resolveModuleSources(resolveSystemOptions(options))
     checkNoProgramEntry('actors', resolved.actors)
     checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
-    const runtime = new SystemRuntime(resolved)
+    const engine = engineFor(options)
+    const runtime = new SystemRuntime(resolved, engine)
+    const clock = resolved.clock as ManualClock | undefined
+    if (clock) {
+      clock.attach(runtime, engine.clockDriver?.() ?? systemClockDriver(clock.main, () => runtime.workers))
+      void runtime.whenTerminated().then(
+        () => clock.detach(runtime),
+        () => clock.detach(runtime),
+      )
+    }
     const launch = workerLaunch(resolved)
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch), runtime.metrics.offload)
     await runtime.startWorkers(launch)

@@ -63,6 +63,7 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
       timeSliceMs: options.timeSliceMs,
       supervision: options.supervision,
       metrics: options.metrics,
+      clock: options.clock?.buffer,
     },
   }
 }

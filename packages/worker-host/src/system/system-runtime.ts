@@ -15,7 +15,8 @@ import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
 import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
-import { WorkerHandle, type WorkerLaunch } from './worker-handle.js'
+import type { WorkerHandle, WorkerLaunch } from './worker-handle.js'
+import { threadEngine, type SystemEngine } from './system-engine.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
 import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
@@ -25,6 +26,8 @@ import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 import { SystemMetrics } from '../metrics/system-metrics.js'
+import { realClock, sleepOn, type Clock } from '../clock/clock.js'
+import type { ManualClock } from '../clock/manual-clock.js'
 
 type State = 'running' | 'stopping' | 'stopped'
 
@@ -54,6 +57,8 @@ export class SystemRuntime implements SystemPort {
   readonly mainHost: Host
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
+  /** Where the main thread's timers read the time (real, or the `clock` option's). */
+  readonly clock: Clock
   readonly #channels: ThreadChannels
   /** HTTP endpoints serving this system (metrics, dashboard): closed when it starts shutting down. */
   readonly endpoints = new Set<{ close(): Promise<void> }>()
@@ -74,8 +79,13 @@ export class SystemRuntime implements SystemPort {
   readonly #recovery: WorkerRecovery
   readonly #spawns: SystemSpawns
 
-  constructor(options: ResolvedSystemOptions) {
+  readonly #engine: SystemEngine
+
+  constructor(options: ResolvedSystemOptions, engine: SystemEngine = threadEngine) {
     this.options = options
+    this.#engine = engine
+    // The clock option is a ManualClock (see isSystemClock): the main thread's timers are its own.
+    this.clock = options.clock === undefined ? realClock : (options.clock as ManualClock).main
     // Main's host and the directory allocate from one range: both create actors on this thread.
     const ids = new ActorIds(0, 0)
     this.directory = new Directory(ids)
@@ -91,8 +101,8 @@ export class SystemRuntime implements SystemPort {
       stop: (id) => this.stop(id),
       leafThread: (id) => this.directory.leafThread(id),
       fatal: (error) => this.#shutdown.fatal(error),
-      now: () => performance.now(),
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms).unref()),
+      now: () => this.clock.now(),
+      sleep: (ms) => sleepOn(this.clock, ms),
     })
     this.board = MonitorBoard.create(options.workers)
     this.#watchdog = new HeartbeatWatchdog(() => this.workers, {
@@ -120,6 +130,8 @@ export class SystemRuntime implements SystemPort {
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
       metrics: options.metrics,
+      clock: this.clock,
+      ...(engine.registry ? { registry: engine.registry } : {}),
     })
     this.metrics = new SystemMetrics({
       mainSnapshot: () => this.mainHost.metricsSnapshot(),
@@ -129,7 +141,7 @@ export class SystemRuntime implements SystemPort {
       deadLetters: () => this.deadLetters.countsByReason,
       offloadStats: () => this.offloadPool?.stats(),
     })
-    this.#channels = new ThreadChannels({ mainHost: this.mainHost, worker: (thread) => this.#worker(thread), stopped: () => this.#state === 'stopped' })
+    this.#channels = new ThreadChannels({ mainHost: this.mainHost, worker: (thread) => this.#worker(thread), stopped: () => this.#state === 'stopped', channel: (from, to) => engine.channel(from, to) })
     this.#localTrees = new LocalTrees({
       directory: this.directory,
       deathWatch: this.#deathWatch,
@@ -181,6 +193,7 @@ export class SystemRuntime implements SystemPort {
       worker: (thread) => this.#worker(thread),
       stop: (id, exit, thread) => this.stop(id, exit, thread),
     })
+    engine.attached?.(this)
   }
 
   /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
@@ -195,7 +208,7 @@ export class SystemRuntime implements SystemPort {
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
     this.#launch = launch
-    this.#ticker = new Ticker(this.board)
+    if (this.#engine.realThreads) this.#ticker = new Ticker(this.board)
     for (let thread = 1; thread <= this.options.workers; thread++) this.workers.push(this.#startWorker(thread, []))
     try {
       await Promise.all(this.workers.map((worker) => worker.ready()))
@@ -205,11 +218,11 @@ export class SystemRuntime implements SystemPort {
       await this.#ticker?.stop()
       throw error
     }
-    this.#watchdog.start()
+    if (this.#engine.realThreads) this.#watchdog.start()
   }
 
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {
-    const handle = new WorkerHandle(thread, this.#launch!, this.board.buffer, workerControl(this, thread), this.mainHost, restoring, generation)
+    const handle = this.#engine.startWorker({ thread, launch: this.#launch!, board: this.board.buffer, systemApi: workerControl(this, thread), mainHost: this.mainHost, restoring, generation })
     void handle.exited.then((exit) => {
       if (!exit.expected) void this.#recovery.recover(handle)
     })

@@ -1,7 +1,7 @@
-import type { MessagePort } from 'node:worker_threads'
+import { MessagePort } from 'node:worker_threads'
 import * as Comlink from 'comlink'
 import type { Host } from '../host/host.js'
-import { createThreadChannel } from '../link/thread-channel.js'
+import type { ChannelEnd } from '../link/thread-channel.js'
 import type { WorkerHandle } from './worker-handle.js'
 
 export interface ThreadChannelsDeps {
@@ -10,6 +10,8 @@ export interface ThreadChannelsDeps {
   worker(thread: number): WorkerHandle
   /** True once the system has stopped: no channel is made any more. */
   stopped(): boolean
+  /** A new channel's two ends (see `SystemEngine.channel`). */
+  channel(from: number, to: number): readonly [ChannelEnd, ChannelEnd]
 }
 
 /**
@@ -30,9 +32,9 @@ export class ThreadChannels {
     const key = from < to ? `${from}:${to}` : `${to}:${from}`
     if (this.#connected.has(key) || this.#deps.stopped()) return
     this.#connected.add(key)
-    const channel = createThreadChannel()
-    this.#attach(from, to, channel.port1)
-    this.#attach(to, from, channel.port2)
+    const [end1, end2] = this.#deps.channel(from, to)
+    this.#attach(from, to, end1)
+    this.#attach(to, from, end2)
   }
 
   /** A worker died: its channels went with it. */
@@ -40,14 +42,14 @@ export class ThreadChannels {
     for (const key of [...this.#connected]) if (key.split(':').includes(String(thread))) this.#connected.delete(key)
   }
 
-  #attach(thread: number, peer: number, port: MessagePort): void {
+  #attach(thread: number, peer: number, end: ChannelEnd): void {
     if (thread === 0) {
-      this.#deps.mainHost.attachLink(peer, port)
+      this.#deps.mainHost.attachLink(peer, end)
       return
     }
     this.#deps
       .worker(thread)
-      .call((control) => control.attachPeer(peer, Comlink.transfer(port, [port])))
-      .catch(() => port.close())
+      .call((control) => control.attachPeer(peer, end instanceof MessagePort ? Comlink.transfer(end, [end]) : end))
+      .catch(() => end.close())
   }
 }

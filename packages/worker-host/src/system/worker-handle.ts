@@ -27,11 +27,35 @@ export interface WorkerExit {
 }
 
 /**
+ * A worker slot's occupant as the main thread sees it: a real thread (`ThreadWorker`), or a
+ * simulated one in the test kit's deterministic mode. The system's recovery, watchdog, channels
+ * and shutdown use only this.
+ */
+export interface WorkerHandle {
+  readonly thread: number
+  readonly generation: number
+  readonly exited: Promise<WorkerExit>
+  readonly alive: boolean
+  readonly killed: boolean
+  readonly exitReason: string
+  readonly started: boolean
+  readonly pendingCalls: number
+  readonly spares: SparePool | undefined
+  lastSeen: number
+  lastProgress: number
+  touch(now?: number): void
+  kill(reason: string): void
+  call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T>
+  ready(): Promise<void>
+  terminate(): Promise<void>
+}
+
+/**
  * One worker thread as the main thread sees it: its control channel (comlink), its data channel
  * (attached to the main host), and its exit. Control calls never hang on a dead worker: they
  * race the worker's exit.
  */
-export class WorkerHandle {
+export class ThreadWorker implements WorkerHandle {
   readonly thread: number
   readonly exited: Promise<WorkerExit>
   readonly #worker: Worker

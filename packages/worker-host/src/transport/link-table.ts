@@ -1,5 +1,4 @@
-import type { MessagePort } from 'node:worker_threads'
-import { openThreadLink } from '../link/thread-channel.js'
+import { openThreadLink, type ChannelEnd } from '../link/thread-channel.js'
 import type { Frames } from '../protocol/wire.js'
 import { PeerLink, type LinkOwner } from './peer-link.js'
 
@@ -47,7 +46,7 @@ export class LinkTable implements LinkOwner {
   }
 
   /** Attaches this thread's end of a channel to `thread` (set up by the system). */
-  attach(thread: number, end: MessagePort): void {
+  attach(thread: number, end: ChannelEnd): void {
     const link = this.#links.get(thread) ?? this.#create(thread, false)
     link.attach(openThreadLink(end))
   }

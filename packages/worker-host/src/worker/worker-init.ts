@@ -21,6 +21,8 @@ export interface WorkerInit {
   timeSliceMs: number
   /** Set when the system counts metrics per message (the `metrics` option). */
   metrics: { sampleEvery: number } | undefined
+  /** The time of the system's manual clock (the `clock` option); undefined: real time. */
+  clock: SharedArrayBuffer | undefined
   /** The system's default supervision (of roots whose own is not known on the worker). */
   supervision: ResolvedSupervision
   /** Ids of the actors this worker will re-create (it replaces a dead worker). */

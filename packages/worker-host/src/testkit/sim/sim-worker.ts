@@ -1,0 +1,130 @@
+import { WorkerCrashedError } from '@troupe/core'
+import type * as Comlink from 'comlink'
+import type { VirtualClock } from '../../clock/virtual-clock.js'
+import type { Host } from '../../host/host.js'
+import type { HostControlApi } from '../../protocol/control.js'
+import type { WorkerStart } from '../../system/system-engine.js'
+import type { WorkerExit, WorkerHandle } from '../../system/worker-handle.js'
+import { createWorkerHost } from '../../worker/worker-host.js'
+import { asRemote } from './as-remote.js'
+import type { SimEngine } from './sim-engine.js'
+
+/**
+ * A worker slot's occupant in deterministic mode: a host on the calling thread instead of a
+ * worker thread, built by the same `createWorkerHost` a real worker runs, wired to the main host
+ * by a simulated channel and to the system by direct calls. A crash or a kill ends it as a
+ * thread's exit would: its channels close, its calls fail, its dispatcher stops.
+ */
+export class SimulatedWorker implements WorkerHandle {
+  readonly thread: number
+  readonly generation: number
+  readonly exited: Promise<WorkerExit>
+  readonly spares = undefined
+  readonly host: Host
+  readonly clock: VirtualClock
+  lastSeen = 0
+  lastProgress = 0
+  started = false
+  /** Manual time at which the simulated watchdog finds it hung (see `hang`); Infinity while it is not. */
+  hungUntil = Number.POSITIVE_INFINITY
+  readonly #control: Comlink.Remote<HostControlApi>
+  readonly #engine: SimEngine
+  readonly #pending = new Set<(error: unknown) => void>()
+  #exit: WorkerExit | undefined
+  #killedBecause: string | undefined
+  #resolveExit!: (exit: WorkerExit) => void
+  #ready: Promise<void> | undefined
+
+  constructor(start: WorkerStart, engine: SimEngine) {
+    this.thread = start.thread
+    this.generation = start.generation
+    this.#engine = engine
+    this.exited = new Promise((resolve) => (this.#resolveExit = resolve))
+    const [mainEnd, workerEnd] = engine.network.channel(0, start.thread)
+    const refuse = (): Error | undefined => (this.alive ? undefined : new WorkerCrashedError(this.thread, this.exitReason))
+    const system = asRemote(start.systemApi, refuse)
+    const init = { ...start.launch.init, thread: start.thread, restoring: start.restoring, generation: start.generation, board: start.board, clock: engine.clock.buffer }
+    const { host, control, clock } = createWorkerHost(init, system, workerEnd, engine.registry)
+    this.host = host
+    this.clock = clock!
+    this.#control = asRemote(control, refuse)
+    start.mainHost.attachLink(start.thread, mainEnd)
+  }
+
+  get alive(): boolean {
+    return this.#exit === undefined
+  }
+
+  get killed(): boolean {
+    return this.#killedBecause !== undefined
+  }
+
+  get exitReason(): string {
+    const exit = this.#exit
+    if (!exit) return 'running'
+    if (this.#killedBecause) return this.#killedBecause
+    return exit.error ? `${exit.error.name}: ${exit.error.message}` : `exited with code ${exit.code}`
+  }
+
+  get pendingCalls(): number {
+    return this.#pending.size
+  }
+
+  touch(): void {}
+
+  call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T> {
+    if (!this.alive) return Promise.reject(new WorkerCrashedError(this.thread, this.exitReason))
+    return new Promise<T>((resolve, reject) => {
+      const fail = (error: unknown): void => {
+        this.#pending.delete(fail)
+        reject(error)
+      }
+      this.#pending.add(fail)
+      invoke(this.#control).then((value) => {
+        this.#pending.delete(fail)
+        resolve(value)
+      }, fail)
+    })
+  }
+
+  ready(): Promise<void> {
+    return (this.#ready ??= this.call((control) => control.stats()).then(() => {
+      this.started = true
+    }))
+  }
+
+  /** The watchdog found it hung: it is ended, and its exit counts as a crash. */
+  kill(reason: string): void {
+    if (!this.alive || this.#killedBecause) return
+    this.#killedBecause = reason
+    this.#end({ code: 1, error: undefined, expected: false })
+  }
+
+  /** The test kit's `crashWorker`: the thread exits with `code`, as `process.exit(code)` inside it would. */
+  crash(code: number): void {
+    if (this.alive) this.#end({ code, error: undefined, expected: false })
+  }
+
+  /** The test kit's `hangWorker`: from now on it does nothing, until the simulated watchdog kills it. */
+  hang(hangMs: number): void {
+    if (!this.alive || this.hungUntil !== Number.POSITIVE_INFINITY) return
+    this.hungUntil = this.#engine.clock.now() + hangMs
+    this.#engine.network.freeze(this.thread)
+    this.host.dispatcher.halt()
+  }
+
+  async terminate(): Promise<void> {
+    if (this.alive) this.#end({ code: 1, error: undefined, expected: true })
+    await this.exited
+  }
+
+  #end(exit: WorkerExit): void {
+    this.#exit = exit
+    this.#engine.workerEnded(this)
+    this.#engine.network.threadDied(this.thread)
+    this.host.dispatcher.halt()
+    this.host.close()
+    for (const fail of [...this.#pending]) fail(new WorkerCrashedError(this.thread, this.exitReason))
+    this.#resolveExit(exit)
+  }
+}
