@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
@@ -14,6 +14,7 @@ import { savinaBenchmarks } from './savina/index.js'
 import { skynet1m } from './skynet.js'
 import { spawnRate } from './spawn-rate.js'
 import { spawnRemoteRate } from './spawn-remote-rate.js'
+import { testkitDeterministicMsgs } from './testkit-deterministic.js'
 import {
   tellCrossThread,
   tellCrossThreadMetrics,
@@ -49,4 +50,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   ...savinaBenchmarks,
   ...routingBenchmarks,
   ...cpuBenchmarks,
+  testkitDeterministicMsgs,
 ]

@@ -79,6 +79,9 @@ describe('local spawns: ctx.spawn on the parent thread', () => {
     await nest.ask.spawnMany(3)
     const children = await nest.ask.children()
     children.forEach((child, i) => child.tell.take(i))
+    // Every sibling has its message before the failure: otherwise one that had not processed it
+    // yet (its turn cut by the time slice on a loaded machine) would process it after its restart.
+    expect(await Promise.all(children.map((child) => child.ask.seen()))).toEqual([[0], [1], [2]])
     children[1]!.tell.fail()
     await expect.poll(async () => Promise.all(children.map((child) => child.ask.seen()))).toEqual([[], [], []])
   })

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { HandlerTimeoutError, MailboxFullError, type DeadLetter, type SystemEvent } from '../src/index.js'
 import { Door, Flooder, Gatekeeper, PrioritySender, Producer, Recipient } from './fixtures/mailboxes.js'
-import { fixture, startSystem } from './helpers/system.js'
+import { afterTest, fixture, startSystem } from './helpers/system.js'
+import { TestKit } from '../src/testkit/index.js'
 
 const ACTORS = [fixture('mailboxes.ts')]
 
@@ -178,14 +179,21 @@ describe('stash', () => {
 
 describe('handlerTimeoutMs', () => {
   it('a handler past its deadline is an actor failure: its ask rejects and the supervisor restarts it', async () => {
-    const system = await startSystem({ actors: ACTORS })
+    // Manual time: the deadline passes when the test says so, not after real waiting.
+    const kit = await TestKit.start({ workers: 2, actors: ACTORS, manualTime: true, stopTimeoutMs: 2000 })
+    afterTest(() => kit.shutdown())
+    const system = kit.system
     const events: SystemEvent[] = []
     system.events.subscribe((event) => events.push(event))
-    const recipient = await system.spawn(Recipient, { placement: { worker: 0 }, handlerTimeoutMs: 100 })
+    const recipient = await system.spawn(Recipient, { placement: { worker: 0 }, handlerTimeoutMs: 60_000 })
     recipient.tell.take('before')
-    const error = await recipient.ask.hang().then(() => undefined, (e: unknown) => e)
+    const hung = recipient.with({ timeoutMs: 120_000 }).ask.hang().then(() => undefined, (e: unknown) => e)
+    await kit.clock!.advance(59_999)
+    expect(events.filter((e) => e.type === 'actor-failed')).toEqual([])
+    await kit.clock!.advance(1)
+    const error = await hung
     expect(error).toBeInstanceOf(HandlerTimeoutError)
-    expect(error).toMatchObject({ code: 'ERR_HANDLER_TIMEOUT', selector: 'hang', timeoutMs: 100 })
+    expect(error).toMatchObject({ code: 'ERR_HANDLER_TIMEOUT', selector: 'hang', timeoutMs: 60_000 })
     await expect.poll(() => events.filter((e) => e.type === 'actor-restarted').length).toBe(1)
     expect(await recipient.ask.take('after')).toBe('after')
     expect(await recipient.ask.seen()).toEqual(['after']) // a fresh instance

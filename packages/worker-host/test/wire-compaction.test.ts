@@ -21,7 +21,7 @@ function capturingLink(): { link: Link; batches: Frames[] } {
   return { link, batches }
 }
 
-const owner: LinkOwner = { linkTouched: () => undefined, batchArrived: () => undefined, batchUnencodable: () => undefined }
+const owner: LinkOwner = { linkTouched: () => undefined, batchArrived: () => undefined, batchLost: () => undefined, batchUnencodable: () => undefined }
 
 describe('how a batch packs messages', () => {
   it('messages in a row to one actor share a run; an ask after tells, another actor or another method starts a new frame; each method name is defined once', () => {

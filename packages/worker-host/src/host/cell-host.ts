@@ -19,6 +19,8 @@ export interface CellHost {
   readonly dispatcher: Dispatcher
   /** Where timers and deadlines read the time. */
   readonly clock: Clock
+  /** 0..1, seeded in deterministic mode. */
+  readonly random: () => number
   /** Set while metrics or tracing are on (see instrument.ts). */
   readonly instrument: Instrument | undefined
   /** Sends the result of an ask back to the asker. */

@@ -75,4 +75,6 @@ export interface HostOptions {
   clock?: Clock
   /** The module registry to spawn through (simulated threads share one); default: its own. */
   registry?: ModuleRegistry
+  /** 0..1, for backoff jitter and random routing: seeded in deterministic mode. Default `Math.random`. */
+  random?: () => number
 }

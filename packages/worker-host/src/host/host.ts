@@ -43,7 +43,7 @@ export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.j
  * reading what arrives (`InboundReader`), creating actors (`createActor`), the outcomes of
  * messages (`Replies`); this class sends, forwards for routers, and ties them together.
  */
-export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 'batchArrived' | 'batchUnencodable'> {
+export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 'batchArrived' | 'batchLost' | 'batchUnencodable'> {
   readonly thread: number
   /** The node of this thread (see `ActorAddress`). */
   readonly node: number
@@ -54,6 +54,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly dispatcher: Dispatcher
   /** Where this thread's timers and deadlines read the time (real, or a test's manual clock). */
   readonly clock: Clock
+  /** 0..1: backoff jitter and random routing draw from it (seeded in deterministic mode). */
+  readonly random: () => number
   readonly registry: ModuleRegistry
   readonly asks: PendingAsks
   /** This thread's actor ids (main's host shares its allocator with the directory). */
@@ -88,6 +90,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     const tracing = ThreadTracing.detect(options.thread)
     this.#instrument = new Instrument(options.thread, this.metrics, tracing)
     this.clock = options.clock ?? realClock
+    this.random = options.random ?? Math.random
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0), options.metrics && this.metrics, this.clock)
     this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
     this.#links = new LinkTable({
@@ -284,6 +287,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   batchArrived(link: PeerLink, bytes: Uint8Array): void {
     this.dispatcher.ioServed()
     this.#inbound.read(link, decodeWith<Frames>(link.decoder, bytes, this))
+  }
+
+  batchLost(link: PeerLink, bytes: Uint8Array): void {
+    this.#inbound.readLost(link, decodeWith<Frames>(link.decoder, bytes, this))
   }
 
   batchUnencodable(link: PeerLink, frames: Frames, error: unknown): void {

@@ -26,6 +26,7 @@ import {
   SETTLED,
   SETTLED_SLOTS,
   frameKind,
+  frameLength,
   frameSlots,
   readChained,
   readTraced,
@@ -150,6 +151,18 @@ export class InboundReader implements DeadLetterHandler, SettledHandler {
       at += frameSlots(kind)
     }
     this.#link = undefined
+  }
+
+  /**
+   * A batch lost in transit (the test kit's `dropNextBatch`): its messages, replies and reports
+   * are gone, as they would be in a real loss, but the method names it defined stay defined: the
+   * sender numbers them from now on, and a real link never loses a definition.
+   */
+  readLost(link: PeerLink, frames: Frames): void {
+    const selectors = link.peerSelectors
+    for (let at = 0; at < frames.length; at += frameLength(frames, at)) {
+      if (frameKind(frames, at) === SELECTOR) readSelector(frames, at, selectors)
+    }
   }
 
   /** A frame that answers or reports something (not a message to an actor); returns its slots. */

@@ -69,6 +69,10 @@ export class LocalLifecycle implements LocalTreeHost {
     return this.#options.host.clock
   }
 
+  get random(): () => number {
+    return this.#options.host.random
+  }
+
   /** `ctx.spawn`: a local child at once, or a child elsewhere through the system. */
   spawnFrom(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRef | Promise<ActorRef> {
     const placement = options?.placement

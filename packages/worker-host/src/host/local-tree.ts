@@ -12,6 +12,7 @@ import { sleepOn, type Clock } from '../clock/clock.js'
 export interface LocalTreeHost {
   readonly thread: number
   readonly clock: Clock
+  readonly random: () => number
   readonly actors: LocalActors
   /** Carries out a directive on an actor of this thread (see `Host.supervise`). */
   supervise(id: number, directive: HostDirective, cause: Error): Promise<void>
@@ -79,6 +80,7 @@ export class LocalTree implements SupervisionTree<LocalRecord> {
       fatal: (error) => host.escalate(0, error),
       now: () => host.clock.now(),
       sleep: (ms) => sleepOn(host.clock, ms),
+      random: () => host.random(),
     })
   }
 

@@ -11,6 +11,11 @@ export interface LinkListener {
   slab(registration: SlabRegistration): void
   /** The peer is gone (it closed its end, or its thread ended): nothing more arrives. Called at most once. */
   peerGone(): void
+  /**
+   * A batch lost in transit: only the test kit's simulated links report this (`dropNextBatch`);
+   * a port never loses a batch. Its messages are gone; what it defined for the link stays defined.
+   */
+  lost?(bytes: Uint8Array): void
 }
 
 /**

@@ -51,7 +51,7 @@ export class RouterCell extends ActorCell {
   reset(spec: RoutingSpec): void {
     this.#spec = spec
     this.#open = false
-    this.table = new RoutingTable<ActorRefImpl>(spec.strategy, spec)
+    this.table = new RoutingTable<ActorRefImpl>(spec.strategy, spec, this.host.random)
     if (spec.strategy !== 'consistent-hash') this.#keyOf = undefined
     else if ('local' in spec.hashKey) {
       const keyFunction = this.#routerHost.localKeyFunction(spec.hashKey.local)

@@ -59,6 +59,8 @@ export interface SupervisorDeps<R extends SupervisedRecord = SupervisedRecord> {
   fatal(error: SupervisionError): void
   now(): number
   sleep(ms: number): Promise<void>
+  /** 0..1, for backoff jitter (seeded in the test kit's deterministic mode). Default `Math.random`. */
+  random?(): number
 }
 
 /**
@@ -229,7 +231,7 @@ export class Supervisor<R extends SupervisedRecord = SupervisedRecord> {
   #nextBackoff(record: R, backoff: NonNullable<ResolvedSupervision['backoff']>): number {
     const now = this.#deps.now()
     if (now - record.lastRestartAt > backoff.resetAfterMs) record.backoffAttempt = 0
-    const delay = backoffDelay(backoff, record.backoffAttempt++)
+    const delay = backoffDelay(backoff, record.backoffAttempt++, this.#deps.random ?? Math.random)
     record.lastRestartAt = now + delay
     return delay
   }

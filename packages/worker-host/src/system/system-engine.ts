@@ -30,6 +30,8 @@ export interface SystemEngine {
   readonly realThreads: boolean
   /** One registry for every host (simulated threads load each module once); default: one per host. */
   readonly registry?: ModuleRegistry
+  /** 0..1 for every host and supervisor (deterministic mode: from the seed); default `Math.random`. */
+  readonly random?: () => number
   /** Told of the system it runs, once its runtime exists (before any worker starts). */
   attached?(runtime: SystemRuntime): void
   /** How a manual clock reaches this engine's threads; default: over the control plane. */

@@ -103,6 +103,7 @@ export class SystemRuntime implements SystemPort {
       fatal: (error) => this.#shutdown.fatal(error),
       now: () => this.clock.now(),
       sleep: (ms) => sleepOn(this.clock, ms),
+      random: engine.random ?? Math.random,
     })
     this.board = MonitorBoard.create(options.workers)
     this.#watchdog = new HeartbeatWatchdog(() => this.workers, {
@@ -131,6 +132,7 @@ export class SystemRuntime implements SystemPort {
       slice: { board: this.board, sliceMs: options.timeSliceMs },
       metrics: options.metrics,
       clock: this.clock,
+      ...(engine.random ? { random: engine.random } : {}),
       ...(engine.registry ? { registry: engine.registry } : {}),
     })
     this.metrics = new SystemMetrics({

@@ -92,6 +92,10 @@ export class LinkTable implements LinkOwner {
     this.#options.owner.batchArrived(link, bytes)
   }
 
+  batchLost(link: PeerLink, bytes: Uint8Array): void {
+    this.#options.owner.batchLost(link, bytes)
+  }
+
   batchUnencodable(link: PeerLink, frames: Frames, error: unknown): void {
     this.#options.owner.batchUnencodable(link, frames, error)
   }

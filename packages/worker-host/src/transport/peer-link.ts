@@ -41,6 +41,8 @@ export interface LinkOwner {
   linkTouched(link: PeerLink): void
   /** Called with every batch that arrives on the link. */
   batchArrived(link: PeerLink, bytes: Uint8Array): void
+  /** Called with a batch lost in transit (see `LinkListener.lost`). */
+  batchLost(link: PeerLink, bytes: Uint8Array): void
   /** Called when a batch cannot be encoded even though its messages passed validation. */
   batchUnencodable(link: PeerLink, frames: Frames, error: unknown): void
 }
@@ -97,6 +99,7 @@ export class PeerLink {
     this.#defineSelectors()
     link.open({
       batch: (bytes) => this.#owner.batchArrived(this, bytes),
+      lost: (bytes) => this.#owner.batchLost(this, bytes),
       slab: (registration) => this.inbound.register(registration),
       // Nothing to do here: the system tells the host that a worker died (`threadDied`), with the
       // reason and which actors get their messages again. Until then, what is sent is dropped

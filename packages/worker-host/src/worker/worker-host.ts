@@ -26,9 +26,9 @@ export interface WorkerHost {
 /**
  * Builds a worker thread's host and its control API around the system's control API: the same
  * for a real worker (`entry.ts`, over comlink) and a simulated one (the test kit's deterministic
- * mode, in-process). `registry`: a module registry to share (simulated threads).
+ * mode, in-process). `shared`: what simulated threads share (one module registry, one seeded random).
  */
-export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<SystemControlApi>, dataEnd: ChannelEnd, registry?: ModuleRegistry): WorkerHost {
+export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<SystemControlApi>, dataEnd: ChannelEnd, shared?: { registry: ModuleRegistry; random: () => number }): WorkerHost {
   /**
    * Calls to the main thread that must settle even if it stops answering (blocked, or gone while
    * shutting down). The system bounds spawn itself (`spawnTimeoutMs`), and answers lookups and
@@ -80,7 +80,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     slice: { board, sliceMs: init.timeSliceMs },
     metrics: init.metrics,
     ...(clock ? { clock } : {}),
-    ...(registry ? { registry } : {}),
+    ...shared,
   })
   host.attachLink(0, dataEnd)
 

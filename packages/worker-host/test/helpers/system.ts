@@ -16,6 +16,11 @@ afterEach(async () => {
   while (cleanups.length > 0) await cleanups.pop()!().catch(() => undefined)
 })
 
+/** Runs `cleanup` after the current test, pass or fail (as every system `startSystem` starts). */
+export function afterTest(cleanup: () => Promise<unknown>): void {
+  cleanups.push(cleanup)
+}
+
 export async function startSystem(options: Partial<ActorSystemOptions> = {}): Promise<ActorSystem> {
   const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, ...options })
   cleanups.push(() => system.shutdown())

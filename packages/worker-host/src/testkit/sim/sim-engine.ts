@@ -20,6 +20,8 @@ export class SimEngine implements SystemEngine {
   registry: ModuleRegistry
   readonly clock: ManualClock
   readonly #live = new Set<SimulatedWorker>()
+  /** Backoff jitter and random routing draw from the seed too. */
+  readonly random = (): number => this.network.random()
   #runtime: SystemRuntime | undefined
 
   constructor(seed: number, clock: ManualClock) {

@@ -42,4 +42,4 @@ export class SimLink implements Link {
 }
 
 /** What travels on a simulated channel. */
-export type SimItem = { readonly kind: 'batch'; readonly bytes: Uint8Array } | { readonly kind: 'slab'; readonly registration: SlabRegistration } | { readonly kind: 'gone' }
+export type SimItem = { readonly kind: 'batch' | 'lost'; readonly bytes: Uint8Array } | { readonly kind: 'slab'; readonly registration: SlabRegistration } | { readonly kind: 'gone' }

@@ -1,5 +1,6 @@
 import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus'
 import { uniformInt } from 'pure-rand/distribution/uniformInt'
+import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator'
 import { SimLink, type SimItem } from './sim-link.js'
 
@@ -67,8 +68,8 @@ export class SimNetwork {
       if (drops !== undefined) {
         if (drops <= 1) this.#drops.delete(key)
         else this.#drops.set(key, drops - 1)
-        this.trace.push(`drop ${key} ${item.bytes.length}B ${fingerprint(item.bytes)}`)
-        return
+        // Lost in its turn: what came before still arrives first (see LinkListener.lost).
+        item = { kind: 'lost', bytes: item.bytes }
       }
     }
     this.#byLink.get(from)!.items.push(item)
@@ -163,6 +164,9 @@ export class SimNetwork {
     if (item.kind === 'batch') {
       this.trace.push(`${route} ${item.bytes.length}B ${fingerprint(item.bytes)}`)
       listener.batch(item.bytes)
+    } else if (item.kind === 'lost') {
+      this.trace.push(`drop ${route} ${item.bytes.length}B ${fingerprint(item.bytes)}`)
+      listener.lost?.(item.bytes)
     } else if (item.kind === 'slab') {
       listener.slab(item.registration)
     } else {
@@ -170,6 +174,11 @@ export class SimNetwork {
       this.trace.push(`gone ${route}`)
       listener.peerGone()
     }
+  }
+
+  /** A number in [0, 1) from the seed. */
+  random(): number {
+    return uniformFloat64(this.#rng)
   }
 
   /** Steps taken so far (deliveries, not counting drops). */
