@@ -162,6 +162,8 @@ export interface HostControlApi {
   crash(code: number): void
   /** The test kit's fault injection: the thread blocks forever (until the watchdog terminates it). */
   hang(): void
+  /** Manual time: how many messages this thread has processed, and whether a turn is running or queued. */
+  progress(): { processed: number; busy: boolean }
   /** Manual time (the `clock` option): when this thread's earliest timer is due (`Infinity`: none). */
   clockNext(): number
   /** Manual time: runs this thread's timers due by the clock's time now; returns how many ran. */

@@ -100,7 +100,7 @@ export class ActorSystem implements AsyncDisposable {
     const runtime = new SystemRuntime(resolved, engine)
     const clock = resolved.clock as ManualClock | undefined
     if (clock) {
-      clock.attach(runtime, engine.clockDriver?.() ?? systemClockDriver(clock.main, () => runtime.workers))
+      clock.attach(runtime, engine.clockDriver?.() ?? systemClockDriver(clock.main, runtime.mainHost, () => runtime.workers))
       void runtime.whenTerminated().then(
         () => clock.detach(runtime),
         () => clock.detach(runtime),

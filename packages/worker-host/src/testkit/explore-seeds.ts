@@ -32,13 +32,19 @@ export async function exploreSeeds(options: ExploreOptions, body: (kit: TestKit)
   for (const seed of list) {
     tried++
     const kit = await TestKit.deterministic({ ...kitOptions, seed })
+    let failure: SeedFailureError | undefined
     try {
       await body(kit)
     } catch (error) {
-      throw new SeedFailureError(seed, tried, [...kit.trace], error)
-    } finally {
-      await kit.shutdown()
+      failure = new SeedFailureError(seed, tried, [...kit.trace], error)
     }
+    // A run that failed reports its failure, even if the shutdown after it fails too.
+    const stopped = kit.shutdown()
+    if (failure) {
+      await stopped.catch(() => undefined)
+      throw failure
+    }
+    await stopped
   }
   return tried
 }

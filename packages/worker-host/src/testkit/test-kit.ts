@@ -104,7 +104,7 @@ export class TestKit implements AsyncDisposable {
   async createProbe<M = unknown>(): Promise<TestProbe<M>> {
     const id = nextProbe++
     const ref = (await this.system.spawn(ProbeActor, { placement: 'main', args: [id] })) as unknown as ActorRef<ProbeActor<M>>
-    return new TestProbe<M>(id, ref, this.#waiting())
+    return new TestProbe<M>(id, ref, this.#waiting(), () => this.system.stop(ref))
   }
 
   /**

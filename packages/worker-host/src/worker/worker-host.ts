@@ -104,6 +104,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     hang: () => {
       throw new Error('only a worker thread can hang itself')
     },
+    progress: () => ({ processed: host.dispatcher.processed, busy: host.dispatcher.busy }),
     clockNext: () => clock?.nextDue() ?? Number.POSITIVE_INFINITY,
     clockFire: () => clock?.fireDue() ?? 0,
   }

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { ActorSystem, AskTimeoutError, HandlerTimeoutError, InvalidOptionError } from '../../src/index.js'
 import { ManualClock, TestKit, type TestKitOptions } from '../../src/testkit/index.js'
-import { Silent, Tally, Ticker } from '../fixtures/testkit.js'
+import { Relay, Silent, Tally, Ticker } from '../fixtures/testkit.js'
 import { errorOf } from '../helpers/system.js'
 
 const ACTORS = [new URL('../fixtures/testkit.ts', import.meta.url)]
@@ -47,6 +47,17 @@ describe('manual time on real threads', () => {
     await kit.clock.advance(251)
     expect(kit.clock.now()).toBe(300)
     expect(await probe.receiveMessages(4)).toEqual(['one at 50', 'two at 100', 'main at 200', 'one at 250'])
+  })
+
+  it('runs what fired timers start before time moves on, also a chain of timers across workers', async () => {
+    const kit = await manualKit()
+    const probe = await kit.createProbe<string>()
+    const one = await kit.system.spawn(Relay, { placement: { worker: 0 } })
+    const two = await kit.system.spawn(Relay, { placement: { worker: 1 } })
+    await one.ask.hop(two, probe.ref, 5, 10)
+    await kit.clock.advance(100)
+    expect(await probe.receiveMessages(5)).toEqual(['hop 5 on 1', 'hop 4 on 2', 'hop 3 on 1', 'hop 2 on 2', 'hop 1 on 1'])
+    expect(kit.clock.now()).toBe(100)
   })
 
   it('repeats ctx.every once per period advanced over, until cancelled', async () => {

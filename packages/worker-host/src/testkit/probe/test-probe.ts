@@ -49,11 +49,14 @@ export class TestProbe<M = unknown> {
   #arrived: (() => void) | undefined
   #lastSender: UntypedActorRef | undefined
 
+  readonly #stop: () => Promise<void>
+
   /** @internal Made by `TestKit.createProbe`. */
-  constructor(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting) {
+  constructor(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting, stop: () => Promise<void>) {
     this.#id = id
     this.ref = ref
     this.#waiting = waiting
+    this.#stop = stop
     probeSinks().set(id, (message, sender) => {
       this.received.push(message as M)
       this.#queue.push({ message: message as M, sender })
@@ -127,8 +130,9 @@ export class TestProbe<M = unknown> {
     }
   }
 
-  /** The probe stops receiving: later messages to its ref are dead letters. */
-  close(): void {
+  /** Stops the probe's actor: later messages to its ref are dead letters. What it received stays readable. */
+  async close(): Promise<void> {
+    await this.#stop()
     probeSinks().delete(this.#id)
   }
 

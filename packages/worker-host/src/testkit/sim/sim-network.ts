@@ -37,7 +37,9 @@ export class SimNetwork {
 
   constructor(seed: number) {
     this.seed = seed
-    this.#rng = xoroshiro128plus(seed)
+    // Neighbouring seeds (1, 2, 3, ...) must start far apart: xoroshiro's first draws from raw
+    // small seeds follow a pattern, so the seed is mixed first (splitmix32's finaliser).
+    this.#rng = xoroshiro128plus(mixSeed(seed))
   }
 
   /** Tells the network how to see whether any simulated thread still has work queued. */
@@ -185,6 +187,13 @@ export class SimNetwork {
   get steps(): number {
     return this.#step
   }
+}
+
+function mixSeed(seed: number): number {
+  let z = (Math.imul(seed | 0, 0x9e3779b9) + Math.floor(seed / 2 ** 32)) | 0
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b)
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35)
+  return (z ^ (z >>> 16)) | 0
 }
 
 /** A short content hash of a batch (FNV-1a), so two traces can be compared line by line. */
