@@ -6,8 +6,10 @@
 // - stages troupe's compiled JS in dist/ and core's in dist/core/, rewriting the imports of
 //   `@troupe/core` and `@troupe/core/internal` into relative paths, so the package has no
 //   `@troupe/core` dependency and installs alone;
-// - rolls the typings into one dist/index.d.ts that holds the public API and nothing else
-//   (internal classes, comlink's types and core's internals never reach a user's program);
+// - rolls the typings into dist/index.d.ts and dist/testkit/index.d.ts (the `troupe/testkit`
+//   entry), which hold the public API and nothing else (internal classes, comlink's types and
+//   core's internals never reach a user's program); what both entries declare (ActorSystem,
+//   refs, errors) is in one shared file, so a type is the same type through either entry;
 // - writes a manifest from packages/worker-host/package.json: no source export condition, no
 //   workspace dependency, core's own dependencies merged in;
 // - adds README.md and LICENSE, then runs `npm pack` into --out (default ./packed);
@@ -42,7 +44,7 @@ try {
   copyJs(join(hostDir, 'dist'), dist)
   copyJs(join(coreDir, 'dist'), join(dist, 'core'))
   for (const file of walk(dist).filter(isJs)) rewriteCoreImports(file, dist)
-  await bundleTypings(join(dist, 'index.d.ts'))
+  await bundleTypings(dist)
   writeFileSync(join(stage, 'package.json'), `${JSON.stringify(manifest(), null, 2)}\n`)
   cpSync(join(root, 'README.md'), join(stage, 'README.md'))
   cpSync(join(root, 'LICENSE'), join(stage, 'LICENSE'))
@@ -77,11 +79,11 @@ function rewriteCoreImports(file, dist) {
   if (rewritten !== text) writeFileSync(file, rewritten)
 }
 
-/** One declaration file reachable from the package's entry, with core's public types inlined. */
-async function bundleTypings(file) {
+/** One declaration file per entry of the package, with core's public types inlined. */
+async function bundleTypings(dist) {
   const warnings = []
   const bundle = await rollup({
-    input: join(hostDir, 'dist/index.d.ts'),
+    input: { index: join(hostDir, 'dist/index.d.ts'), 'testkit/index': join(hostDir, 'dist/testkit/index.d.ts') },
     external: (id) => id.startsWith('node:'),
     plugins: [
       {
@@ -96,7 +98,7 @@ async function bundleTypings(file) {
     ],
     onwarn: (warning) => warnings.push(warning.message),
   })
-  await bundle.write({ file, format: 'es' })
+  await bundle.write({ dir: dist, format: 'es', entryFileNames: '[name].d.ts', chunkFileNames: 'shared-types.d.ts' })
   await bundle.close()
   if (warnings.length > 0) throw new Error(`rolling up the typings:\n${warnings.join('\n')}`)
 }
@@ -117,6 +119,7 @@ function manifest() {
     if (String(version).startsWith('workspace:')) throw new Error(`dependency ${name} is a workspace link`)
   }
   const entry = { types: './dist/index.d.ts', default: './dist/index.js' }
+  const testkit = { types: './dist/testkit/index.d.ts', default: './dist/testkit/index.js' }
   return {
     name: host.name,
     version: host.version,
@@ -129,7 +132,7 @@ function manifest() {
     type: 'module',
     engines: host.engines,
     bin: host.bin,
-    exports: { '.': entry, './package.json': './package.json' },
+    exports: { '.': entry, './testkit': testkit, './package.json': './package.json' },
     main: entry.default,
     types: entry.types,
     files: ['dist'],

@@ -50,6 +50,7 @@ export type {
   DeliveryGuarantee,
   Directive,
   MetricsOptions,
+  ActorSystemClock,
   MailboxOptions,
   DeferredReply,
   GroupRouter,

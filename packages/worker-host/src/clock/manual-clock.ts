@@ -24,19 +24,36 @@ export interface ClockDriver {
  * await clock.advance(60_000) // a minute passes at once
  * ```
  */
+/** What troupe itself reaches in a `ManualClock`, kept out of its public type. */
+export interface ManualClockParts {
+  /** The main thread's timers. */
+  readonly main: VirtualClock
+  /** The system that starts with this clock drives it; one system at a time. */
+  attach(owner: object, driver: ClockDriver): void
+  /** The system that used it has shut down. */
+  detach(owner: object): void
+}
+
+let partsOf: (clock: ManualClock) => ManualClockParts
+
+/** The internal parts of a clock (for the system and the test kit). */
+export function manualClockParts(clock: ManualClock): ManualClockParts {
+  return partsOf(clock)
+}
+
 export class ManualClock implements ActorSystemClock {
-  readonly [MANUAL_CLOCK_BRAND] = true as const
   /** The time, shared with every thread of the system (read-only there). */
   readonly buffer = new SharedArrayBuffer(Float64Array.BYTES_PER_ELEMENT)
   readonly #time = new Float64Array(this.buffer)
-  /** The main thread's timers. */
-  readonly main = new VirtualClock(this.buffer)
+  readonly #main = new VirtualClock(this.buffer)
   #driver: ClockDriver
   #owner: object | undefined
   #queue: Promise<void> = Promise.resolve()
 
   /** `startMs`: the reading of `now()` at the start (default 0). */
   constructor(startMs = 0) {
+    // The brand `isSystemClock` checks, kept out of the public type.
+    Object.defineProperty(this, MANUAL_CLOCK_BRAND, { value: true })
     if (!Number.isFinite(startMs) || startMs < 0) throw new InvalidOptionError('startMs', 'a finite number of milliseconds >= 0', startMs)
     this.#time[0] = startMs
     this.#driver = this.#mainOnly
@@ -74,23 +91,25 @@ export class ManualClock implements ActorSystemClock {
     await this.#driver.settle()
   }
 
-  /** @internal The system that starts with this clock drives it; one system at a time. */
-  attach(owner: object, driver: ClockDriver): void {
-    if (this.#owner !== undefined && this.#owner !== owner) throw new InvalidOptionError('clock', 'a ManualClock that no other running system uses', 'a clock in use')
-    this.#owner = owner
-    this.#driver = driver
-  }
-
-  /** @internal The system that used it has shut down. */
-  detach(owner: object): void {
-    if (this.#owner !== owner) return
-    this.#owner = undefined
-    this.#driver = this.#mainOnly
+  static {
+    partsOf = (clock) => ({
+      main: clock.#main,
+      attach(owner, driver) {
+        if (clock.#owner !== undefined && clock.#owner !== owner) throw new InvalidOptionError('clock', 'a ManualClock that no other running system uses', 'a clock in use')
+        clock.#owner = owner
+        clock.#driver = driver
+      },
+      detach(owner) {
+        if (clock.#owner !== owner) return
+        clock.#owner = undefined
+        clock.#driver = clock.#mainOnly
+      },
+    })
   }
 
   readonly #mainOnly: ClockDriver = {
-    nextDue: async () => [{ thread: 0, due: this.main.nextDue() }],
-    fire: async () => void this.main.fireDue(),
+    nextDue: async () => [{ thread: 0, due: this.#main.nextDue() }],
+    fire: async () => void this.#main.fireDue(),
     settle: () => new Promise((resolve) => setImmediate(resolve)),
   }
 }

@@ -21,7 +21,7 @@ import { OffloadPool, type OffloadStats } from '../offload/offload-pool.js'
 import type { Subscribable } from '../util/topic.js'
 import type { DeadLetters } from './dead-letters.js'
 import type { SystemEvent } from './system-events.js'
-import type { ManualClock } from '../clock/manual-clock.js'
+import { manualClockParts, type ManualClock } from '../clock/manual-clock.js'
 import { systemClockDriver } from '../clock/system-clock-driver.js'
 import { engineFor } from './system-engine.js'
 import { UtilizationWindows } from './utilization-windows.js'
@@ -98,7 +98,7 @@ export class ActorSystem implements AsyncDisposable {
     checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const engine = engineFor(options)
     const runtime = new SystemRuntime(resolved, engine)
-    const clock = resolved.clock as ManualClock | undefined
+    const clock = resolved.clock && manualClockParts(resolved.clock as ManualClock)
     if (clock) {
       clock.attach(runtime, engine.clockDriver?.() ?? systemClockDriver(clock.main, runtime.mainHost, () => runtime.workers))
       void runtime.whenTerminated().then(

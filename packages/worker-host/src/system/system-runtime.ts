@@ -27,7 +27,7 @@ import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
 import { SystemMetrics } from '../metrics/system-metrics.js'
 import { realClock, sleepOn, type Clock } from '../clock/clock.js'
-import type { ManualClock } from '../clock/manual-clock.js'
+import { manualClockParts, type ManualClock } from '../clock/manual-clock.js'
 
 type State = 'running' | 'stopping' | 'stopped'
 
@@ -85,7 +85,7 @@ export class SystemRuntime implements SystemPort {
     this.options = options
     this.#engine = engine
     // The clock option is a ManualClock (see isSystemClock): the main thread's timers are its own.
-    this.clock = options.clock === undefined ? realClock : (options.clock as ManualClock).main
+    this.clock = options.clock === undefined ? realClock : manualClockParts(options.clock as ManualClock).main
     // Main's host and the directory allocate from one range: both create actors on this thread.
     const ids = new ActorIds(0, 0)
     this.directory = new Directory(ids)

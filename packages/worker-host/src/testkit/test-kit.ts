@@ -4,7 +4,7 @@ import { ActorSystem, runtimeOf } from '../system/actor-system.js'
 import { ManualClock } from '../clock/manual-clock.js'
 import { useEngine } from '../system/system-engine.js'
 import { ProbeActor } from './probe/probe-actor.js'
-import { TestProbe, type ProbeWaiting } from './probe/test-probe.js'
+import { createTestProbe, type ProbeWaiting, type TestProbe } from './probe/test-probe.js'
 import { SimEngine } from './sim/sim-engine.js'
 import { SimulatedWorker } from './sim/sim-worker.js'
 
@@ -104,7 +104,7 @@ export class TestKit implements AsyncDisposable {
   async createProbe<M = unknown>(): Promise<TestProbe<M>> {
     const id = nextProbe++
     const ref = (await this.system.spawn(ProbeActor, { placement: 'main', args: [id] })) as unknown as ActorRef<ProbeActor<M>>
-    return new TestProbe<M>(id, ref, this.#waiting(), () => this.system.stop(ref))
+    return createTestProbe<M>(id, ref, this.#waiting(), () => this.system.stop(ref))
   }
 
   /**

@@ -33,14 +33,15 @@ function readmeSnippet(): Map<string, string> {
 }
 
 describe('the packed troupe package', () => {
-  it('holds the compiled library, one typings file, README and LICENSE; no sources, maps, tests or workspace links', async () => {
+  it('holds the compiled library, rolled-up typings per entry, README and LICENSE; no sources, maps, tests or workspace links', async () => {
     const listing = (await succeed('tar', ['-tzf', tarball], { cwd: tmpdir() })).trim().split('\n')
     expect(listing).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/LICENSE', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/worker/bootstrap.mjs', 'package/dist/core/index.js']))
-    expect(listing.filter((file) => /\.ts$/.test(file) && file !== 'package/dist/index.d.ts')).toEqual([])
+    // One typings file per entry (`troupe`, `troupe/testkit`) and the declarations they share.
+    expect(listing.filter((file) => /\.ts$/.test(file)).sort()).toEqual(['package/dist/index.d.ts', 'package/dist/shared-types.d.ts', 'package/dist/testkit/index.d.ts'])
     expect(listing.filter((file) => /\/src\/|\/test\/|\.map$|\.test\./.test(file))).toEqual([])
     const manifest = JSON.parse(await succeed('tar', ['-xzOf', tarball, 'package/package.json'], { cwd: tmpdir() })) as Record<string, unknown>
     expect(JSON.stringify(manifest)).not.toMatch(/@troupe\/core|workspace:|troupe-source|development|"private"/)
-    expect(manifest).toMatchObject({ name: 'troupe', type: 'module', license: 'MIT', exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } } })
+    expect(manifest).toMatchObject({ name: 'troupe', type: 'module', license: 'MIT', exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' }, './testkit': { types: './dist/testkit/index.d.ts', default: './dist/testkit/index.js' } } })
     expect(manifest).toHaveProperty('repository')
     expect(manifest).toHaveProperty('keywords')
   })
@@ -55,10 +56,10 @@ describe('the packed troupe package', () => {
         copyConsumer(dir)
         for (const [name, text] of readmeSnippet()) writeFileSync(join(dir, 'src', name), text)
 
-        // Strict: skipLibCheck off, exactOptionalPropertyTypes. Only troupe's one typings file
-        // is in the program: no internal module, no comlink or piscina types.
+        // Strict: skipLibCheck off, exactOptionalPropertyTypes. Only troupe's rolled-up typings
+        // are in the program: no internal module, no comlink or piscina types.
         const files = await succeed(bin(dir, 'tsc'), ['-p', '.', '--listFilesOnly'], { cwd: dir })
-        expect(files.split('\n').filter((file) => file.includes('node_modules/troupe')).map((file) => file.replace(/.*node_modules\/troupe\//, ''))).toEqual(['dist/index.d.ts'])
+        expect(files.split('\n').filter((file) => file.includes('node_modules/troupe')).map((file) => file.replace(/.*node_modules\/troupe\//, '')).sort()).toEqual(['dist/index.d.ts', 'dist/shared-types.d.ts', 'dist/testkit/index.d.ts'])
         expect(files).not.toMatch(/comlink|piscina|msgpackr/)
         await succeed(bin(dir, 'tsc'), ['-p', '.'], { cwd: dir })
 
@@ -79,6 +80,11 @@ describe('the packed troupe package', () => {
         }
         expect(JSON.parse(await succeed(process.execPath, ['dist/checks.js'], { cwd: dir }))).toEqual(expected)
         expect(JSON.parse(await succeed(bin(dir, 'tsx'), ['src/checks.ts'], { cwd: dir }))).toEqual(expected)
+
+        // troupe/testkit from the installed package: probes, manual time, seeds.
+        const testkit = { hello: 'hello', now: 1000, passed: 3, replays: [4, 4, 4], failed: 7 }
+        expect(JSON.parse(await succeed(process.execPath, ['dist/testkit-checks.js'], { cwd: dir }))).toEqual(testkit)
+        expect(JSON.parse(await succeed(bin(dir, 'tsx'), ['src/testkit-checks.ts'], { cwd: dir }))).toEqual(testkit)
 
         // The package's `troupe bench` command, on the user's own workload (compiled): it runs on
         // 1 and 2 workers and writes the JSON and the SVG chart.

@@ -27,6 +27,13 @@ interface Received<M> {
   readonly sender: UntypedActorRef | undefined
 }
 
+let makeProbe: <M>(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting, stop: () => Promise<void>) => TestProbe<M>
+
+/** Makes a probe (for `TestKit.createProbe`; a test gets one from there). */
+export function createTestProbe<M>(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting, stop: () => Promise<void>): TestProbe<M> {
+  return makeProbe(id, ref, waiting, stop)
+}
+
 /**
  * A ref a test hands to actors, and assertions on what they send it (Akka's `TestProbe`). It
  * works across threads: the probe lives on the main thread and its messages come from anywhere.
@@ -51,8 +58,11 @@ export class TestProbe<M = unknown> {
 
   readonly #stop: () => Promise<void>
 
-  /** @internal Made by `TestKit.createProbe`. */
-  constructor(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting, stop: () => Promise<void>) {
+  static {
+    makeProbe = (id, ref, waiting, stop) => new TestProbe(id, ref, waiting, stop)
+  }
+
+  private constructor(id: number, ref: ActorRef<ProbeActor<M>>, waiting: ProbeWaiting, stop: () => Promise<void>) {
     this.#id = id
     this.ref = ref
     this.#waiting = waiting

@@ -1,4 +1,4 @@
-import type { ClockDriver, ManualClock } from '../../clock/manual-clock.js'
+import { manualClockParts, type ClockDriver, type ManualClock } from '../../clock/manual-clock.js'
 import type { ActorSystemOptions } from '@troupe/core'
 import { resolveSystemOptions } from '@troupe/core/internal'
 import { ModuleRegistry } from '../../host/module-registry.js'
@@ -79,7 +79,7 @@ export class SimEngine implements SystemEngine {
   clockDriver(): ClockDriver {
     return {
       nextDue: async () => {
-        const dues = [{ thread: 0, due: this.clock.main.nextDue() }]
+        const dues = [{ thread: 0, due: manualClockParts(this.clock).main.nextDue() }]
         for (const worker of [...this.#live].sort((a, b) => a.thread - b.thread)) {
           dues.push({ thread: worker.thread, due: Math.min(worker.hungUntil, worker.hungUntil === Number.POSITIVE_INFINITY ? worker.clock.nextDue() : Number.POSITIVE_INFINITY) })
         }
@@ -88,7 +88,7 @@ export class SimEngine implements SystemEngine {
       fire: async (threads) => {
         for (const thread of threads) {
           if (thread === 0) {
-            this.clock.main.fireDue()
+            manualClockParts(this.clock).main.fireDue()
             continue
           }
           const worker = this.worker(thread)
