@@ -50,6 +50,16 @@ export class Deque<T> {
     return index < 0 || index >= this.#length ? undefined : this.#items[(this.#head + index) & (this.#items.length - 1)]
   }
 
+  /** Swaps the item `index` places from the front with the front one (a scheduler choosing what runs next). */
+  swapToFront(index: number): void {
+    if (index <= 0 || index >= this.#length) return
+    const mask = this.#items.length - 1
+    const at = (this.#head + index) & mask
+    const front = this.#items[this.#head]
+    this.#items[this.#head] = this.#items[at]
+    this.#items[at] = front
+  }
+
   peek(): T | undefined {
     return this.#length === 0 ? undefined : this.#items[this.#head]
   }

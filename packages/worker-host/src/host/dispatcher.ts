@@ -57,9 +57,13 @@ export class Dispatcher {
   /** The actor whose handler is running synchronously right now: the implicit sender of its sends. */
   current: { readonly id: number } | undefined
 
-  constructor(throughput: number, slice?: SliceOptions) {
+  /** Deterministic mode: which of the `n` ready cells runs next, from the seed; otherwise the oldest. */
+  readonly #choose: ((n: number) => number) | undefined
+
+  constructor(throughput: number, slice?: SliceOptions, choose?: (n: number) => number) {
     this.#throughput = throughput
     this.#slice = slice
+    this.#choose = choose
     this.clock = slice ? slice.board.slots : STILL_CLOCK
   }
 
@@ -140,6 +144,7 @@ export class Dispatcher {
     let outOfTime = false
     try {
       while (done < TURN_BUDGET) {
+        if (this.#choose !== undefined && this.#queue.length > 1) this.#queue.swapToFront(this.#choose(this.#queue.length))
         const cell = this.#queue.shift()
         if (cell === undefined) break
         cell.scheduled = false

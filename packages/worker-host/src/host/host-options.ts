@@ -77,4 +77,6 @@ export interface HostOptions {
   registry?: ModuleRegistry
   /** 0..1, for backoff jitter and random routing: seeded in deterministic mode. Default `Math.random`. */
   random?: () => number
+  /** Deterministic mode: which of `n` ready actors runs next (0..n-1), from the seed. Default: the oldest. */
+  chooseNext?: (n: number) => number
 }

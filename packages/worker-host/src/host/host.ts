@@ -85,7 +85,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.thread = options.thread
     this.node = options.node ?? 0
     this.generation = options.generation ?? 0
-    this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread })
+    this.dispatcher = new Dispatcher(options.throughput, options.slice && { ...options.slice, thread: options.thread }, options.chooseNext)
     this.metrics = new ThreadMetrics(options.metrics !== undefined, options.metrics?.sampleEvery ?? 1)
     const tracing = ThreadTracing.detect(options.thread)
     this.#instrument = new Instrument(options.thread, this.metrics, tracing)

@@ -32,6 +32,8 @@ export interface SystemEngine {
   readonly registry?: ModuleRegistry
   /** 0..1 for every host and supervisor (deterministic mode: from the seed); default `Math.random`. */
   readonly random?: () => number
+  /** Which of `n` ready actors a thread runs next (deterministic mode: from the seed); default the oldest. */
+  readonly chooseNext?: (n: number) => number
   /** Told of the system it runs, once its runtime exists (before any worker starts). */
   attached?(runtime: SystemRuntime): void
   /** How a manual clock reaches this engine's threads; default: over the control plane. */

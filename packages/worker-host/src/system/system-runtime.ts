@@ -133,6 +133,7 @@ export class SystemRuntime implements SystemPort {
       metrics: options.metrics,
       clock: this.clock,
       ...(engine.random ? { random: engine.random } : {}),
+      ...(engine.chooseNext ? { chooseNext: engine.chooseNext } : {}),
       ...(engine.registry ? { registry: engine.registry } : {}),
     })
     this.metrics = new SystemMetrics({

@@ -28,7 +28,7 @@ export interface WorkerHost {
  * for a real worker (`entry.ts`, over comlink) and a simulated one (the test kit's deterministic
  * mode, in-process). `shared`: what simulated threads share (one module registry, one seeded random).
  */
-export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<SystemControlApi>, dataEnd: ChannelEnd, shared?: { registry: ModuleRegistry; random: () => number }): WorkerHost {
+export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<SystemControlApi>, dataEnd: ChannelEnd, shared?: { registry: ModuleRegistry; random: () => number; chooseNext: (n: number) => number }): WorkerHost {
   /**
    * Calls to the main thread that must settle even if it stops answering (blocked, or gone while
    * shutting down). The system bounds spawn itself (`spawnTimeoutMs`), and answers lookups and

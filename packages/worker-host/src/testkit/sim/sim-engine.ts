@@ -22,6 +22,8 @@ export class SimEngine implements SystemEngine {
   readonly #live = new Set<SimulatedWorker>()
   /** Backoff jitter and random routing draw from the seed too. */
   readonly random = (): number => this.network.random()
+  /** Which ready actor a simulated thread runs next comes from the seed too. */
+  readonly chooseNext = (n: number): number => this.network.choose(n)
   #runtime: SystemRuntime | undefined
 
   constructor(seed: number, clock: ManualClock) {

@@ -178,6 +178,11 @@ export class SimNetwork {
     }
   }
 
+  /** An index in [0, n) from the seed. */
+  choose(n: number): number {
+    return uniformInt(this.#rng, 0, n - 1)
+  }
+
   /** A number in [0, 1) from the seed. */
   random(): number {
     return uniformFloat64(this.#rng)
