@@ -18,6 +18,11 @@ export interface TestKitOptions extends Omit<ActorSystemOptions, 'clock'> {
 export interface DeterministicOptions extends Omit<ActorSystemOptions, 'clock' | 'threads' | 'offload' | 'spareWorker' | 'typescript' | 'execArgv' | 'resourceLimits'> {
   /** Decides the interleaving: the same seed replays the same run. An integer. */
   readonly seed: number
+  /**
+   * How long (real time) waiting for the simulation to be idle may last before it rejects with
+   * `SimulationBusyError`: `settle()`, a probe's wait, each step of `clock.advance`. Default 10 000.
+   */
+  readonly settleTimeoutMs?: number
 }
 
 const PROBE_MODULE = new URL('./probe/probe-actor.js', import.meta.url).href
@@ -66,15 +71,16 @@ export class TestKit implements AsyncDisposable {
    */
   static async deterministic(options: DeterministicOptions): Promise<TestKit> {
     if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
-    const { seed, ...systemOptions } = options
+    const { seed, settleTimeoutMs = 10_000, ...systemOptions } = options
     if (!Number.isSafeInteger(seed)) throw new InvalidOptionError('seed', 'a safe integer', seed)
+    if (!(Number.isInteger(settleTimeoutMs) && settleTimeoutMs >= 1 && settleTimeoutMs <= 2 ** 31 - 1)) throw new InvalidOptionError('settleTimeoutMs', 'an integer of milliseconds from 1 to 2147483647', settleTimeoutMs)
     for (const key of ['clock', 'threads', 'offload', 'spareWorker', 'typescript', 'execArgv', 'resourceLimits']) {
       if (key in systemOptions) throw new InvalidOptionError(key, 'left out in deterministic mode (every thread is simulated on this one)', (systemOptions as Record<string, unknown>)[key])
     }
     const clock = new ManualClock()
     const workers = systemOptions.workers === undefined || systemOptions.workers === 'auto' ? 2 : systemOptions.workers
     const startOptions: ActorSystemOptions = { ...systemOptions, workers, threads: typeof workers === 'number' && workers > 0 ? workers : 1, actors: withProbe(systemOptions.actors), clock, typescript: false }
-    const sim = new SimEngine(seed, clock)
+    const sim = new SimEngine(seed, clock, settleTimeoutMs)
     useEngine(startOptions, sim)
     await sim.prepare(startOptions)
     const system = await ActorSystem.start(startOptions)

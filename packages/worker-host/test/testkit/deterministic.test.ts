@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidOptionError, MessageEncodeError, WorkerCrashedError } from '../../src/index.js'
-import { SeedFailureError, TestKit, exploreSeeds } from '../../src/testkit/index.js'
-import { Account, RacyClient, Reporter, Tally, Ticker } from '../fixtures/testkit.js'
+import { SeedFailureError, SimulationBusyError, TestKit, exploreSeeds } from '../../src/testkit/index.js'
+import { Account, Looper, RacyClient, Reporter, Tally, Ticker } from '../fixtures/testkit.js'
 import { errorOf } from '../helpers/system.js'
 
 const ACTORS = [new URL('../fixtures/testkit.ts', import.meta.url)]
@@ -101,6 +101,20 @@ describe('deterministic mode', () => {
       expect(await probe.receiveMessages(4)).toEqual(['b at 20', 'b every 25', 'a at 30', 'b every 25'])
       await probe.expectNoMessage()
     })
+  })
+
+  it('a program that never goes idle makes settle() reject with SimulationBusyError, not wait forever', async () => {
+    const kit = await TestKit.deterministic({ seed: 3, actors: ACTORS, settleTimeoutMs: 300 })
+    try {
+      const looper = await kit.system.spawn(Looper, { placement: { worker: 0 } })
+      looper.tell.spin()
+      const error = await errorOf<SimulationBusyError>(kit.settle())
+      expect(error).toBeInstanceOf(SimulationBusyError)
+      expect(error.message).toBe('the simulation did not become idle within 300 ms (a message loop that never ends?)')
+      await expect(TestKit.deterministic({ seed: 1, actors: ACTORS, settleTimeoutMs: 0 })).rejects.toThrow(/option "settleTimeoutMs"/)
+    } finally {
+      await kit.shutdown()
+    }
   })
 
   it('settles: nothing left to deliver once settle() resolves', async () => {

@@ -26,8 +26,8 @@ export class SimEngine implements SystemEngine {
   readonly chooseNext = (n: number): number => this.network.choose(n)
   #runtime: SystemRuntime | undefined
 
-  constructor(seed: number, clock: ManualClock) {
-    this.network = new SimNetwork(seed)
+  constructor(seed: number, clock: ManualClock, settleTimeoutMs: number) {
+    this.network = new SimNetwork(seed, settleTimeoutMs)
     this.clock = clock
     this.registry = new ModuleRegistry([])
     this.network.watchBusy(() => this.#busy())

@@ -3,6 +3,7 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt'
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64'
 import type { RandomGenerator } from 'pure-rand/types/RandomGenerator'
 import { SimLink, type SimItem } from './sim-link.js'
+import { SimulationBusyError } from '../errors.js'
 
 /** The items waiting on one direction of one simulated channel. */
 interface Direction {
@@ -31,11 +32,19 @@ export class SimNetwork {
   /** Directions `from>to` whose next batch is dropped, with how many to drop. */
   readonly #drops = new Map<string, number>()
   #running = false
-  #idle: Array<() => void> = []
+  /** Waiters for idleness, with the step by which they give up. */
+  #idle: Array<{ resolve: () => void; reject: (error: Error) => void; until: number }> = []
   #busy: () => boolean = () => false
   #step = 0
 
-  constructor(seed: number) {
+  /**
+   * `settleTimeoutMs`: how long, in real time, a wait for idleness lasts before it gives up (see
+   * `SimulationBusyError`). Only a program that never goes idle reaches it, so it changes no run.
+   */
+  constructor(
+    seed: number,
+    readonly settleTimeoutMs: number,
+  ) {
     this.seed = seed
     // Neighbouring seeds (1, 2, 3, ...) must start far apart: xoroshiro's first draws from raw
     // small seeds follow a pattern, so the seed is mixed first (splitmix32's finaliser).
@@ -117,10 +126,13 @@ export class SimNetwork {
     setImmediate(this.#loop)
   }
 
-  /** Resolves once nothing is left to deliver and every simulated thread is idle. */
+  /**
+   * Resolves once nothing is left to deliver and every simulated thread is idle; rejects with
+   * `SimulationBusyError` if that has not happened within `MAX_SETTLE_STEPS` deliveries.
+   */
   settled(): Promise<void> {
-    return new Promise((resolve) => {
-      this.#idle.push(resolve)
+    return new Promise((resolve, reject) => {
+      this.#idle.push({ resolve, reject, until: performance.now() + this.settleTimeoutMs })
       this.wake()
     })
   }
@@ -130,18 +142,27 @@ export class SimNetwork {
       // What the last step started runs to the end first: its microtasks, and dispatcher turns
       // that yielded with setImmediate (queued before this one).
       await new Promise((resolve) => setImmediate(resolve))
+      if (this.#idle.length > 0) this.#giveUp()
       const ready = this.#directions.filter((direction) => this.#deliverable(direction))
       if (ready.length === 0) {
         if (this.#busy()) continue
         this.#running = false
         const idle = this.#idle
         this.#idle = []
-        for (const resolve of idle) resolve()
+        for (const waiter of idle) waiter.resolve()
         return
       }
       const direction = ready.length === 1 ? ready[0]! : ready[uniformInt(this.#rng, 0, ready.length - 1)]!
       this.#deliver(direction)
     }
+  }
+
+  #giveUp(): void {
+    const now = performance.now()
+    if (this.#idle.every((waiter) => waiter.until > now)) return
+    const late = this.#idle.filter((waiter) => waiter.until <= now)
+    this.#idle = this.#idle.filter((waiter) => waiter.until > now)
+    for (const waiter of late) waiter.reject(new SimulationBusyError(this.settleTimeoutMs))
   }
 
   #deliverable(direction: Direction): boolean {
