@@ -21,13 +21,13 @@ it('spawning and stopping 3 000 actors (twice) leaves every per-actor table and 
     const count = 3_000
     await churner.ask.churn(count, 3) // warm-up: code compiled, tables at their high-water size
     // `ctx.stop` does not wait: the last stops may still be in the children's mailboxes.
-    await expect.poll(async () => (await system.stats()).threads.map((thread) => thread.retainedIds)).toEqual([0, 4])
+    await expect.poll(async () => (await system.stats()).threads.map((thread) => thread.retainedIds), { timeout: 15_000 }).toEqual([0, 4])
     const before = tables(await system.stats())
     const workerBefore = await churner.ask.heap()
     const mainBefore = await heapAfterGc()
     expect(await churner.ask.churn(count, 3)).toBe(3)
     const perActor = { worker: ((await churner.ask.heap()) - workerBefore) / count, main: ((await heapAfterGc()) - mainBefore) / count }
-    await expect.poll(async () => (await system.stats()).threads.map((thread) => thread.retainedIds)).toEqual([0, 4])
+    await expect.poll(async () => (await system.stats()).threads.map((thread) => thread.retainedIds), { timeout: 15_000 }).toEqual([0, 4])
     const after = await system.stats()
     expect(tables(after)).toEqual(before)
     // The churner and the 3 children it keeps are all that is left; main records only the churner
