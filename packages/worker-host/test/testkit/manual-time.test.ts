@@ -72,6 +72,14 @@ describe('manual time on real threads', () => {
     await probe.expectNoMessage(100)
   })
 
+  it('ctx.every validates its interval, naming it', async () => {
+    const kit = await manualKit()
+    const probe = await kit.createProbe<string>()
+    const ticker = await kit.system.spawn(Ticker, { placement: { worker: 0 } })
+    await expect(ticker.ask.start(probe.ref, 'never', 0, 0)).rejects.toThrow(/option "intervalMs" must be an integer from 1 to 2147483647/)
+    await expect(ticker.ask.start(probe.ref, 'never', 0, 1.5)).rejects.toThrow(/option "intervalMs"/)
+  })
+
   it('times asks out on the clock, not on real time', async () => {
     const kit = await manualKit()
     const silent = await kit.system.spawn(Silent, { placement: { worker: 0 } })
