@@ -128,7 +128,7 @@ export class SimNetwork {
 
   /**
    * Resolves once nothing is left to deliver and every simulated thread is idle; rejects with
-   * `SimulationBusyError` if that has not happened within `MAX_SETTLE_STEPS` deliveries.
+   * `SimulationBusyError` if that has not happened within `settleTimeoutMs` of real time.
    */
   settled(): Promise<void> {
     return new Promise((resolve, reject) => {
