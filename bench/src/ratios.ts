@@ -133,9 +133,22 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     goal: { op: '<=', value: 1.2 },
   },
   {
+    id: 'P3b',
+    name: 'ask p50 latency vs raw port request-reply, the hot-path goal',
+    numerator: 'ask.latency.p50',
+    denominator: 'baseline.port.ask.latency.p50',
+    goal: { op: '<=', value: 0.3 },
+  },
+  {
     id: 'P4',
     name: 'same-thread tell throughput (absolute)',
     numerator: 'tell.same-thread',
+    goal: { op: '>=', value: 20e6 },
+  },
+  {
+    id: 'P4b',
+    name: 'one sender-receiver pair on one worker, msg/s (absolute)',
+    numerator: 'throughput.w1',
     goal: { op: '>=', value: 20e6 },
   },
   {
@@ -245,6 +258,13 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     name: 'one metrics scrape with 10^5 actors on 2 workers, ms (absolute)',
     numerator: 'metrics.scrape.ms',
     goal: { op: '<=', value: 50 },
+  },
+  {
+    id: 'P20',
+    name: 'one message in flight between two workers: actors vs a raw port pair',
+    numerator: 'pingpong.cross-thread',
+    denominator: 'baseline.port.pingpong',
+    goal: { op: '>=', value: 3.0 },
   },
 ]
 

@@ -5,12 +5,14 @@ import { piscinaTasks } from './piscina.js'
 import { poolifierTasks } from './poolifier.js'
 import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
 import { portBatched, portPerMessage } from './port-stream.js'
+import { portPingPong } from './port-pingpong.js'
 
 export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   portPerMessage,
   portBatched,
   portAskPipelined,
   portAskLatencyP50,
+  portPingPong,
   comlinkPipelined,
   piscinaTasks,
   poolifierTasks,

@@ -68,6 +68,8 @@ const fullRun: BenchmarkResult[] = [
   { ...result('spawn.remote.rate', 40e3), unit: 'spawns/s' },
   { ...result('actors.alive.max', 4e6), unit: 'actors' },
   { ...result('actors.alive.max.rss', 3e9), unit: 'bytes' },
+  result('pingpong.cross-thread', 60e3),
+  result('baseline.port.pingpong', 100e3),
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */

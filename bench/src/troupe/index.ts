@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
@@ -8,6 +8,7 @@ import { kvBenchmarks } from './kv-contention.js'
 import { memoryPerActor } from './memory.js'
 import { metricsScrapeMs } from './metrics-scrape.js'
 import { offloadActorCpu, offloadTasks } from './offload.js'
+import { pingPongCrossThread } from './pingpong.js'
 import { restartLatencyP50 } from './restart.js'
 import { routingBenchmarks } from './routing.js'
 import { savinaBenchmarks } from './savina/index.js'
@@ -32,6 +33,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   tellSameThread,
   askPipelined,
   askLatencyP50,
+  pingPongCrossThread,
   tellFloodCrossThread,
   tellFloodSameThread,
   ...tellThroughputScaling(),
