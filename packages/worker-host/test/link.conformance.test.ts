@@ -87,6 +87,32 @@ function linkConformance(name: string, makePair: MakePair, farThread: boolean): 
       expect(echoes.batches.every((bytes, i) => isIntact(bytes, i, 16 + i))).toBe(true)
     })
 
+    it('poll, where the link has it, takes what arrived in order, now, and never twice', async () => {
+      const { near } = await makePair()
+      if (near.poll === undefined) return // a link that cannot be polled is only ever read by its listener
+      const echoes = openNear(near)
+      for (let i = 0; i < 50; i++) near.send(batch(i, 32))
+      // Poll as SpinWait does, letting the event loop turn between empty polls (an echo on this
+      // very thread needs it): a poll hands at most one batch to the listener, synchronously.
+      let polled = 0
+      while (echoes.batches.length < 50) {
+        const spinUntil = performance.now() + 5
+        let took = false
+        while (!took && performance.now() < spinUntil) {
+          const before = echoes.batches.length
+          took = near.poll()
+          expect(echoes.batches.length).toBe(before + (took ? 1 : 0))
+        }
+        if (took) polled++
+        else await new Promise((resolve) => setImmediate(resolve))
+      }
+      expect(echoes.batches.map((bytes, i) => isIntact(bytes, i, 32))).toEqual(Array.from({ length: 50 }, () => true))
+      expect(near.poll()).toBe(false)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      expect(echoes.batches).toHaveLength(50) // none delivered again by the event loop
+      if (farThread) expect(polled).toBeGreaterThan(0)
+    })
+
     it('carries large batches', async () => {
       const { near } = await makePair()
       const echoes = openNear(near)

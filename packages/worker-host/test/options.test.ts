@@ -21,6 +21,8 @@ const cases: [string, Partial<ActorSystemOptions> | undefined, RegExp][] = [
   ['supervision backoff', { supervision: { backoff: { minMs: 10, maxMs: 5 } } }, /option "supervision\.backoff\.maxMs"/],
   ['heartbeat interval zero', { heartbeatIntervalMs: 0 }, /option "heartbeatIntervalMs"/],
   ['heartbeat timeout not above interval', { heartbeatIntervalMs: 500, heartbeatTimeoutMs: 400 }, /option "heartbeatTimeoutMs" must be greater than heartbeatIntervalMs \(500\)/],
+  ['busyWaitUs negative', { busyWaitUs: -1 }, /option "busyWaitUs" must be an integer of microseconds from 0 to 10000/],
+  ['busyWaitUs fractional', { busyWaitUs: 0.5 }, /option "busyWaitUs"/],
   ['resourceLimits negative', { resourceLimits: { maxOldGenerationSizeMb: -1 } }, /option "resourceLimits\.maxOldGenerationSizeMb"/],
 ]
 

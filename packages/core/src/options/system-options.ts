@@ -69,6 +69,15 @@ export interface ActorSystemOptions {
    */
   readonly timeSliceMs?: number
   /**
+   * How long a thread that has just sent its messages and has nothing left to run polls the
+   * links that carried a message in the last 2 ms before it parks, in µs (Erlang's scheduler
+   * busy wait). With one message in flight between two threads the reply then costs no wake-up
+   * of the thread (~75 µs on a small VM). An idle thread never spins, and a link whose spins keep
+   * catching nothing is left alone until its next message. 0 turns it off (a machine shared with
+   * other busy programs). 0 to 10 000; default 100.
+   */
+  readonly busyWaitUs?: number
+  /**
    * What happens to the messages a worker had not processed when it died (crash, hang, exit):
    * `'at-most-once'` (default) makes each one a dead letter with reason `'worker-died'`;
    * `'at-least-once'` delivers them again, in each sender's order, to the restarted actor.
@@ -152,6 +161,7 @@ export interface ResolvedSystemOptions {
   heartbeatIntervalMs: number
   handlerHangMs: number
   timeSliceMs: number
+  busyWaitUs: number
   delivery: DeliveryGuarantee
   resourceLimits: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number; stackSizeMb?: number } | undefined
   spareWorker: boolean
@@ -166,6 +176,12 @@ const MAX_TIMEOUT_MS = 2 ** 31 - 1
 /** A batch travels as one structured-clone message; past this it is one large copy, not a saving. */
 const MAX_BATCH = 1024
 const DEFAULT_MAX_BATCH = 128
+
+function busyWait(value: unknown): number {
+  if (value === undefined) return 100
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= 10_000) return value
+  throw new InvalidOptionError('busyWaitUs', 'an integer of microseconds from 0 to 10000', value)
+}
 
 function positiveInteger(option: string, value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback
@@ -237,6 +253,7 @@ const SYSTEM_OPTIONS = [
   'heartbeatTimeoutMs',
   'handlerHangMs',
   'timeSliceMs',
+  'busyWaitUs',
   'delivery',
   'resourceLimits',
   'spareWorker',
@@ -278,6 +295,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     supervision: resolveSupervision(options.supervision),
     ...heartbeat(options),
     timeSliceMs: positiveInteger('timeSliceMs', options.timeSliceMs, 5, 60_000),
+    busyWaitUs: busyWait(options.busyWaitUs),
     delivery: resolveDelivery('delivery', options.delivery, 'at-most-once'),
     resourceLimits: resolveResourceLimits(options.resourceLimits),
     spareWorker,

@@ -71,6 +71,8 @@ export interface HostOptions {
   slice?: Omit<SliceOptions, 'thread'>
   /** Set when the system counts metrics per message (the `metrics` option). */
   metrics?: { sampleEvery: number } | undefined
+  /** How long an idle thread polls its hot links before parking, in µs (see `SpinWait`). Default 0: never. */
+  busyWaitUs?: number
   /** Where timers and deadlines read the time. Default: real time. */
   clock?: Clock
   /** The module registry to spawn through (simulated threads share one); default: its own. */

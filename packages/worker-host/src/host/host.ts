@@ -100,6 +100,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       beforeFlush: () => {
         if (!this.#closed) this.#flow.payOwed()
       },
+      busyWaitUs: options.busyWaitUs ?? 0,
+      busy: () => this.dispatcher.busy || this.#closed,
     })
     this.#flow = new FlowControl({
       thread: options.thread,

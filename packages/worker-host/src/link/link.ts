@@ -37,4 +37,10 @@ export interface Link {
   share(registration: SlabRegistration): void
   /** Closes this end; the peer is told (`peerGone`). What was sent before still arrives. Idempotent. */
   close(): void
+  /**
+   * Takes what arrived next, if anything, and reports it to the listener now, synchronously,
+   * instead of at the event loop's next turn. True if something was taken. For spinning (see
+   * `SpinWait`); a link that cannot be polled leaves it out.
+   */
+  poll?(): boolean
 }

@@ -1,4 +1,4 @@
-import type { MessagePort } from 'node:worker_threads'
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads'
 import { isSlabRegistration, type SlabRegistration } from '../transport/ledger.js'
 import type { Link, LinkListener } from './link.js'
 
@@ -32,6 +32,14 @@ export class MessagePortLink implements Link {
   share(registration: SlabRegistration): void {
     if (this.#done) return
     this.#port.postMessage({ slab: registration.slab, buffer: registration.buffer } satisfies SlabRegistration)
+  }
+
+  poll(): boolean {
+    if (this.#done || this.#listener === undefined) return false
+    const received = receiveMessageOnPort(this.#port)
+    if (received === undefined) return false
+    this.#received(received.message)
+    return true
   }
 
   close(): void {

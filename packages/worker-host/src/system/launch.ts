@@ -61,6 +61,7 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
       loadReportIntervalMs: options.loadReportIntervalMs,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       timeSliceMs: options.timeSliceMs,
+      busyWaitUs: options.busyWaitUs,
       supervision: options.supervision,
       metrics: options.metrics,
       clock: options.clock?.buffer,

@@ -130,6 +130,7 @@ export class SystemRuntime implements SystemPort {
       supervision: options.supervision,
       deadLetters: this.deadLetters.post,
       slice: { board: this.board, sliceMs: options.timeSliceMs },
+      busyWaitUs: options.busyWaitUs,
       metrics: options.metrics,
       clock: this.clock,
       ...(engine.random ? { random: engine.random } : {}),

@@ -1,6 +1,7 @@
 import { openThreadLink, type ChannelEnd } from '../link/thread-channel.js'
 import type { Frames } from '../protocol/wire.js'
 import { PeerLink, type LinkOwner } from './peer-link.js'
+import { SpinWait } from './spin-wait.js'
 
 /** How often settled batches are released on links that send nothing meanwhile, in ms. */
 const RECLAIM_INTERVAL_MS = 250
@@ -13,6 +14,10 @@ export interface LinkTableOptions {
   readonly connect: (from: number, to: number) => void
   /** Runs at the start of each flush, before the batches go (credits owed are paid then). */
   readonly beforeFlush: () => void
+  /** How long an idle thread polls its hot links before parking, in µs; 0: never (see `SpinWait`). */
+  readonly busyWaitUs: number
+  /** Whether this thread still has work queued (no spinning then). */
+  readonly busy: () => boolean
 }
 
 /**
@@ -24,6 +29,7 @@ export class LinkTable implements LinkOwner {
   readonly #links = new Map<number, PeerLink>()
   #dirty: PeerLink[] = []
   #flushQueued = false
+  readonly #spin: SpinWait | undefined
   /** Releases what workers have settled on links that saw no traffic since (see `PeerLink.flush`). */
   readonly #reclaimTimer: NodeJS.Timeout
 
@@ -33,6 +39,7 @@ export class LinkTable implements LinkOwner {
       for (const link of this.#links.values()) link.outbound?.reclaim()
     }, RECLAIM_INTERVAL_MS)
     this.#reclaimTimer.unref()
+    this.#spin = options.busyWaitUs > 0 ? new SpinWait(options.busyWaitUs / 1000, options.busy) : undefined
   }
 
   /** The link to `thread`. Its frames wait in it until the system hands both ends their channel. */
@@ -72,6 +79,7 @@ export class LinkTable implements LinkOwner {
     const dirty = this.#dirty
     this.#dirty = []
     for (const link of dirty) link.flush()
+    this.#spin?.spin(this.#links.values())
   }
 
   /** Closes every link (after a last flush by the caller). */

@@ -65,6 +65,9 @@ export class PeerLink {
   /** Delivery frames in `#frames`: the ledger bytes the batch needs. */
   #deliveries = 0
   #link: Link | undefined
+  /** When a batch last arrived (performance.now()), and spins in a row that caught nothing (see `SpinWait`). */
+  lastArrival = Number.NEGATIVE_INFINITY
+  misses = 0
   #touched = false
   /**
    * Where the last frame starts when the next message or reply may continue it (a tell, an ask,
@@ -91,6 +94,16 @@ export class PeerLink {
     this.inbound = new InboundLedger(thread)
   }
 
+  /** Whether the link can be polled (see `SpinWait`). */
+  get pollable(): boolean {
+    return this.#link?.poll !== undefined
+  }
+
+  /** Takes the next batch off the link now, if one is there. */
+  poll(): boolean {
+    return this.#link?.poll?.() ?? false
+  }
+
   attach(link: Link): void {
     this.#link = link
     // A new peer (a replacement, or the first) knows none of this side's numbers: they are all
@@ -98,7 +111,11 @@ export class PeerLink {
     // queued again after the previous peer died).
     this.#defineSelectors()
     link.open({
-      batch: (bytes) => this.#owner.batchArrived(this, bytes),
+      batch: (bytes) => {
+        this.lastArrival = performance.now()
+        this.misses = 0
+        this.#owner.batchArrived(this, bytes)
+      },
       lost: (bytes) => this.#owner.batchLost(this, bytes),
       slab: (registration) => this.inbound.register(registration),
       // Nothing to do here: the system tells the host that a worker died (`threadDied`), with the

@@ -78,6 +78,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     restoring: init.restoring,
     generation: init.generation,
     slice: { board, sliceMs: init.timeSliceMs },
+    busyWaitUs: init.busyWaitUs,
     metrics: init.metrics,
     ...(clock ? { clock } : {}),
     ...shared,

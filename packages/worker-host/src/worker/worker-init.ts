@@ -19,6 +19,8 @@ export interface WorkerInit {
   /** The system's monitor board (a MonitorBoard's buffer): coarse clock and progress counters. */
   board: SharedArrayBuffer
   timeSliceMs: number
+  /** See `ActorSystemOptions.busyWaitUs`. */
+  busyWaitUs: number
   /** Set when the system counts metrics per message (the `metrics` option). */
   metrics: { sampleEvery: number } | undefined
   /** The time of the system's manual clock (the `clock` option); undefined: real time. */
