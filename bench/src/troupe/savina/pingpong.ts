@@ -9,8 +9,8 @@ const id = 'savina.pingpong'
 /** Savina's N = 40 000 round trips. */
 const roundTrips = { full: 40_000, quick: 10_000 }
 
-/** Fresh Ping on worker 0 and Pong on worker 1; times `count` round trips from main's start ask. */
-async function pass(system: ActorSystem, count: number): Promise<number> {
+/** Fresh Ping on worker 0 and Pong on worker 1; times `count` round trips from main's start ask (seconds). */
+export async function pingPongPass(system: ActorSystem, count: number): Promise<number> {
   const ping = await system.spawn(Ping, { placement: { worker: 0 } })
   const pong = await system.spawn(Pong, { placement: { worker: 1 } })
   const started = performance.now()
@@ -30,8 +30,8 @@ export const savinaPingPong: BenchmarkDefinition = {
       savinaWorkers,
       id,
       async (system) => {
-        await pass(system, Math.ceil(count / 4)) // untimed: warms the path and opens the worker-to-worker channel
-        return pass(system, count)
+        await pingPongPass(system, Math.ceil(count / 4)) // untimed: warms the path and opens the worker-to-worker channel
+        return pingPongPass(system, count)
       },
       { actors: [actorModule('pingpong')] },
     )

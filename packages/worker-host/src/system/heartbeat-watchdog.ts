@@ -56,3 +56,8 @@ export class HeartbeatWatchdog {
     }
   }
 }
+
+/** Why a hung worker was terminated, as its exit reason and `worker-crashed` event say it. */
+export function hungReason(silentMs: number, handlerHangMs: number): string {
+  return `hung: one handler (or other synchronous code) ran for ${Math.round(silentMs)} ms without yielding (handlerHangMs ${handlerHangMs})`
+}

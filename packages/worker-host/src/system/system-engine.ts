@@ -1,4 +1,5 @@
 import type { Host } from '../host/host.js'
+import type { HostOptions } from '../host/host-options.js'
 import type { SystemRuntime } from './system-runtime.js'
 import type { ClockDriver } from '../clock/manual-clock.js'
 import type { ModuleRegistry } from '../host/module-registry.js'
@@ -38,6 +39,15 @@ export interface SystemEngine {
   attached?(runtime: SystemRuntime): void
   /** How a manual clock reaches this engine's threads; default: over the control plane. */
   clockDriver?(): ClockDriver
+}
+
+/** What an engine gives every host it runs (the main thread's included): a shared registry, seeded choices. */
+export function engineHostOptions(engine: SystemEngine): Pick<HostOptions, 'random' | 'chooseNext' | 'registry'> {
+  return {
+    ...(engine.random ? { random: engine.random } : {}),
+    ...(engine.chooseNext ? { chooseNext: engine.chooseNext } : {}),
+    ...(engine.registry ? { registry: engine.registry } : {}),
+  }
 }
 
 export const threadEngine: SystemEngine = {

@@ -11,12 +11,12 @@ import { LocalTrees } from './local-trees.js'
 import { ActorIds } from '../host/actor-ids.js'
 import type { OffloadPool } from '../offload/offload-pool.js'
 import { OffloadRequests } from './offload-requests.js'
-import { HeartbeatWatchdog } from './heartbeat-watchdog.js'
+import { HeartbeatWatchdog, hungReason } from './heartbeat-watchdog.js'
 import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import type { WorkerHandle, WorkerLaunch } from './worker-handle.js'
-import { threadEngine, type SystemEngine } from './system-engine.js'
+import { engineHostOptions, threadEngine, type SystemEngine } from './system-engine.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
 import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
@@ -114,7 +114,7 @@ export class SystemRuntime implements SystemPort {
       // loops, and its exit is then recovered like a crash.
       onSilent: (worker, silentMs) => {
         this.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs: Math.round(silentMs) })
-        worker.kill(`hung: one handler (or other synchronous code) ran for ${Math.round(silentMs)} ms without yielding (handlerHangMs ${options.handlerHangMs})`)
+        worker.kill(hungReason(silentMs, options.handlerHangMs))
       },
     })
     this.mainHost = new Host({
@@ -133,9 +133,7 @@ export class SystemRuntime implements SystemPort {
       busyWaitUs: options.busyWaitUs,
       metrics: options.metrics,
       clock: this.clock,
-      ...(engine.random ? { random: engine.random } : {}),
-      ...(engine.chooseNext ? { chooseNext: engine.chooseNext } : {}),
-      ...(engine.registry ? { registry: engine.registry } : {}),
+      ...engineHostOptions(engine),
     })
     this.metrics = new SystemMetrics({
       mainSnapshot: () => this.mainHost.metricsSnapshot(),

@@ -8,6 +8,7 @@ import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from '../worker/worker-init.js'
 import type { ResolvedSystemOptions } from '@troupe/core/internal'
 import type { SparePool } from './spare-worker.js'
+import { ControlCalls, describeExit } from './control-calls.js'
 
 /** How to start workers: the same for every worker of a system. */
 export interface WorkerLaunch {
@@ -59,10 +60,9 @@ export class ThreadWorker implements WorkerHandle {
   readonly thread: number
   readonly exited: Promise<WorkerExit>
   readonly #worker: Worker
-  readonly #control: Comlink.Remote<HostControlApi>
+  readonly #calls: ControlCalls
   #exit: WorkerExit | undefined
   #terminating = false
-  readonly #pendingCalls = new Set<(error: unknown) => void>()
   #killedBecause: string | undefined
   /** When the worker last showed its event loop turning (heartbeat or load report). */
   lastSeen = performance.now()
@@ -111,14 +111,14 @@ export class ThreadWorker implements WorkerHandle {
       })
     }
     Comlink.expose(systemApi, nodeEndpoint(systemChannel.port1))
-    this.#control = Comlink.wrap<HostControlApi>(nodeEndpoint(hostChannel.port1))
+    this.#calls = new ControlCalls(Comlink.wrap<HostControlApi>(nodeEndpoint(hostChannel.port1)))
     mainHost.attachLink(thread, data.port1)
     this.exited = new Promise((resolve) => {
       let error: Error | undefined
       this.#worker.on('error', (e: Error) => (error = e))
       this.#worker.on('exit', (code) => {
         this.#exit = { code, error, expected: this.#terminating }
-        for (const fail of [...this.#pendingCalls]) fail(new WorkerCrashedError(this.thread, this.exitReason))
+        this.#calls.failAll(() => new WorkerCrashedError(this.thread, this.exitReason))
         systemChannel.port1.close()
         hostChannel.port1.close()
         resolve(this.#exit)
@@ -136,10 +136,7 @@ export class ThreadWorker implements WorkerHandle {
   }
 
   get exitReason(): string {
-    const exit = this.#exit
-    if (!exit) return 'running'
-    if (this.#killedBecause) return this.#killedBecause
-    return exit.error ? `${exit.error.name}: ${exit.error.message}` : `exited with code ${exit.code}`
+    return describeExit(this.#exit, this.#killedBecause)
   }
 
   /** The worker answered: its event loop is alive. */
@@ -154,32 +151,17 @@ export class ThreadWorker implements WorkerHandle {
     void this.#worker.terminate()
   }
 
-  /**
-   * A control call that rejects with `WorkerCrashedError` if the worker dies before answering.
-   * Pending calls are tracked in a set, not raced against `exited`: every race would add a
-   * reaction to a promise that stays pending for the worker's whole life.
-   */
+  /** A control call that rejects with `WorkerCrashedError` if the worker dies before answering. */
   call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T> {
     if (!this.alive) return Promise.reject(new WorkerCrashedError(this.thread, this.exitReason))
-    return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown): void => {
-        this.#pendingCalls.delete(fail)
-        reject(error)
-      }
-      this.#pendingCalls.add(fail)
-      invoke(this.#control).then((value) => {
-        this.#pendingCalls.delete(fail)
-        // An answer proves the event loop turns: a worker busy answering a burst of control
-        // calls (thousands of spawns) may have no chance to run its heartbeat timer.
-        this.touch()
-        resolve(value)
-      }, fail)
-    })
+    // An answer proves the event loop turns: a worker busy answering a burst of control calls
+    // (thousands of spawns) may have no chance to run its heartbeat timer.
+    return this.#calls.call(invoke, () => this.touch())
   }
 
   /** Control calls still waiting for an answer. */
   get pendingCalls(): number {
-    return this.#pendingCalls.size
+    return this.#calls.size
   }
 
   /** Resolves once the worker's host answers, or rejects with why it could not start. */

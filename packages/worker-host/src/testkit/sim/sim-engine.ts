@@ -6,6 +6,7 @@ import { resolveModuleSources } from '../../system/launch.js'
 import type { SystemEngine, WorkerStart } from '../../system/system-engine.js'
 import type { SystemRuntime } from '../../system/system-runtime.js'
 import { SimNetwork } from './sim-network.js'
+import { hungReason } from '../../system/heartbeat-watchdog.js'
 import { SimulatedWorker } from './sim-worker.js'
 
 /**
@@ -107,7 +108,7 @@ export class SimEngine implements SystemEngine {
     const runtime = this.#runtime!
     const silentMs = runtime.options.handlerHangMs
     runtime.events.publish({ type: 'worker-hung', thread: worker.thread, silentMs })
-    worker.kill(`hung: one handler (or other synchronous code) ran for ${silentMs} ms without yielding (handlerHangMs ${silentMs})`)
+    worker.kill(hungReason(silentMs, silentMs))
   }
 }
 

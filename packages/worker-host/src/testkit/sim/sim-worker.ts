@@ -7,6 +7,7 @@ import type { WorkerStart } from '../../system/system-engine.js'
 import type { WorkerExit, WorkerHandle } from '../../system/worker-handle.js'
 import { createWorkerHost } from '../../worker/worker-host.js'
 import { asRemote } from './as-remote.js'
+import { ControlCalls, describeExit } from '../../system/control-calls.js'
 import type { SimEngine } from './sim-engine.js'
 
 /**
@@ -27,9 +28,8 @@ export class SimulatedWorker implements WorkerHandle {
   started = false
   /** Manual time at which the simulated watchdog finds it hung (see `hang`); Infinity while it is not. */
   hungUntil = Number.POSITIVE_INFINITY
-  readonly #control: Comlink.Remote<HostControlApi>
+  readonly #calls: ControlCalls
   readonly #engine: SimEngine
-  readonly #pending = new Set<(error: unknown) => void>()
   #exit: WorkerExit | undefined
   #killedBecause: string | undefined
   #resolveExit!: (exit: WorkerExit) => void
@@ -47,7 +47,7 @@ export class SimulatedWorker implements WorkerHandle {
     const { host, control, clock } = createWorkerHost(init, system, workerEnd, { registry: engine.registry, random: engine.random, chooseNext: engine.chooseNext })
     this.host = host
     this.clock = clock!
-    this.#control = asRemote(control, refuse)
+    this.#calls = new ControlCalls(asRemote(control, refuse))
     start.mainHost.attachLink(start.thread, mainEnd)
   }
 
@@ -60,31 +60,18 @@ export class SimulatedWorker implements WorkerHandle {
   }
 
   get exitReason(): string {
-    const exit = this.#exit
-    if (!exit) return 'running'
-    if (this.#killedBecause) return this.#killedBecause
-    return exit.error ? `${exit.error.name}: ${exit.error.message}` : `exited with code ${exit.code}`
+    return describeExit(this.#exit, this.#killedBecause)
   }
 
   get pendingCalls(): number {
-    return this.#pending.size
+    return this.#calls.size
   }
 
   touch(): void {}
 
   call<T>(invoke: (control: Comlink.Remote<HostControlApi>) => Promise<T>): Promise<T> {
     if (!this.alive) return Promise.reject(new WorkerCrashedError(this.thread, this.exitReason))
-    return new Promise<T>((resolve, reject) => {
-      const fail = (error: unknown): void => {
-        this.#pending.delete(fail)
-        reject(error)
-      }
-      this.#pending.add(fail)
-      invoke(this.#control).then((value) => {
-        this.#pending.delete(fail)
-        resolve(value)
-      }, fail)
-    })
+    return this.#calls.call(invoke)
   }
 
   ready(): Promise<void> {
@@ -124,7 +111,7 @@ export class SimulatedWorker implements WorkerHandle {
     this.#engine.network.threadDied(this.thread)
     this.host.dispatcher.halt()
     this.host.close()
-    for (const fail of [...this.#pending]) fail(new WorkerCrashedError(this.thread, this.exitReason))
+    this.#calls.failAll(() => new WorkerCrashedError(this.thread, this.exitReason))
     this.#resolveExit(exit)
   }
 }
