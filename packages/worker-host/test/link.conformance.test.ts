@@ -92,11 +92,15 @@ function linkConformance(name: string, makePair: MakePair, farThread: boolean): 
       if (near.poll === undefined) return // a link that cannot be polled is only ever read by its listener
       const echoes = openNear(near)
       for (let i = 0; i < 50; i++) near.send(batch(i, 32))
-      // Poll as SpinWait does, letting the event loop turn between empty polls (an echo on this
-      // very thread needs it): a poll hands at most one batch to the listener, synchronously.
+      // Poll as SpinWait does: a poll hands at most one batch to the listener, synchronously. An
+      // echo on this very thread needs the event loop to turn between empty polls; an echo from
+      // a thread of its own arrives without it, so there the spin waits for it (on a loaded
+      // machine the far thread may take long to answer, and a short spin would leave every batch
+      // to the listener, proving nothing about poll).
+      const spinMs = farThread ? 10_000 : 5
       let polled = 0
       while (echoes.batches.length < 50) {
-        const spinUntil = performance.now() + 5
+        const spinUntil = performance.now() + spinMs
         let took = false
         while (!took && performance.now() < spinUntil) {
           const before = echoes.batches.length
