@@ -24,6 +24,7 @@ import {
   UnknownMessageError,
   WorkerCrashedError,
 } from './errors.js'
+import { StateEncodeError, StoreConflictError, StoreError } from './persistence-errors.js'
 
 /** How an error travels between threads: plain data, reconstructed on the other side. */
 export interface WireError {
@@ -64,6 +65,9 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_STOP_TIMEOUT', StopTimeoutError],
   ['ERR_SHUTDOWN_TIMEOUT', ShutdownTimeoutError],
   ['ERR_CONTROL_TIMEOUT', ControlTimeoutError],
+  ['ERR_STORE_CONFLICT', StoreConflictError],
+  ['ERR_STATE_ENCODE', StateEncodeError],
+  ['ERR_STORE', StoreError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

@@ -2,6 +2,10 @@ import { availableParallelism } from 'node:os'
 import { InvalidOptionError } from '../errors/errors.js'
 import { resolveSupervision, type ResolvedSupervision, type SupervisionOptions } from '../supervision/supervision-options.js'
 import { isSystemClock, type ActorSystemClock } from './system-clock.js'
+import { checkKnownOptions } from './known-options.js'
+import { resolveEntityOptions, resolvePersistence, type EntityOptions, type PersistenceOptions, type ResolvedPersistence } from './persistence-options.js'
+
+export { checkKnownOptions }
 
 export interface ActorSystemOptions {
   /**
@@ -108,6 +112,10 @@ export interface ActorSystemOptions {
    * nothing of theirs fires until `clock.advance(ms)`. Default: real time.
    */
   readonly clock?: ActorSystemClock
+  /** Where entities keep their state and reminders. Entities need it; nothing about it is loaded without it. */
+  readonly persistence?: PersistenceOptions
+  /** How entities behave (idle passivation). */
+  readonly entities?: EntityOptions
 }
 
 /** See `ActorSystemOptions.metrics`. */
@@ -169,6 +177,9 @@ export interface ResolvedSystemOptions {
   metrics: { sampleEvery: number } | undefined
   /** Undefined: real time. */
   clock: ActorSystemClock | undefined
+  /** Undefined: no store (entities cannot be used). */
+  persistence: ResolvedPersistence | undefined
+  entities: { idleTimeoutMs: number }
 }
 
 const MAX_WORKERS = 1024
@@ -259,17 +270,9 @@ const SYSTEM_OPTIONS = [
   'spareWorker',
   'metrics',
   'clock',
+  'persistence',
+  'entities',
 ] as const satisfies readonly (keyof ActorSystemOptions)[]
-
-/**
- * Refuses keys an options object does not know: a typo (`askTimeout`) would otherwise be ignored
- * in silence, and the default used where the caller meant to set something.
- */
-export function checkKnownOptions(options: object, known: readonly string[], prefix = ''): void {
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) throw new InvalidOptionError(`${prefix}${key}`, `one of the known options (${known.join(', ')})`, (options as Record<string, unknown>)[key])
-  }
-}
 
 export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
   if (typeof options !== 'object' || options === null) throw new InvalidOptionError('options', 'an object', options)
@@ -301,6 +304,8 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     spareWorker,
     metrics: resolveMetrics(options.metrics),
     clock: resolveClock(options.clock),
+    persistence: resolvePersistence(options.persistence),
+    entities: resolveEntityOptions(options.entities),
   }
 }
 
