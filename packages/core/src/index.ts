@@ -1,5 +1,9 @@
 export { Actor, isActorClass } from './actor/actor.js'
 export type { ActorLifecycle } from './actor/actor.js'
+export { Entity, entityType, isEntityClass } from './actor/entity.js'
+export { EventSourcedEntity } from './actor/event-sourced-entity.js'
+export type { SubscriberMethod, Subscription, Topic, TopicPublisher } from './pubsub/topic.js'
+export type { EntityClass, EntityContext, EntityLifecycle, EntityTypeRef, ReminderSchedule } from './actor/entity.js'
 export type { ActorContext, Cancellable, DeferredReply } from './actor/context.js'
 export { actorType } from './actor/actor-type.js'
 export type { ActorClass, ActorTypeRef } from './actor/actor-type.js'
@@ -32,6 +36,7 @@ export type {
 } from './router/router-options.js'
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee, MetricsOptions } from './options/system-options.js'
+export type { EntityOptions, PersistenceOptions } from './options/persistence-options.js'
 export type { ActorSystemClock } from './options/system-clock.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
@@ -64,4 +69,5 @@ export {
   UnknownMessageError,
   WorkerCrashedError,
 } from './errors/errors.js'
+export { StateEncodeError, StoreConflictError, StoreError } from './errors/persistence-errors.js'
 export { registerErrorClass } from './errors/error-wire.js'

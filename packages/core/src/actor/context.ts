@@ -1,6 +1,8 @@
 import type { ActorRef, UntypedActorRef } from '../ref/actor-ref.js'
 import type { LocalSpawnOptions, RemoteSpawnOptions, SpawnOptions } from '../options/spawn-options.js'
 import type { ActorClass, ActorTypeRef } from './actor-type.js'
+import type { EntityClass, EntityTypeRef } from './entity.js'
+import type { SubscriberMethod, Subscription, TopicPublisher } from '../pubsub/topic.js'
 import type { OffloadOptions, TaskFunction, TaskInput, TaskOutput, TaskRef } from '../offload/task-ref.js'
 
 /** The options argument of `spawn`: required exactly when the constructor takes required arguments. */
@@ -45,6 +47,21 @@ export interface ActorContext<Self = unknown> {
    * in its mailbox. Does not wait: awaiting one's own stop from a handler would deadlock.
    */
   stop(ref?: ActorRef): void
+  /**
+   * A ref to the entity of type `type` with key `key` (see `Entity`), at once, with no round trip:
+   * it is activated by its first message, on the thread its (type, key) hashes to.
+   */
+  entity<C extends EntityClass>(type: C | EntityTypeRef<C>, key: string): ActorRef<InstanceType<C>>
+  /** The topic named `name`, to publish on (see `TopicPublisher`). */
+  topic<T>(name: string): TopicPublisher<T>
+  /**
+   * Subscribes this actor to a topic: each message published on it arrives as a call of `method`
+   * with the message, in mailbox order like any message. The subscription is this actor's: kept
+   * across its restarts (a fresh instance gets the messages), removed when it stops (or, an
+   * entity, is passivated). Subscribe in `onStart` so that an actor re-created elsewhere (its
+   * worker died) subscribes again. Resolves at once; `unsubscribe()` ends it.
+   */
+  subscribe<T>(topic: string | TopicPublisher<T>, method: SubscriberMethod<Self, T>): Subscription
   /** Finds a live actor by name. */
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined>
   /**

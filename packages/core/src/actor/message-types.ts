@@ -4,7 +4,7 @@
  */
 
 /** Names an actor class declares that are never messages. */
-export type ReservedMember = 'onStart' | 'onStop' | 'onRestart' | 'onTerminated' | 'receive' | 'then' | 'constructor'
+export type ReservedMember = 'onStart' | 'onStop' | 'onRestart' | 'onTerminated' | 'onReminder' | 'applyEvent' | 'upcastEvent' | 'receive' | 'then' | 'constructor'
 
 import type { DeferredReply } from './context.js'
 

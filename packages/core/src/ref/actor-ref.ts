@@ -98,8 +98,21 @@ export const SPAWN_AT = -9
 export const SPAWNED = -10
 /** A request to main to stop the children it records for an actor of a thread's local tree (body: the parent's id). */
 export const STOP_CHILDREN_REQUEST = -11
+/**
+ * A message for an entity (`system.entity`), addressed to the system service of the thread its
+ * (type, key) hashes to: body `[entityName, key, selector, body]`. The service activates the
+ * entity if needed and hands it the inner message, with the sender and reply of the outer one.
+ */
+export const ENTITY = -12
+/** A publish on a topic, to a thread's system service: body `[topic, message]` (see pub/sub). */
+export const PUBLISH = -13
+/** A thread tells main it has (body `[topic, true]`) or no longer has (`[topic, false]`) subscribers of a topic. */
+export const SUBSCRIBE = -14
 export type Selector =
+  | typeof SUBSCRIBE
   | string
+  | typeof ENTITY
+  | typeof PUBLISH
   | typeof RECEIVE
   | typeof STOP
   | typeof TERMINATED
@@ -118,6 +131,8 @@ export type Selector =
  * directly (not a thread-global), so several systems can run in one process.
  */
 export interface RefRuntime {
+  /** Where messages to entity `name`/`key` go: the system service of the thread it hashes to. */
+  entityTarget?(name: string, key: string): ActorRefImpl
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void
   ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: MessageOptions | undefined): Promise<unknown>
   send(ref: ActorRefImpl, selector: Selector, body: unknown): Promise<void>
@@ -146,7 +161,7 @@ function isMessageKey(key: string | symbol): key is string {
   return typeof key === 'string' && key !== 'then' && key !== 'toJSON' && key !== 'constructor'
 }
 
-type Dispatch = (selector: Selector, body: unknown) => unknown
+export type Dispatch = (selector: Selector, body: unknown) => unknown
 const SEND: unique symbol = Symbol('troupe.send')
 type MessageFunction = ((message: unknown) => unknown) & { [SEND]: Dispatch }
 
@@ -185,7 +200,8 @@ const shadowInstallers = Object.fromEntries(
   ]),
 ) as Record<(typeof SHADOWED_KEYS)[number], (this: MessageFunction) => unknown>
 
-function messageFunction<T>(send: Dispatch): T {
+/** @internal The `tell`/`ask`/`send` function of a ref, sending through `send`. */
+export function messageFunction<T>(send: Dispatch): T {
   const receive = ((message: unknown) => send(RECEIVE, message)) as MessageFunction
   Object.defineProperty(receive, SEND, { value: send })
   for (const key of SHADOWED_KEYS) Object.defineProperty(receive, key, { get: shadowInstallers[key], configurable: true })

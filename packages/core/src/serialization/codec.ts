@@ -1,6 +1,7 @@
 import { Packr, Unpackr, addExtension } from 'msgpackr'
 import { fromWireError, toWireError, type WireError } from '../errors/error-wire.js'
 import { ActorRefImpl, DETACHED_RUNTIME, type RefRuntime } from '../ref/actor-ref.js'
+import { EntityRefImpl } from '../ref/entity-ref.js'
 
 /** msgpack extension type for ActorRef, so refs survive inside messages. */
 const ACTOR_REF_EXTENSION = 0x41
@@ -16,6 +17,16 @@ addExtension({
   read([id, home, name, window, node]: [number, number, string | null | undefined, number, number]): ActorRefImpl {
     return new ActorRefImpl(id, home, name ?? undefined, decodingRuntime, undefined, window, node)
   },
+})
+
+/** msgpack extension type for a ref to an entity: its type's name and key, which is all it is. */
+const ENTITY_REF_EXTENSION = 0x46
+
+addExtension({
+  Class: EntityRefImpl,
+  type: ENTITY_REF_EXTENSION,
+  write: (ref: EntityRefImpl): [string, string] => [ref.entityName, ref.key],
+  read: ([name, key]: [string, string]): EntityRefImpl => new EntityRefImpl(name, key, decodingRuntime, undefined),
 })
 
 /**

@@ -1,5 +1,6 @@
 import { MessageEncodeError, MessageTooLargeError } from '../errors/errors.js'
 import { ActorRefImpl, type Selector } from '../ref/actor-ref.js'
+import { EntityRefImpl } from '../ref/entity-ref.js'
 import { encodeValue } from './codec.js'
 
 /**
@@ -132,6 +133,7 @@ const TYPED_ARRAY_PROTOTYPES: ReadonlySet<unknown> = new Set(
 /** Built-in kinds that arrive as themselves. Subclasses are refused: they would lose their class. */
 function builtInSizeBound(value: object, proto: unknown, depth: number): number {
   if (value instanceof ActorRefImpl) return 24 + (value.name?.length ?? 0) * 3
+  if (value instanceof EntityRefImpl) return 8 + (value.entityName.length + value.key.length) * 3
   if (TYPED_ARRAY_PROTOTYPES.has(proto)) return (value as ArrayBufferView).byteLength + 12
   if (proto === ArrayBuffer.prototype) return (value as ArrayBuffer).byteLength + 12
   if (proto === Date.prototype) return 15

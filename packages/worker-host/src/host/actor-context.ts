@@ -1,4 +1,5 @@
-import type { ActorContext, ActorRef, Cancellable, DeferredReply, UntypedActorRef } from '@troupe/core'
+import type { ActorContext, ActorRef, Cancellable, DeferredReply, EntityClass, EntityTypeRef, SubscriberMethod, Subscription, TopicPublisher, UntypedActorRef } from '@troupe/core'
+import { entityRef } from '../entity/entity-ref.js'
 import type { ActorRefImpl } from '@troupe/core/internal'
 import type { ActorCell } from './actor-cell.js'
 import type { SpawnInput } from './spawn-request.js'
@@ -68,6 +69,18 @@ export class HostedActorContext implements ActorContext {
   stop(ref: ActorRef = this.#cell.self): void {
     // Fire and forget by design; a failure here means the actor is already gone.
     this.#host.lifecycle.stopAndForget(ref as ActorRefImpl, ref.id === this.#cell.id)
+  }
+
+  entity<C extends EntityClass>(type: C | EntityTypeRef<C>, key: string): ActorRef<InstanceType<C>> {
+    return entityRef(this.#host, type, key)
+  }
+
+  topic<T>(name: string): TopicPublisher<T> {
+    return this.#host.topics.publisher<T>(name)
+  }
+
+  subscribe<T>(topic: string | TopicPublisher<T>, method: SubscriberMethod<unknown, T>): Subscription {
+    return this.#host.topics.subscribeActor(this.#cell.id, topic as string | TopicPublisher<unknown>, method)
   }
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {

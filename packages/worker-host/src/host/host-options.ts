@@ -7,6 +7,7 @@ import type { SliceOptions } from './dispatcher.js'
 import type { ActorIds } from './actor-ids.js'
 import type { Clock } from '../clock/clock.js'
 import type { ModuleRegistry } from './module-registry.js'
+import type { EntityConfig } from '../entity/thread-entities.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -81,4 +82,6 @@ export interface HostOptions {
   random?: () => number
   /** Deterministic mode: which of `n` ready actors runs next (0..n-1), from the seed. Default: the oldest. */
   chooseNext?: (n: number) => number
+  /** Set when the system has `persistence`: this thread hosts entities and their reminders. */
+  entities?: EntityConfig
 }

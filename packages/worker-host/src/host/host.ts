@@ -1,5 +1,4 @@
-import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions } from '@troupe/core'
-import type { TaskFunction, TaskInput, TaskOutput, TaskRef } from '@troupe/core'
+import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions, type TaskFunction, type TaskInput, type TaskOutput, type TaskRef } from '@troupe/core'
 import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
 import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
@@ -19,7 +18,7 @@ import { ModuleRegistry } from './module-registry.js'
 import { PendingAsks, firstCorrelation, selectorName } from './pending-asks.js'
 import { offloadTask } from './offload-call.js'
 import { Replies } from './replies.js'
-import { currentChain } from './reentrancy.js'
+import { ChainIds, currentChain } from './reentrancy.js'
 import { createActor } from './spawn-here.js'
 import type { SpawnInput } from './spawn-request.js'
 import { salvageBatch } from './unencodable-batch.js'
@@ -33,6 +32,9 @@ import { ThreadTracing } from '../tracing/thread-tracing.js'
 import { Instrument } from './instrument.js'
 import { realClock, type Clock } from '../clock/clock.js'
 import type { ChannelEnd } from '../link/thread-channel.js'
+import { entityTarget, type ThreadEntities } from '../entity/thread-entities.js'
+import type { ThreadTopics } from '../pubsub/thread-topics.js'
+import { threadServices } from './thread-services.js'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
 
@@ -71,6 +73,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly #replies: Replies
   /** Forwarding for the routers on this thread. */
   readonly routing: RouterForwarding
+  /** The entities that live on this thread and their reminders (with the system's `persistence`). */
+  readonly entities: ThreadEntities | undefined
+  /** Pub/sub: this thread's subscribers (and, on main, which threads have subscribers). */
+  readonly topics: ThreadTopics
   /** Credit-based flow control towards (and from) actors with `backpressure` mailboxes. */
   readonly #flow: FlowControl
   #closed = false
@@ -78,7 +84,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   /** Decodes the batches a link's ledger held, when they must be read again (rare: a death or a refusal). */
   #heldDecoder: ReturnType<typeof createDecoder> | undefined
   /** Call chains started on this thread (see `newChain`). */
-  #nextChain: number
+  readonly #chains: ChainIds
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -92,7 +98,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.clock = options.clock ?? realClock
     this.random = options.random ?? Math.random
     this.asks = new PendingAsks(firstCorrelation(options.generation ?? 0), options.metrics && this.metrics, this.clock)
-    this.#nextChain = 1 + ((options.generation ?? 0) % 2048) * 2 ** 25
+    this.#chains = new ChainIds(options.thread, options.generation ?? 0)
     this.#links = new LinkTable({
       thread: options.thread,
       owner: this,
@@ -144,6 +150,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       closed: () => this.#closed,
       undeliverable: (recipient, envelope, reason) => this.undeliverable(recipient, envelope, reason),
     })
+    ;({ topics: this.topics, entities: this.entities } = threadServices(this, this.#actors, options))
   }
 
   /** Set while metrics count, a tracer provider is registered, or `troupe:message` has subscribers (see instrument.ts). */
@@ -152,6 +159,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   // ---- RefRuntime: the send side -------------------------------------------------------------
+
+  entityTarget(name: string, key: string): ActorRefImpl {
+    return entityTarget(this, name, key, this.#options.workerCount)
+  }
 
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void {
     checkBody(selector, body, this.#options.maxMessageBytes)
@@ -211,12 +222,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#flow.returned(thread, target)
   }
 
-  /**
-   * A call-chain id unique across threads: the thread in the low 16 bits, a counter above. Each
-   * generation of a thread counts in its own range (2^25 chains), like its ask correlations.
-   */
   newChain(): number {
-    return this.#nextChain++ * 65_536 + this.thread
+    return this.#chains.next()
   }
 
   // ---- CellHost: replies, failures, dead letters ---------------------------------------------
@@ -243,7 +250,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   actorFailed(cell: ActorCell, error: unknown): void {
-    this.lifecycle.failed(cell, error)
+    if (this.entities?.owns(cell)) this.entities.shard.failed(cell, error)
+    else this.lifecycle.failed(cell, error)
   }
 
   beforeStop(cell: ActorCell): Promise<void> | undefined {
@@ -255,6 +263,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     const record = cell.localRecord
     this.#actors.remove(cell)
     this.lifecycle.tree.ended(cell.id, record)
+    this.topics.actorStopped(cell.id)
+    this.entities?.shard.stopped(cell)
   }
 
   // ---- AccountingHost: what a link's ledger needs ---------------------------------------------
@@ -308,19 +318,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     await createActor(this, this.#actors, order, this.#options.workerCount)
   }
 
-  /**
-   * A supervisor's directive for a failed actor of this thread (from main, or from its parent
-   * here). Before a restart its children stop, as Akka does.
-   */
-  async supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
-    const cell = this.#actors.get(id)
-    if (cell === undefined) return
-    if (directive === 'resume') cell.resume()
-    else if (directive === 'pause') cell.pause()
-    else {
-      await this.lifecycle.tree.stopChildren(id)
-      await cell.restart(cause)
-    }
+  /** A supervisor's directive for a failed actor of this thread (see `LocalLifecycle.supervise`). */
+  supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
+    return this.lifecycle.supervise(id, directive, cause)
   }
 
   /** `system.spawn` on main: through the system, which records the actor. */
@@ -388,6 +388,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#flow.close()
     this.#links.close()
     this.asks.failAll(() => new SystemShutdownError('ask'))
+    void this.entities?.close()
   }
 
   /**
@@ -404,5 +405,6 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     if (link !== undefined && !this.#closed) accountForDeadPeer(this, link, new Set(atLeastOnce))
     this.asks.failThread(thread, reason)
     this.#flow.threadDied(thread)
+    this.topics.threadDied(thread)
   }
 }

@@ -177,8 +177,19 @@ export class LocalLifecycle implements LocalTreeHost {
 
   // ---- LocalTreeHost -------------------------------------------------------------------------
 
-  supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
-    return this.#options.host.supervise(id, directive, cause)
+  /**
+   * A supervisor's directive for a failed actor of this thread (from main, or from its parent
+   * here). Before a restart its children stop, as Akka does.
+   */
+  async supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
+    const cell = this.#options.actors.get(id)
+    if (cell === undefined) return
+    if (directive === 'resume') cell.resume()
+    else if (directive === 'pause') cell.pause()
+    else {
+      await this.tree.stopChildren(id)
+      await cell.restart(cause)
+    }
   }
 
   recreate(record: LocalRecord, cause: Error): Promise<void> {

@@ -14,7 +14,7 @@ import { LocalRecord } from './local-record.js'
 import type { LocalTree } from './local-tree.js'
 import { messageHandlersOf } from './message-handlers.js'
 import { isThenable } from './message-target.js'
-import type { LoadedActorClass, ModuleRegistry } from './module-registry.js'
+import { refuseEntity, type LoadedActorClass, type ModuleRegistry } from './module-registry.js'
 import { sourceModuleHref } from './module-source.js'
 import { programEntryHint } from './program-entry.js'
 import { checkSpawnOptions, type CheckedSpawnOptions, type SpawnInput } from './spawn-request.js'
@@ -122,6 +122,7 @@ export class LocalSpawner implements Runnable {
     const { registry } = this.#deps
     const options = checked ?? DEFAULT_OPTIONS
     if (isActorClass(type)) {
+      refuseEntity(type, '(class)', type.name)
       const location = registry.locateNow(type)
       if (location === null) {
         throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)

@@ -1,6 +1,9 @@
-import { ACTOR_BRAND } from '@troupe/core/internal'
+import { ACTOR_BRAND, ENTITY_BRAND, EVENT_SOURCED_BRAND } from '@troupe/core/internal'
 
-const RESERVED = new Set(['constructor', 'onStart', 'onStop', 'onRestart', 'onTerminated', 'receive', 'then'])
+/** troupe's own base classes: nothing they declare is a message. */
+const BASE_BRANDS = [ACTOR_BRAND, ENTITY_BRAND, EVENT_SOURCED_BRAND]
+
+const RESERVED = new Set(['constructor', 'onStart', 'onStop', 'onRestart', 'onTerminated', 'onReminder', 'applyEvent', 'upcastEvent', 'receive', 'then'])
 const cache = new WeakMap<object, ReadonlySet<string>>()
 
 /**
@@ -14,7 +17,7 @@ export function messageHandlersOf(actorClass: abstract new (...args: never[]) =>
   const found = new Set<string>()
   for (let proto: object | null = actorClass.prototype as object; proto !== null; proto = Object.getPrototypeOf(proto) as object | null) {
     const owner = (proto as { constructor?: unknown }).constructor
-    if (typeof owner === 'function' && Object.prototype.hasOwnProperty.call(owner, ACTOR_BRAND)) break
+    if (typeof owner === 'function' && BASE_BRANDS.some((brand) => Object.prototype.hasOwnProperty.call(owner, brand))) break
     for (const name of Object.getOwnPropertyNames(proto)) {
       if (RESERVED.has(name)) continue
       const descriptor = Object.getOwnPropertyDescriptor(proto, name)

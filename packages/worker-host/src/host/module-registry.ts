@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ActorNotAllowedError, isActorClass, SpawnError, type Actor } from '@troupe/core'
-import { isModuleAllowed } from '@troupe/core/internal'
+import { entityNameOf, isEntityClass, isModuleAllowed } from '@troupe/core/internal'
 import { isProgramEntry, refuseProgramEntry } from './program-entry.js'
 
 export type LoadedActorClass = new (...args: unknown[]) => Actor
@@ -23,6 +23,8 @@ export class ModuleRegistry {
   #index: Promise<Map<unknown, ActorTypeLocation>> | undefined
   /** The index once built: a local spawn finds its class without waiting. */
   #built: Map<unknown, ActorTypeLocation> | undefined
+  /** Entity classes of the allow-listed modules by entity name; `null`: two classes claim the name. */
+  #entities: Map<string, LoadedActorClass | null> | undefined
   /** Classes loaded by module URL and export name, for the same reason. */
   readonly #loaded = new Map<string, LoadedActorClass>()
 
@@ -55,6 +57,7 @@ export class ModuleRegistry {
     if (!(exportName in namespace)) throw new SpawnError(href, exportName, `the module has no export named "${exportName}"`)
     const exported = namespace[exportName]
     if (!isActorClass(exported)) throw new SpawnError(href, exportName, 'the export is not a class extending Actor')
+    refuseEntity(exported, href, exportName)
     this.#loaded.set(`${href}#${exportName}`, exported as unknown as LoadedActorClass)
     return exported as unknown as LoadedActorClass
   }
@@ -82,6 +85,31 @@ export class ModuleRegistry {
     return (await this.#index).get(actorClass)
   }
 
+  /**
+   * The entity class named `name` (see `entityNameOf`) among the allow-listed modules: only what
+   * they export can be activated, as only what they export can be spawned. Undefined when none
+   * is; an error when two different classes claim the name.
+   */
+  async entityClass(name: string): Promise<LoadedActorClass | undefined> {
+    if (this.#entities === undefined) {
+      this.#index ??= this.#buildIndex()
+      const index = await this.#index
+      if (this.#entities === undefined) {
+        const entities = new Map<string, LoadedActorClass | null>()
+        for (const actorClass of index.keys()) {
+          if (!isEntityClass(actorClass)) continue
+          const entityName = entityNameOf(actorClass)
+          const known = entities.get(entityName)
+          entities.set(entityName, known === undefined || (known as unknown) === actorClass ? (actorClass as unknown as LoadedActorClass) : null)
+        }
+        this.#entities = entities
+      }
+    }
+    const found = this.#entities.get(name)
+    if (found === null) throw new SpawnError('(several modules)', name, `two different entity classes of the allow-listed modules are named "${name}": give one a distinct \`static entityName\``)
+    return found
+  }
+
   async #buildIndex(): Promise<Map<unknown, ActorTypeLocation>> {
     const index = new Map<unknown, ActorTypeLocation>()
     const files = [...this.#allowList.filter((entry) => !entry.endsWith('/')), ...(await modulesInFolders(this.#allowList))].filter((href) => !isProgramEntry(href))
@@ -104,6 +132,14 @@ export class ModuleRegistry {
     }
     return namespace
   }
+}
+
+/**
+ * An entity is not spawned: it exists by its type and key, and is activated by its first message.
+ * Spawned, it would run as a plain actor, with no key and no durable state.
+ */
+export function refuseEntity(actorClass: unknown, module: string, exportName: string): void {
+  if (isEntityClass(actorClass)) throw new SpawnError(module, exportName, 'the class is an Entity: entities are not spawned; get a ref with system.entity(Type, key) or ctx.entity(Type, key), and its first message activates it')
 }
 
 const MODULE_FILE = /\.(?:m?js|m?ts)$/

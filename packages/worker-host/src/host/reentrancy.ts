@@ -215,3 +215,21 @@ export class Reentrancy {
     this.#chains.clear()
   }
 }
+
+/**
+ * Call-chain ids unique across threads: the thread in the low 16 bits, a counter above. Each
+ * generation of a thread counts in its own range (2^25 chains), like its ask correlations.
+ */
+export class ChainIds {
+  readonly #thread: number
+  #next: number
+
+  constructor(thread: number, generation: number) {
+    this.#thread = thread
+    this.#next = 1 + (generation % 2048) * 2 ** 25
+  }
+
+  next(): number {
+    return this.#next++ * 65_536 + this.#thread
+  }
+}

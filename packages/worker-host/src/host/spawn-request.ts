@@ -1,7 +1,7 @@
 import { InvalidOptionError, SpawnError, isActorClass } from '@troupe/core'
 import { checkKnownOptions, checkMessage, encodeValue, isActorTypeRef, resolveAskErrors, resolveDelivery, resolveMailbox, resolvePlacement, resolveReentrancy, resolveRestartType, resolveSupervision } from '@troupe/core/internal'
 import type { SpawnRequest, WirePlacement } from '../protocol/control.js'
-import type { ModuleRegistry } from './module-registry.js'
+import { refuseEntity, type ModuleRegistry } from './module-registry.js'
 import { sourceModuleHref } from './module-source.js'
 import { programEntryHint } from './program-entry.js'
 
@@ -79,6 +79,7 @@ export async function buildSpawnRequest(
   let location: { module: string; export: string } | undefined
   if (isActorTypeRef(type)) location = { module: sourceModuleHref(type.module), export: type.export }
   else if (isActorClass(type)) {
+    refuseEntity(type, '(class)', type.name)
     location = await registry.locate(type)
     if (!location) throw new SpawnError('(unregistered)', type.name, `the class is not exported by any module file in the system's \`actors\` list${programEntryHint(registry.allowList)}`)
   } else {
@@ -94,6 +95,7 @@ export async function buildSpawnRequest(
  */
 export function spawnRequestNow(registry: ModuleRegistry, type: unknown, options: SpawnInput | undefined, workerCount: number, maxMessageBytes: number): SpawnRequest | undefined {
   if (!isActorClass(type)) return undefined
+  refuseEntity(type, '(class)', type.name)
   const location = registry.locateNow(type)
   if (location === undefined || location === null) return undefined
   const checked = checkSpawnOptions(options)

@@ -1,4 +1,7 @@
-import { SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST } from '@troupe/core/internal'
+import { StoreError } from '@troupe/core'
+import { ENTITY, PUBLISH, SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, SUBSCRIBE } from '@troupe/core/internal'
+import type { ThreadEntities } from '../entity/thread-entities.js'
+import type { ThreadTopics } from '../pubsub/thread-topics.js'
 import type { SpawnOrder, SpawnRequest } from '../protocol/control.js'
 import type { SpawnAtBody, SpawnAtReply, SpawnedBody } from '../protocol/spawn-wire.js'
 import { settle, type Envelope } from './envelope.js'
@@ -11,8 +14,12 @@ export interface SystemServiceHost {
   readonly lifecycle: { spawnAt(body: SpawnAtBody, from: number): Promise<SpawnAtReply> }
   replyOk(envelope: Envelope, value: unknown): void
   replyError(envelope: Envelope, error: unknown): void
-  undeliverable(recipient: number, envelope: Envelope, reason: 'not-found'): void
+  undeliverable(recipient: number, envelope: Envelope, reason: 'not-found', error?: Error): void
+  readonly topics: ThreadTopics
+  readonly entities: ThreadEntities | undefined
 }
+
+const noPersistence = (): StoreError => new StoreError("entities need a store: start the system with the `persistence` option (e.g. { store: 'lmdb', path: './data' })")
 
 /**
  * A thread's system service: the messages addressed to its reserved id (`serviceId`), which no actor has.
@@ -22,9 +29,18 @@ export interface SystemServiceHost {
  * of an actor main records, stop of the children main records for an actor of its local tree, and
  * record of a child it spawned on another worker, handed to the system. They travel the data
  * plane: batched with the other messages, in order on each link, answered like any ask (`SPAWNED`
- * is a tell), failed at once if a thread dies.
+ * is a tell), failed at once if a thread dies. `ENTITY` (a message for an entity that lives here)
+ * and `PUBLISH`/`SUBSCRIBE` (pub/sub) are handed to this thread's entities and topics.
  */
 export function serveSystemMessage(host: SystemServiceHost, system: SystemPort, envelope: Envelope): void {
+  const { selector } = envelope
+  // Handed on, not answered here: settled (or answered) by whoever processes them.
+  if (selector === PUBLISH || selector === SUBSCRIBE) return host.topics.received(envelope)
+  if (selector === ENTITY) {
+    if (host.entities !== undefined) host.entities.deliver(envelope)
+    else host.undeliverable(host.thread, envelope, 'not-found', noPersistence())
+    return
+  }
   settle(envelope)
   const answer = (work: Promise<unknown>): void => {
     work.then(

@@ -1,9 +1,13 @@
+import { entityRef } from '../entity/entity-ref.js'
 import type {
   ActorClass,
   ActorRef,
   ActorSystemOptions,
   ActorTypeRef,
+  EntityClass,
+  EntityTypeRef,
   GroupRouter,
+  Topic,
   OffloadOptions,
   PoolRouter,
   PoolRouterOptions,
@@ -146,6 +150,26 @@ export class ActorSystem implements AsyncDisposable {
     const spawn = (): Promise<ActorRef<InstanceType<C>>> => this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
     if (!spawnChannel.hasSubscribers) return spawn()
     return traceOperation(spawnChannel, { thread: 0, parent: 0, actorType: spawnTypeName(type) } as SpawnContext, spawn)
+  }
+
+  /**
+   * A ref to the entity of type `type` with key `key` (see `Entity`), at once: no round trip,
+   * nothing activated until its first message, which activates it on the worker its (type, key)
+   * hashes to. The ref is only a name: it stays valid across passivation, worker crashes and
+   * process restarts, and can be sent in messages or stored. Needs the `persistence` option.
+   */
+  entity<C extends EntityClass>(type: C | EntityTypeRef<C>, key: string): ActorRef<InstanceType<C>> {
+    return entityRef(this.#runtime.mainHost, type, key)
+  }
+
+  /**
+   * The pub/sub topic named `name`: `publish` from here, and `subscribe` a plain callback that runs
+   * on the main thread (to bridge a websocket, say). Actors publish with `ctx.topic(name)` and
+   * subscribe with `ctx.subscribe(name, method)`. A publish crosses to each thread with
+   * subscribers once and fans out there.
+   */
+  topic<T>(name: string): Topic<T> {
+    return this.#runtime.mainHost.topics.topic<T>(name)
   }
 
   /**

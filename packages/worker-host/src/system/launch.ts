@@ -65,6 +65,7 @@ export function workerLaunch(options: ResolvedSystemOptions): WorkerLaunch {
       supervision: options.supervision,
       metrics: options.metrics,
       clock: options.clock?.buffer,
+      entityIdleTimeoutMs: options.entities.idleTimeoutMs,
     },
   }
 }

@@ -16,6 +16,7 @@ import { Supervisor } from './supervisor.js'
 import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import type { WorkerHandle, WorkerLaunch } from './worker-handle.js'
+import { SystemStore } from '../persistence/system-store.js'
 import { engineHostOptions, threadEngine, type SystemEngine } from './system-engine.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
@@ -55,6 +56,8 @@ export class SystemRuntime implements SystemPort {
   readonly deadLetters = new DeadLetterOffice()
   readonly events = new Topic<SystemEvent>()
   readonly mainHost: Host
+  /** The entity store as every thread reaches it; undefined without `persistence`. */
+  readonly store: SystemStore | undefined
   readonly workers: WorkerHandle[] = []
   readonly supervisor: Supervisor
   /** Where the main thread's timers read the time (real, or the `clock` option's). */
@@ -106,6 +109,7 @@ export class SystemRuntime implements SystemPort {
       random: engine.random ?? Math.random,
     })
     this.board = MonitorBoard.create(options.workers)
+    this.store = options.persistence && new SystemStore(options.persistence, options.entities.idleTimeoutMs)
     this.#watchdog = new HeartbeatWatchdog(() => this.workers, {
       intervalMs: options.heartbeatIntervalMs,
       timeoutMs: options.handlerHangMs,
@@ -133,6 +137,7 @@ export class SystemRuntime implements SystemPort {
       busyWaitUs: options.busyWaitUs,
       metrics: options.metrics,
       clock: this.clock,
+      ...(this.store ? { entities: this.store.mainConfig() } : {}),
       ...engineHostOptions(engine),
     })
     this.metrics = new SystemMetrics({
@@ -161,6 +166,7 @@ export class SystemRuntime implements SystemPort {
       offloadPool: () => this.offloadPool,
       ticker: () => this.#ticker,
       stop: (id) => this.stop(id),
+      ...(this.store ? { closeStore: () => this.store!.close() } : {}),
       setState: (state) => {
         this.#state = state
         if (state === 'stopping') for (const endpoint of [...this.endpoints]) void endpoint.close().catch(() => undefined)
@@ -209,7 +215,7 @@ export class SystemRuntime implements SystemPort {
   }
 
   async startWorkers(launch: WorkerLaunch): Promise<void> {
-    this.#launch = launch
+    this.#launch = this.store ? { ...launch, store: this.store } : launch
     if (this.#engine.realThreads) this.#ticker = new Ticker(this.board)
     for (let thread = 1; thread <= this.options.workers; thread++) this.workers.push(this.#startWorker(thread, []))
     try {
@@ -221,6 +227,8 @@ export class SystemRuntime implements SystemPort {
       throw error
     }
     if (this.#engine.realThreads) this.#watchdog.start()
+    // Entities (and their reminders) live on main only in a system without workers.
+    if (this.options.workers === 0) void this.mainHost.entities?.start().catch((error: unknown) => this.events.publish({ type: 'actor-failed', actor: 0, error: error as Error, directive: 'resume' }))
   }
 
   #startWorker(thread: number, restoring: number[], generation = 0): WorkerHandle {

@@ -22,6 +22,8 @@ export interface ShutdownDeps {
   stop(id: number): Promise<void>
   /** Shutdown has begun (the system refuses new work), or is over. */
   setState(state: 'stopping' | 'stopped'): void
+  /** Releases the entity store once every thread has closed (with `persistence`). */
+  closeStore?(): Promise<void>
 }
 
 /** Terminates every worker, without asking its actors to stop. */
@@ -84,6 +86,7 @@ export class SystemShutdown {
     await terminateWorkers(deps.workers)
     await deps.offloadPool()?.destroy()
     deps.mainHost.close()
+    await deps.closeStore?.().catch(() => undefined)
     deps.setState('stopped')
     this.#settleTerminated(this.#fatalError)
     throw new ShutdownTimeoutError(ms, actorsLeft)
@@ -100,6 +103,7 @@ export class SystemShutdown {
     await terminateWorkers(deps.workers)
     await deps.offloadPool()?.destroy()
     deps.mainHost.close()
+    await deps.closeStore?.().catch(() => undefined)
     await deps.ticker()?.stop()
     deps.setState('stopped')
     this.#settleTerminated(this.#fatalError)

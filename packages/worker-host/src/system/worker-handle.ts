@@ -6,6 +6,7 @@ import type { Host } from '../host/host.js'
 import { createThreadChannel } from '../link/thread-channel.js'
 import type { HostControlApi, SystemControlApi } from '../protocol/control.js'
 import type { WorkerInit } from '../worker/worker-init.js'
+import type { SystemStore } from '../persistence/system-store.js'
 import type { ResolvedSystemOptions } from '@troupe/core/internal'
 import type { SparePool } from './spare-worker.js'
 import { ControlCalls, describeExit } from './control-calls.js'
@@ -15,7 +16,9 @@ export interface WorkerLaunch {
   bootstrap: URL
   execArgv: string[]
   resourceLimits: ResolvedSystemOptions['resourceLimits']
-  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation' | 'board'>
+  init: Omit<WorkerInit, 'thread' | 'dataPort' | 'hostPort' | 'systemPort' | 'restoring' | 'generation' | 'board' | 'persistence'>
+  /** The system's entity store, when it has `persistence`: each worker is given its way to it. */
+  store?: SystemStore
   /** The pre-started worker a replacement takes over, when the system was started with `spareWorker: true`. */
   spares?: SparePool
 }
@@ -92,8 +95,9 @@ export class ThreadWorker implements WorkerHandle {
     const data = createThreadChannel()
     const hostChannel = new MessageChannel()
     const systemChannel = new MessageChannel()
-    const init: WorkerInit = { ...launch.init, board, thread, restoring, generation, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
-    const transferList = [data.port2, hostChannel.port2, systemChannel.port2]
+    const store = launch.store?.forWorker()
+    const init: WorkerInit = { ...launch.init, board, thread, restoring, generation, persistence: store?.persistence, dataPort: data.port2, hostPort: hostChannel.port2, systemPort: systemChannel.port2 }
+    const transferList = [data.port2, hostChannel.port2, systemChannel.port2, ...(store?.transfer ?? [])]
     this.spares = launch.spares
     // A replacement takes the pre-started spare when there is one: its thread runs and its
     // modules are loaded, it only waits for this init (bootstrap.mjs).

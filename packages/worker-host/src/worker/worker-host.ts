@@ -1,5 +1,5 @@
 import { ControlTimeoutError } from '@troupe/core'
-import { SPAWNED, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, fromWireError } from '@troupe/core/internal'
+import { SPAWNED, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, fromWireError, toWireError } from '@troupe/core/internal'
 import type * as Comlink from 'comlink'
 import { Host, type SystemPort } from '../host/host.js'
 import { serviceId } from '../host/actor-ids.js'
@@ -10,6 +10,7 @@ import type { WorkerInit } from './worker-init.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { withDeadline } from '../util/deadline.js'
 import { VirtualClock } from '../clock/virtual-clock.js'
+import { workerEntityConfig } from '../persistence/system-store.js'
 
 /** What a worker's host needs that is not plain data: its ports are wired by the caller. */
 export type WorkerHostInit = Omit<WorkerInit, 'dataPort' | 'hostPort' | 'systemPort' | 'entry' | 'useTsx' | 'programEntry'>
@@ -81,8 +82,11 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     busyWaitUs: init.busyWaitUs,
     metrics: init.metrics,
     ...(clock ? { clock } : {}),
+    ...(init.persistence ? { entities: workerEntityConfig(init.persistence, init.entityIdleTimeoutMs) } : {}),
     ...shared,
   })
+  // Reminders of this thread's entities fire after a restart without a message to wake them.
+  host.entities?.start().catch((error: unknown) => systemPort.localEvent({ type: 'actor-failed', actor: 0, error: toWireError(error), directive: 'resume' }, init.thread))
   host.attachLink(0, dataEnd)
 
   const control: HostControlApi = {

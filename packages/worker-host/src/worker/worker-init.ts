@@ -1,5 +1,6 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ResolvedSupervision } from '@troupe/core/internal'
+import type { WorkerPersistence } from '../persistence/system-store.js'
 
 /** What the system hands a new worker in `workerData.troupe`. */
 export interface WorkerInit {
@@ -31,6 +32,10 @@ export interface WorkerInit {
   restoring: number[]
   /** How many workers held this slot before: 0 for the first, +1 per replacement. */
   generation: number
+  /** How this worker reaches the entity store; undefined without the `persistence` option. */
+  persistence: WorkerPersistence | undefined
+  /** The system's `entities.idleTimeoutMs`. */
+  entityIdleTimeoutMs: number
   /** Data-plane channel to the main thread. */
   dataPort: MessagePort
   /** The worker exposes its HostControlApi here. */

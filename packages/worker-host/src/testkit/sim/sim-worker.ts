@@ -43,7 +43,7 @@ export class SimulatedWorker implements WorkerHandle {
     const [mainEnd, workerEnd] = engine.network.channel(0, start.thread)
     const refuse = (): Error | undefined => (this.alive ? undefined : new WorkerCrashedError(this.thread, this.exitReason))
     const system = asRemote(start.systemApi, refuse)
-    const init = { ...start.launch.init, thread: start.thread, restoring: start.restoring, generation: start.generation, board: start.board, clock: engine.clock.buffer }
+    const init = { ...start.launch.init, thread: start.thread, restoring: start.restoring, generation: start.generation, board: start.board, clock: engine.clock.buffer, persistence: start.launch.store?.forWorker().persistence }
     const { host, control, clock } = createWorkerHost(init, system, workerEnd, { registry: engine.registry, random: engine.random, chooseNext: engine.chooseNext })
     this.host = host
     this.clock = clock!
