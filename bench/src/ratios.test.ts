@@ -140,7 +140,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8, P8b and P9 on their ids', () => {

@@ -266,6 +266,31 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     denominator: 'baseline.port.pingpong',
     goal: { op: '>=', value: 3.0 },
   },
+  {
+    id: 'P21',
+    name: 'first messages to 10^6 new entities on 2 workers, msg/s (absolute)',
+    numerator: 'entity.activate.rate',
+    goal: { op: '>=', value: 200_000 },
+  },
+  {
+    id: 'P22',
+    name: 'entity state commits vs raw LMDB puts in batched transactions',
+    numerator: 'entity.persist.rate',
+    denominator: 'baseline.lmdb.put',
+    goal: { op: '>=', value: 0.5 },
+  },
+  {
+    id: 'P23',
+    name: 'process RSS with 10^6 entities activated then passivated, MB (absolute)',
+    numerator: 'entity.million.rss',
+    goal: { op: '<=', value: 1024 },
+  },
+  {
+    id: 'P24',
+    name: '10^4 reminders due at once: due time to handler, p99 ms (absolute)',
+    numerator: 'reminder.lag.p99',
+    goal: { op: '<=', value: 100 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

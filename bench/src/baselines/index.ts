@@ -1,4 +1,4 @@
-// The baseline registry: hand-written transports that troupe's figures are divided by.
+// The baseline registry: hand-written transports (and raw LMDB) that troupe's figures are divided by.
 import type { BenchmarkDefinition } from '../harness.js'
 import { comlinkPipelined } from './comlink-ask.js'
 import { piscinaTasks } from './piscina.js'
@@ -6,6 +6,7 @@ import { poolifierTasks } from './poolifier.js'
 import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
 import { portBatched, portPerMessage } from './port-stream.js'
 import { portPingPong } from './port-pingpong.js'
+import { lmdbPut } from './lmdb-put.js'
 
 export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   portPerMessage,
@@ -16,4 +17,5 @@ export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   comlinkPipelined,
   piscinaTasks,
   poolifierTasks,
+  lmdbPut,
 ]

@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*, entity.*, reminder.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
@@ -16,6 +16,7 @@ import { skynet1m } from './skynet.js'
 import { spawnRate } from './spawn-rate.js'
 import { spawnRemoteRate } from './spawn-remote-rate.js'
 import { testkitDeterministicMsgs } from './testkit-deterministic.js'
+import { entityActivateRate, entityPersistRate, reminderLagP99 } from './entity.js'
 import {
   tellCrossThread,
   tellCrossThreadMetrics,
@@ -53,4 +54,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   ...routingBenchmarks,
   ...cpuBenchmarks,
   testkitDeterministicMsgs,
+  entityActivateRate,
+  entityPersistRate,
+  reminderLagP99,
 ]

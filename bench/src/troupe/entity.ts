@@ -1,0 +1,133 @@
+// entity.* and reminder.* benchmarks (virtual actors on LMDB): activation rate, commit rate against
+// raw LMDB puts, memory with a million entities activated then passivated, and reminder lag.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { ActorRef, ActorSystem } from 'troupe'
+import type { BenchmarkDefinition, RunFigures } from '../harness.js'
+import { Alarm, Gauge, Visitor } from './entity-actors.js'
+import { check, hostedActors, withSystem } from './system.js'
+
+const ENTITY_ACTORS = new URL('./entity-actors.js', import.meta.url)
+/** Asks in flight at once: enough to keep both workers busy, few enough to keep main's memory flat. */
+const WINDOW = 2000
+
+/** Runs `body` on a 2-worker system with a fresh LMDB store, removed afterwards. */
+async function withStore<T>(what: string, idleTimeoutMs: number, body: (system: ActorSystem) => Promise<T>): Promise<T> {
+  const path = mkdtempSync(join(tmpdir(), 'troupe-bench-entities-'))
+  try {
+    return await withSystem(2, what, body, {
+      actors: [ENTITY_ACTORS],
+      // Durable commits ('sync', the default), as the raw LMDB baseline's.
+      options: { persistence: { store: 'lmdb', path }, entities: { idleTimeoutMs } },
+      timeoutMs: 600_000,
+    })
+  } finally {
+    rmSync(path, { recursive: true, force: true })
+  }
+}
+
+/** Sends `call(i)` for i in [0, n), at most WINDOW in flight; resolves when all are answered. */
+async function windowed(n: number, call: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0
+  const lane = async (): Promise<void> => {
+    while (next < n) await call(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(WINDOW, n) }, lane))
+}
+
+/** Resolves once `check` holds, polling every 20 ms; fails after `ms`. */
+async function until(what: string, ms: number, condition: () => Promise<boolean>): Promise<void> {
+  const deadline = performance.now() + ms
+  while (!(await condition())) {
+    if (performance.now() > deadline) throw new Error(`${what}: not reached within ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
+}
+
+const activateId = 'entity.activate.rate'
+const activeRssId = 'entity.active.rss'
+const millionRssId = 'entity.million.rss'
+
+/**
+ * First messages to distinct new entities (10^6; 10^5 quick), asks from main in a window of
+ * 2000: each activates its entity on the worker its key hashes to (a store read that finds
+ * nothing, the class constructed). Companions: RSS of the process with all of them active, and
+ * once every one of them has passivated (idle 2 s), in MB.
+ */
+async function activate(quick: boolean): Promise<RunFigures> {
+  const n = quick ? 100_000 : 1_000_000
+  return withStore(activateId, 2000, async (system) => {
+    const baseline = await hostedActors(system)
+    const visitors = (i: number): ActorRef<Visitor> => system.entity(Visitor, `v${i}`)
+    const started = performance.now()
+    await windowed(n, (i) => visitors(i).ask.touch())
+    const seconds = (performance.now() - started) / 1000
+    const activeRss = process.memoryUsage().rss / 2 ** 20
+    await until('passivation of every entity', 120_000, async () => (await hostedActors(system)) === baseline)
+    global.gc?.()
+    const passivatedRss = process.memoryUsage().rss / 2 ** 20
+    return { figure: n / seconds, companions: { [activeRssId]: activeRss, [millionRssId]: passivatedRss } }
+  })
+}
+
+export const entityActivateRate: BenchmarkDefinition = {
+  id: activateId,
+  unit: 'msg/s',
+  companions: [
+    { id: activeRssId, unit: 'MB' },
+    { id: millionRssId, unit: 'MB' },
+  ],
+  rounds: { timed: 3, warmup: 0 },
+  run: activate,
+}
+
+const persistId = 'entity.persist.rate'
+
+/**
+ * State commits per second: 10^5 entities (10^4 quick), each incrementing its counter, asks from
+ * main in a window of 2000. The entities are activated by an untimed pass first, so the timed one
+ * is all commits (one LMDB write each, many in one transaction per turn).
+ */
+async function persist(quick: boolean): Promise<number> {
+  const n = quick ? 10_000 : 100_000
+  return withStore(persistId, 600_000, async (system) => {
+    const visitors = Array.from({ length: n }, (_, i) => system.entity(Visitor, `p${i}`))
+    await windowed(n, (i) => visitors[i]!.ask.inc())
+    const started = performance.now()
+    await windowed(n, (i) => visitors[i]!.ask.inc())
+    const seconds = (performance.now() - started) / 1000
+    check('counter after two passes', await visitors[n - 1]!.ask.inc(), 3)
+    return n / seconds
+  })
+}
+
+export const entityPersistRate: BenchmarkDefinition = { id: persistId, unit: 'commits/s', rounds: { timed: 5, warmup: 1 }, run: persist }
+
+const reminderId = 'reminder.lag.p99'
+
+/**
+ * 10^4 reminders (10^3 quick), on as many entities, all due at the same instant 1.5 s after the
+ * last was armed: the 99th percentile of (handler start − due time), in ms, over both workers.
+ */
+async function reminderLag(quick: boolean): Promise<number> {
+  const n = quick ? 1000 : 10_000
+  return withStore(reminderId, 600_000, async (system) => {
+    const gauges = await Promise.all([0, 1].map((worker) => system.spawn(Gauge, { placement: { worker } })))
+    const alarms = Array.from({ length: n }, (_, i) => system.entity(Alarm, `a${i}`))
+    // Armed with a due time far enough ahead for all of them to be stored first.
+    const dueAt = Date.now() + 1500 + n / 10
+    await windowed(n, (i) => alarms[i]!.ask.arm(dueAt))
+    check('armed before due', Date.now() < dueAt, true)
+    const lags: number[] = []
+    await until('every reminder fired', 60_000, async () => {
+      for (const gauge of gauges) lags.push(...(await gauge.ask.lags()))
+      return lags.length >= n
+    })
+    check('reminders fired', lags.length, n)
+    lags.sort((a, b) => a - b)
+    return Math.max(0, lags[Math.ceil(n * 0.99) - 1]!)
+  })
+}
+
+export const reminderLagP99: BenchmarkDefinition = { id: reminderId, unit: 'ms', rounds: { timed: 3, warmup: 0 }, run: reminderLag }
