@@ -68,16 +68,12 @@ export class Banner extends Entity<Banner, BannerState> implements EntityLifecyc
     this.#publish('cleared')
   }
 
-  // Published as the handler's last step, just before the commit: a subscriber can hear of a
-  // change a moment before it is durable, and, if the process dies in that moment, of one that
-  // never will be. The page redraws from the snapshot when it reconnects, so it heals.
+  // An entity's publish leaves once the handler's state is committed, and not at all if the
+  // message fails: a page never hears of a change that is not stored.
   #publish(change: BannerUpdate['change']): void {
     this.ctx.topic<BannerUpdate>(BANNER_UPDATES).publish({ ...this.#view(), change })
   }
 
-  // Not `this.view()`: troupe wraps an entity's public methods to commit the state when they end,
-  // and the wrapper also runs when a handler calls one of them on `this`. Mid-handler that commits
-  // early and returns a promise; the handler's own commit then fails with a StoreConflictError.
   #view(): BannerView {
     return { id: this.key, version: this.state.version, message: this.state.message }
   }

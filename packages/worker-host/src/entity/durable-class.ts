@@ -18,7 +18,32 @@ export interface StateKeeper {
 export const KEEPER: unique symbol = Symbol('troupe.state-keeper')
 /** Set while a message's handler runs: a handler calling another method of its entity commits once, at the end. */
 const HANDLING: unique symbol = Symbol('troupe.handling')
-type Durable = Record<PropertyKey, unknown> & { [KEEPER]: StateKeeper; [HANDLING]?: boolean }
+/** What the running message publishes, held until its state is committed (see `afterCommit`). */
+const OUTBOX: unique symbol = Symbol('troupe.outbox')
+type Durable = Record<PropertyKey, unknown> & { [KEEPER]: StateKeeper; [HANDLING]?: boolean; [OUTBOX]?: (() => void)[] }
+
+/**
+ * Runs `send` once the message the entity is handling has committed its state (at once outside
+ * a handler), and never if the message fails: a subscriber never hears of a change that was
+ * not stored (the outbox pattern).
+ */
+export function afterCommit(instance: object, send: () => void): void {
+  const durable = instance as Durable
+  if (durable[HANDLING] !== true) return send()
+  ;(durable[OUTBOX] ??= []).push(send)
+}
+
+function flushOutbox(instance: Durable): void {
+  const outbox = instance[OUTBOX]
+  if (outbox === undefined) return
+  instance[OUTBOX] = undefined
+  for (const send of outbox) send()
+}
+
+/** The message failed: what it would have published is dropped with its changes. */
+function dropOutbox(instance: Durable): void {
+  instance[OUTBOX] = undefined
+}
 
 const durableClasses = new WeakMap<LoadedActorClass, LoadedActorClass>()
 
@@ -60,24 +85,46 @@ function runDurably(instance: Durable, handler: (...args: unknown[]) => unknown,
     result = handler.apply(instance, args)
   } catch (error) {
     instance[HANDLING] = false
+    dropOutbox(instance)
     keeper.revert(instance)
     throw error
   }
   if (isThenable(result)) {
     return Promise.resolve(result).then(
-      (value) => {
-        instance[HANDLING] = false
-        const commit = keeper.commit(instance)
-        return commit === undefined ? value : commit.then(() => value)
-      },
+      (value) => commitThen(instance, keeper, value),
       (error: unknown) => {
         instance[HANDLING] = false
+        dropOutbox(instance)
         keeper.revert(instance)
         throw error
       },
     )
   }
+  return commitThen(instance, keeper, result)
+}
+
+/** Commits the message's state, then lets out what it published, then answers with `value`. */
+function commitThen(instance: Durable, keeper: StateKeeper, value: unknown): unknown {
   instance[HANDLING] = false
-  const commit = keeper.commit(instance)
-  return commit === undefined ? result : commit.then(() => result)
+  let commit: Promise<void> | undefined
+  try {
+    commit = keeper.commit(instance)
+  } catch (error) {
+    dropOutbox(instance)
+    throw error
+  }
+  if (commit === undefined) {
+    flushOutbox(instance)
+    return value
+  }
+  return commit.then(
+    () => {
+      flushOutbox(instance)
+      return value
+    },
+    (error: unknown) => {
+      dropOutbox(instance)
+      throw error
+    },
+  )
 }

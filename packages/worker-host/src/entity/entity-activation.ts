@@ -20,14 +20,22 @@ export interface Keeper extends StateKeeper {
   restore(instance: object): void
 }
 
-/** What a keeper knows of the entity it keeps. */
-export interface KeptEntity {
-  readonly storeId: string
+/** One entity type on a thread, found once and shared by all its activations. */
+export interface EntityKind {
   readonly store: EntityStore
   /** Where refs inside a decoded state attach. */
   readonly runtime: RefRuntime
   readonly maxMessageBytes: number
   readonly entityClass: LoadedActorClass
+  /** What it is instantiated as (see `durableClassOf`). */
+  readonly durableClass: LoadedActorClass
+  readonly eventSourced: boolean
+  readonly idleTimeoutMs: number
+}
+
+/** Makes the kind of `entityClass` (once per type and thread). */
+export function entityKind(entityClass: LoadedActorClass, store: EntityStore, runtime: RefRuntime, maxMessageBytes: number, idleTimeoutMs: number): EntityKind {
+  return { store, runtime, maxMessageBytes, entityClass, durableClass: durableClassOf(entityClass), eventSourced: isEventSourcedClass(entityClass), idleTimeoutMs }
 }
 
 /**
@@ -41,7 +49,7 @@ export class EntityActivation implements InstanceFactory {
   cell: ActorCell | undefined
   /** Messages that arrived while it was loading or passivating, in order. */
   waiting: Envelope[] = []
-  /** Its thread-clock time of the last message handed to it. */
+  /** The shard's sweep count when the last message was handed to it (see `EntityShard`). */
   lastActive = 0
   /** Set once its class is known (see `useClass`). */
   durableClass: LoadedActorClass | undefined
@@ -57,12 +65,11 @@ export class EntityActivation implements InstanceFactory {
     readonly storeId: string,
   ) {}
 
-  /** Its class is known: the keeper that suits it (a journal for an event-sourced entity). */
-  useClass(entity: Omit<KeptEntity, 'storeId'>, idleTimeoutMs: number): void {
-    this.durableClass = durableClassOf(entity.entityClass)
-    this.idleTimeoutMs = idleTimeoutMs
-    const kept: KeptEntity = { ...entity, storeId: this.storeId }
-    this.keeper = isEventSourcedClass(entity.entityClass) ? new JournalKeeper(kept) : new SnapshotKeeper(kept)
+  /** Its type is known: the keeper that suits it (a journal for an event-sourced entity). */
+  useKind(kind: EntityKind): void {
+    this.durableClass = kind.durableClass
+    this.idleTimeoutMs = kind.idleTimeoutMs
+    this.keeper = kind.eventSourced ? new JournalKeeper(kind, this.storeId) : new SnapshotKeeper(kind, this.storeId)
   }
 
   create(context: ActorContext): Actor {

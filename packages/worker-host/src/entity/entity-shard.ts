@@ -1,5 +1,5 @@
 import { ActorNotFoundError, StoreError, type Actor, type ActorLifecycle, type ReminderSchedule } from '@troupe/core'
-import { ActorRefImpl, ENTITY_NAME, EntityRefImpl, PIPE, RECEIVE, STOP, idleTimeout, resolveMailbox } from '@troupe/core/internal'
+import { ActorRefImpl, ENTITY_NAME, PIPE, RECEIVE, STOP, idleTimeout, resolveMailbox } from '@troupe/core/internal'
 import { ActorCell, DEFAULT_CELL_OPTIONS } from '../host/actor-cell.js'
 import { envelope as makeEnvelope, settle, type Envelope } from '../host/envelope.js'
 import type { Host } from '../host/host.js'
@@ -9,7 +9,7 @@ import { isThenable } from '../host/message-target.js'
 import type { EntityStore } from '../persistence/store/entity-store.js'
 import type { LoadedActorClass } from '../host/module-registry.js'
 import type { Timer } from '../clock/clock.js'
-import { EntityActivation } from './entity-activation.js'
+import { EntityActivation, entityKind, type EntityKind } from './entity-activation.js'
 import { isEntityKey } from './entity-ref.js'
 import { HostedEntityContext, type EntityContextOwner } from './entity-context.js'
 import type { ReminderService } from './reminder-service.js'
@@ -32,10 +32,6 @@ export interface Undeliverable {
   undelivered(): void
 }
 
-interface EntityType {
-  readonly entityClass: LoadedActorClass
-  readonly idleTimeoutMs: number
-}
 const MAILBOX = resolveMailbox(undefined)
 
 /**
@@ -46,8 +42,8 @@ const MAILBOX = resolveMailbox(undefined)
  * of a key (its record stays here while it passivates, and what arrives meanwhile waits for the
  * next one), and the order in which messages arrived is the order its cell gets them.
  *
- * Passivation: a sweep every half idle timeout stops activations idle that long (mailbox empty,
- * no handler running); their state was committed when their last message ended, so stopping
+ * Passivation: a sweep every quarter of the idle timeout stops activations idle that long
+ * (mailbox empty, no handler running); their state was committed when their last message ended, so stopping
  * them saves nothing and only frees memory.
  */
 export class EntityShard implements EntityContextOwner {
@@ -56,10 +52,14 @@ export class EntityShard implements EntityContextOwner {
   /** Activations by their cell's id, for the cell's failures and stop. */
   readonly #byCell = new Map<number, EntityActivation>()
   /** Entity types found among the allow-listed modules, by name. */
-  readonly #types = new Map<string, EntityType>()
-  #store: EntityStore | undefined
+  readonly #kinds = new Map<string, EntityKind>()
   #sweep: Timer | undefined
   #sweepEveryMs = Infinity
+  /**
+   * Sweeps so far: an activation notes the count when a message reaches it, which costs nothing
+   * per message (no clock read), and the sweep compares counts.
+   */
+  #sweeps = 0
   reminders: ReminderService | undefined
 
   constructor(deps: EntityShardDeps) {
@@ -92,7 +92,7 @@ export class EntityShard implements EntityContextOwner {
       void this.#activate(activation)
       return
     }
-    activation.lastActive = this.#deps.host.clock.now()
+    activation.lastActive = this.#sweeps
     if (activation.phase === 'active') activation.cell!.enqueue(message)
     else activation.waiting.push(message)
   }
@@ -103,16 +103,14 @@ export class EntityShard implements EntityContextOwner {
     let instance: Actor & ActorLifecycle
     try {
       if (activation.durableClass === undefined) {
-        // Known types and the open store are reused without a wait: an activation costs one store read.
-        const type = this.#types.get(activation.entityName) ?? (await this.#resolveType(activation))
-        const store = this.#store ?? (this.#store = await this.#deps.store())
-        activation.useClass({ entityClass: type.entityClass, store, runtime: host, maxMessageBytes: this.#deps.maxMessageBytes }, type.idleTimeoutMs)
+        // A known type is reused without a wait: an activation then costs one store read.
+        activation.useKind(this.#kinds.get(activation.entityName) ?? (await this.#resolveKind(activation)))
         await activation.keeper!.load()
       }
       const id = host.ids.allocate()
       const self = new ActorRefImpl(id, host.thread, undefined, host, undefined, 0, host.node)
       cell = new ActorCell(self, undefined, messageHandlersOf(activation.durableClass!), host, MAILBOX, DEFAULT_CELL_OPTIONS)
-      const context = new HostedEntityContext(cell, host, new EntityRefImpl(activation.entityName, activation.key, host, undefined), activation, this)
+      const context = new HostedEntityContext(cell, host, activation, this)
       instance = activation.create(context)
       cell.attach(instance, context, activation)
       activation.cell = cell
@@ -125,15 +123,15 @@ export class EntityShard implements EntityContextOwner {
     await this.#start(activation, cell, instance)
   }
 
-  async #resolveType(activation: EntityActivation): Promise<EntityType> {
+  async #resolveKind(activation: EntityActivation): Promise<EntityKind> {
     const entityClass = await this.#deps.host.registry.entityClass(activation.entityName)
     if (entityClass === undefined) {
       throw new ActorNotFoundError(`entity ${activation.storeId}: no entity class named "${activation.entityName}" is exported by the system's \`actors\` modules`)
     }
     const idleTimeoutMs = idleTimeout(`${entityClass.name}.idleTimeoutMs`, (entityClass as { idleTimeoutMs?: unknown }).idleTimeoutMs) ?? this.#deps.idleTimeoutMs
-    const type = { entityClass, idleTimeoutMs }
-    this.#types.set(activation.entityName, type)
-    return type
+    const kind = entityKind(entityClass, await this.#deps.store(), this.#deps.host, this.#deps.maxMessageBytes, idleTimeoutMs)
+    this.#kinds.set(activation.entityName, kind)
+    return kind
   }
 
   async #start(activation: EntityActivation, cell: ActorCell, instance: ActorLifecycle): Promise<void> {
@@ -151,7 +149,7 @@ export class EntityShard implements EntityContextOwner {
       return
     }
     activation.phase = 'active'
-    activation.lastActive = this.#deps.host.clock.now()
+    activation.lastActive = this.#sweeps
     for (const waiting of activation.waiting.splice(0)) cell.enqueue(waiting)
     cell.started()
     this.#watchIdle(activation.idleTimeoutMs)
@@ -217,13 +215,14 @@ export class EntityShard implements EntityContextOwner {
   }
 
   #watchIdle(idleTimeoutMs: number): void {
-    const every = Math.max(1, Math.floor(idleTimeoutMs / 2))
+    const every = Math.max(1, Math.floor(idleTimeoutMs / 4))
     if (every >= this.#sweepEveryMs && this.#sweep !== undefined) return
     const { clock } = this.#deps.host
     clock.clearTimeout(this.#sweep)
     this.#sweepEveryMs = every
     const tick = (): void => {
       this.#sweep = undefined
+      this.#sweeps++
       this.#passivateIdle()
       if (this.#activations.size > 0) this.#sweep = clock.setTimeout(tick, this.#sweepEveryMs, true)
       else this.#sweepEveryMs = Infinity
@@ -231,11 +230,16 @@ export class EntityShard implements EntityContextOwner {
     this.#sweep = clock.setTimeout(tick, every, true)
   }
 
+  /**
+   * Passivates what has had no message for `idleTimeoutMs`: untouched for more sweeps than fit in
+   * it, so idle between its timeout and its timeout plus two sweep periods (half of it at most).
+   */
   #passivateIdle(): void {
-    const now = this.#deps.host.clock.now()
+    const sweeps = this.#sweeps
+    const period = this.#sweepEveryMs
     for (const activation of this.#activations.values()) {
       const cell = activation.cell
-      if (activation.phase !== 'active' || cell === undefined || now - activation.lastActive < activation.idleTimeoutMs) continue
+      if (activation.phase !== 'active' || cell === undefined || sweeps - activation.lastActive <= Math.ceil(activation.idleTimeoutMs / period)) continue
       if (cell.current !== undefined || cell.mailbox.length > 0) continue
       this.passivate(activation)
     }

@@ -1,7 +1,7 @@
 import { InvalidOptionError, StoreConflictError, type Actor } from '@troupe/core'
 import { PENDING_EVENTS, decodeValue } from '@troupe/core/internal'
 import type { StoredEvent, StoredSnapshot } from '../persistence/store/entity-store.js'
-import type { Keeper, KeptEntity } from './entity-activation.js'
+import type { EntityKind, Keeper } from './entity-activation.js'
 import { encodeForStore } from './state-bytes.js'
 
 type Instance = Actor & {
@@ -20,7 +20,8 @@ const DEFAULT_SNAPSHOT_EVERY = 100
  * `snapshotEvery` events the state is saved as a snapshot, so recovery replays at most that many.
  */
 export class JournalKeeper implements Keeper {
-  readonly #entity: KeptEntity
+  readonly #entity: EntityKind
+  readonly #storeId: string
   readonly #snapshotEvery: number
   readonly #eventVersion: number
   /** The highest sequence number in the journal. */
@@ -33,15 +34,17 @@ export class JournalKeeper implements Keeper {
   /** What `load` read, replayed by the first `restore`. */
   #replay: { snapshot: StoredSnapshot | undefined; events: StoredEvent[] } | undefined
 
-  constructor(entity: KeptEntity) {
+  constructor(entity: EntityKind, storeId: string) {
     this.#entity = entity
+    this.#storeId = storeId
     const statics = entity.entityClass as unknown as { snapshotEvery?: unknown; eventVersion?: unknown }
     this.#snapshotEvery = positive(`${entity.entityClass.name}.snapshotEvery`, statics.snapshotEvery, DEFAULT_SNAPSHOT_EVERY)
     this.#eventVersion = positive(`${entity.entityClass.name}.eventVersion`, statics.eventVersion, 1)
   }
 
   async load(): Promise<void> {
-    const { store, storeId } = this.#entity
+    const { store } = this.#entity
+    const storeId = this.#storeId
     const snapshot = await store.loadSnapshot(storeId)
     const events = await store.read(storeId, (snapshot?.seq ?? 0) + 1)
     this.#seq = Math.max(await store.highestSeq(storeId), snapshot?.seq ?? 0)
@@ -51,7 +54,8 @@ export class JournalKeeper implements Keeper {
 
   restore(target: object): void {
     const instance = target as Instance
-    const { runtime, storeId, maxMessageBytes } = this.#entity
+    const { runtime, maxMessageBytes } = this.#entity
+    const storeId = this.#storeId
     instance[PENDING_EVENTS] = undefined
     this.#initial ??= encodeForStore(storeId, instance.state, maxMessageBytes)
     const replay = this.#replay
@@ -73,7 +77,8 @@ export class JournalKeeper implements Keeper {
     const pending = instance[PENDING_EVENTS]
     instance[PENDING_EVENTS] = undefined
     if (pending === undefined || pending.length === 0) return undefined
-    const { store, storeId, maxMessageBytes } = this.#entity
+    const { store, maxMessageBytes } = this.#entity
+    const storeId = this.#storeId
     let events: Uint8Array[]
     let state: Uint8Array
     try {

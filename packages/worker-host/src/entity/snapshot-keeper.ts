@@ -1,6 +1,6 @@
 import { StoreConflictError, type Actor } from '@troupe/core'
 import { decodeValue, encodeValue } from '@troupe/core/internal'
-import type { Keeper, KeptEntity } from './entity-activation.js'
+import type { EntityKind, Keeper } from './entity-activation.js'
 import { encodeForStore, sameBytes } from './state-bytes.js'
 
 type Instance = Actor & { state?: unknown }
@@ -11,19 +11,21 @@ type Instance = Actor & { state?: unknown }
  * a `StoreConflictError`, never overwrites). A message that leaves it as it was writes nothing.
  */
 export class SnapshotKeeper implements Keeper {
-  readonly #entity: KeptEntity
+  readonly #entity: EntityKind
+  readonly #storeId: string
   /** The state's bytes as last committed (or loaded); undefined: never stored. */
   #committed: Uint8Array | undefined
   #revision = 0
   /** The initial state's bytes, while the entity was never stored: leaving it so writes nothing. */
   #initial: Uint8Array | undefined
 
-  constructor(entity: KeptEntity) {
+  constructor(entity: EntityKind, storeId: string) {
     this.#entity = entity
+    this.#storeId = storeId
   }
 
   async load(): Promise<void> {
-    const stored = await this.#entity.store.load(this.#entity.storeId)
+    const stored = await this.#entity.store.load(this.#storeId)
     this.#committed = stored?.state
     this.#revision = stored?.revision ?? 0
   }
@@ -42,7 +44,8 @@ export class SnapshotKeeper implements Keeper {
 
   commit(target: object): Promise<void> | undefined {
     const instance = target as Instance
-    const { storeId, store, maxMessageBytes } = this.#entity
+    const { store, maxMessageBytes } = this.#entity
+    const storeId = this.#storeId
     let bytes: Uint8Array
     try {
       bytes = encodeForStore(storeId, instance.state, maxMessageBytes)

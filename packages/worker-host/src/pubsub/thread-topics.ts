@@ -56,6 +56,11 @@ export class ThreadTopics {
     return { name, publish: (message: T) => this.publish(name, message) }
   }
 
+  /** Throws (`MessageEncodeError`) for what cannot be published. */
+  check(message: unknown): void {
+    checkMessage(message, this.#deps.maxMessageBytes)
+  }
+
   publish(topic: string, message: unknown): void {
     checkMessage(message, this.#deps.maxMessageBytes)
     if (this.directory !== undefined) this.directory.publish(topic, message)

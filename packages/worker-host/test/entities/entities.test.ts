@@ -109,6 +109,22 @@ describe('entities', () => {
     expect(failures.length).toBeLessThanOrEqual(3)
   })
 
+  it("publishes an entity's handler makes leave once its state is stored, and never when the message fails", async () => {
+    const system = await start(storeDir())
+    const heard: { key: string; count: number }[] = []
+    let arrived: () => void = () => undefined
+    system.topic<{ key: string; count: number }>('tally-news').subscribe((news) => {
+      heard.push(news)
+      arrived()
+    })
+    const tally = system.entity(Tally, 'news')
+    expect((await errorOf(tally.ask.announceThenFail(5))).message).toBe('failed after publishing')
+    const next = new Promise<void>((resolve) => (arrived = resolve))
+    expect(await tally.ask.announce(1)).toBe(1)
+    await next
+    expect(heard).toEqual([{ key: 'news', count: 1 }])
+  })
+
   it('one activation per key: concurrent first messages from main and from entities on both workers all reach it', async () => {
     const system = await start(storeDir())
     const target = system.entity(Tally, 'shared')
