@@ -33,6 +33,28 @@ export class Alarm extends Entity<Alarm, { dueAt: number }> implements EntityLif
   }
 }
 
+/**
+ * Drives load from a worker: the benchmarks' messages start on the workers, as an application's
+ * would under load, not all from the main thread (which on a 2-core machine competes with both
+ * workers for the cores).
+ */
+export class Driver extends Actor {
+  /** Asks `method` of entities `<prefix><i>` for i in [from, to), at most `window` in flight; resolves when all are answered. */
+  async drive(kind: 'visitor' | 'alarm', method: 'touch' | 'inc' | 'arm', prefix: string, from: number, to: number, window: number, argument?: number): Promise<number> {
+    let next = from
+    const lane = async (): Promise<void> => {
+      while (next < to) {
+        const key = `${prefix}${next++}`
+        if (kind === 'alarm') await this.ctx.entity(Alarm, key).ask.arm(argument!)
+        else if (method === 'inc') await this.ctx.entity(Visitor, key).ask.inc()
+        else await this.ctx.entity(Visitor, key).ask.touch()
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(window, to - from) }, lane))
+    return to - from
+  }
+}
+
 /** Reads this thread's figures. */
 export class Gauge extends Actor {
   lags(): number[] {

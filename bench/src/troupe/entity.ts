@@ -3,14 +3,14 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { ActorRef, ActorSystem } from 'troupe'
+import type { ActorSystem } from 'troupe'
 import type { BenchmarkDefinition, RunFigures } from '../harness.js'
-import { Alarm, Gauge, Visitor } from './entity-actors.js'
+import { Driver, Gauge, Visitor } from './entity-actors.js'
 import { check, hostedActors, withSystem } from './system.js'
 
 const ENTITY_ACTORS = new URL('./entity-actors.js', import.meta.url)
-/** Asks in flight at once: enough to keep both workers busy, few enough to keep main's memory flat. */
-const WINDOW = 2000
+/** Asks in flight at once per driver: enough to keep both workers busy, few enough to keep memory flat. */
+const WINDOW = 1000
 
 /** Runs `body` on a 2-worker system with a fresh LMDB store, removed afterwards. */
 async function withStore<T>(what: string, idleTimeoutMs: number, body: (system: ActorSystem) => Promise<T>): Promise<T> {
@@ -27,13 +27,16 @@ async function withStore<T>(what: string, idleTimeoutMs: number, body: (system: 
   }
 }
 
-/** Sends `call(i)` for i in [0, n), at most WINDOW in flight; resolves when all are answered. */
-async function windowed(n: number, call: (i: number) => Promise<unknown>): Promise<void> {
-  let next = 0
-  const lane = async (): Promise<void> => {
-    while (next < n) await call(next++)
+type Drive = Parameters<Driver['drive']>
+
+/** One driver per worker; `drive` splits keys [0, n) between them and resolves when all are answered. */
+async function drivers(system: ActorSystem): Promise<(kind: Drive[0], method: Drive[1], prefix: string, n: number, argument?: number) => Promise<void>> {
+  const all = await Promise.all([0, 1].map((worker) => system.spawn(Driver, { placement: { worker } })))
+  return async (kind, method, prefix, n, argument) => {
+    const half = Math.ceil(n / 2)
+    const done = await Promise.all(all.map((driver, i) => driver.ask.drive(kind, method, prefix, i * half, Math.min(n, (i + 1) * half), WINDOW, argument)))
+    check('messages answered', done.reduce((a, b) => a + b, 0), n)
   }
-  await Promise.all(Array.from({ length: Math.min(WINDOW, n) }, lane))
 }
 
 /** Resolves once `check` holds, polling every 20 ms; fails after `ms`. */
@@ -50,18 +53,18 @@ const activeRssId = 'entity.active.rss'
 const millionRssId = 'entity.million.rss'
 
 /**
- * First messages to distinct new entities (10^6; 10^5 quick), asks from main in a window of
- * 2000: each activates its entity on the worker its key hashes to (a store read that finds
+ * First messages to distinct new entities (10^6; 10^5 quick), asks from a driver actor on each
+ * worker, 1000 in flight each: each activates its entity on the worker its key hashes to (a store read that finds
  * nothing, the class constructed). Companions: RSS of the process with all of them active, and
  * once every one of them has passivated (idle 2 s), in MB.
  */
 async function activate(quick: boolean): Promise<RunFigures> {
   const n = quick ? 100_000 : 1_000_000
   return withStore(activateId, 2000, async (system) => {
+    const drive = await drivers(system)
     const baseline = await hostedActors(system)
-    const visitors = (i: number): ActorRef<Visitor> => system.entity(Visitor, `v${i}`)
     const started = performance.now()
-    await windowed(n, (i) => visitors(i).ask.touch())
+    await drive('visitor', 'touch', 'v', n)
     const seconds = (performance.now() - started) / 1000
     const activeRss = process.memoryUsage().rss / 2 ** 20
     await until('passivation of every entity', 120_000, async () => (await hostedActors(system)) === baseline)
@@ -86,18 +89,18 @@ const persistId = 'entity.persist.rate'
 
 /**
  * State commits per second: 10^5 entities (10^4 quick), each incrementing its counter, asks from
- * main in a window of 2000. The entities are activated by an untimed pass first, so the timed one
+ * a driver actor on each worker, 1000 in flight each. The entities are activated by an untimed pass first, so the timed one
  * is all commits (one LMDB write each, many in one transaction per turn).
  */
 async function persist(quick: boolean): Promise<number> {
   const n = quick ? 10_000 : 100_000
   return withStore(persistId, 600_000, async (system) => {
-    const visitors = Array.from({ length: n }, (_, i) => system.entity(Visitor, `p${i}`))
-    await windowed(n, (i) => visitors[i]!.ask.inc())
+    const drive = await drivers(system)
+    await drive('visitor', 'inc', 'p', n)
     const started = performance.now()
-    await windowed(n, (i) => visitors[i]!.ask.inc())
+    await drive('visitor', 'inc', 'p', n)
     const seconds = (performance.now() - started) / 1000
-    check('counter after two passes', await visitors[n - 1]!.ask.inc(), 3)
+    check('counter after two passes', await system.entity(Visitor, `p${n - 1}`).ask.inc(), 3)
     return n / seconds
   })
 }
@@ -114,10 +117,10 @@ async function reminderLag(quick: boolean): Promise<number> {
   const n = quick ? 1000 : 10_000
   return withStore(reminderId, 600_000, async (system) => {
     const gauges = await Promise.all([0, 1].map((worker) => system.spawn(Gauge, { placement: { worker } })))
-    const alarms = Array.from({ length: n }, (_, i) => system.entity(Alarm, `a${i}`))
+    const drive = await drivers(system)
     // Armed with a due time far enough ahead for all of them to be stored first.
     const dueAt = Date.now() + 1500 + n / 10
-    await windowed(n, (i) => alarms[i]!.ask.arm(dueAt))
+    await drive('alarm', 'arm', 'a', n, dueAt)
     check('armed before due', Date.now() < dueAt, true)
     const lags: number[] = []
     await until('every reminder fired', 60_000, async () => {
