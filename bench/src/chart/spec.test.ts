@@ -70,6 +70,11 @@ const fullRun: BenchmarkResult[] = [
   { ...result('actors.alive.max.rss', 3e9), unit: 'bytes' },
   result('pingpong.cross-thread', 60e3),
   result('baseline.port.pingpong', 100e3),
+  result('entity.activate.rate', 150e3),
+  result('entity.persist.rate', 80e3),
+  result('baseline.lmdb.put', 300e3),
+  { ...result('entity.million.rss', 600), unit: 'MB' },
+  { ...result('reminder.lag.p99', 40), unit: 'ms' },
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */
