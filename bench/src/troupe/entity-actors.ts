@@ -1,5 +1,7 @@
 // Entities of the entity.* and reminder.* benchmarks. Module-level figures are per thread (each
 // worker has its own copy of this module), read through a `Gauge` actor placed on each worker.
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import { Actor, Entity, type EntityLifecycle } from 'troupe'
 
 /** Reminder lags seen on this thread: handler start − due time, in ms. */
@@ -59,5 +61,16 @@ export class Driver extends Actor {
 export class Gauge extends Actor {
   lags(): number[] {
     return lags.splice(0)
+  }
+
+  /**
+   * A full garbage collection of this worker, so RSS shows what is still held. (A worker cannot be
+   * started with --expose-gc; the flag is set at run time and `gc` taken from a fresh context.)
+   */
+  collect(): number {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as () => void
+    gc()
+    return process.memoryUsage().heapUsed
   }
 }
