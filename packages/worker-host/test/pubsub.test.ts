@@ -2,19 +2,10 @@ import { describe, expect, it } from 'vitest'
 import { InvalidOptionError, MessageEncodeError } from '../src/index.js'
 import { runtimeOf } from '../src/system/actor-system.js'
 import { Publisher, Reader, type News } from './fixtures/pubsub.js'
-import { errorOf, startSystem } from './helpers/system.js'
+import { errorOf, startSystem, until } from './helpers/system.js'
 
 const seqs = (news: readonly News[], from: string): number[] => news.filter((n) => n.from === from).map((n) => n.seq)
 const upTo = (n: number): number[] => Array.from({ length: n }, (_, i) => i + 1)
-
-/** Resolves once `check` holds, polling with asks (a condition, not a sleep); fails after 10 s. */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
 
 describe('pub/sub topics', () => {
   it('delivers every publish to every subscriber, on every thread and on main, in each publisher’s order', async () => {

@@ -1,24 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ActorNotFoundError, ActorSystem, StateEncodeError, StoreError, entityType, type ActorRef, type ActorSystemOptions } from '../../src/index.js'
 import { entityThread } from '../../src/entity/thread-entities.js'
 import { TestKit } from '../../src/testkit/index.js'
 import { Fragile, Tally } from '../fixtures/entities.js'
-import { FIXTURE_ACTORS, afterTest, errorOf } from '../helpers/system.js'
+import { FIXTURE_ACTORS, afterTest, errorOf, eventually } from '../helpers/system.js'
+import { tempStoreDir } from '../helpers/store.js'
 
 // Entities on real worker threads and a real LMDB store in a temporary directory.
-const dirs: string[] = []
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true })
-})
-
-function storeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'troupe-entities-'))
-  dirs.push(dir)
-  return dir
-}
 
 async function start(path: string, options: Partial<ActorSystemOptions> = {}): Promise<ActorSystem> {
   const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path }, ...options })
@@ -28,7 +16,7 @@ async function start(path: string, options: Partial<ActorSystemOptions> = {}): P
 
 describe('entities', () => {
   it('gives a ref at once; the first message activates the entity on the thread its key hashes to', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const keys = ['a', 'b', 'c', 'd', 'e', 'f']
     for (const key of keys) {
       const tally = system.entity(Tally, key)
@@ -44,7 +32,7 @@ describe('entities', () => {
   })
 
   it('keeps its state across passivation: a new activation starts from what was committed', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const tally = system.entity(Tally, 'p')
     await tally.ask.add(7)
     const first = await tally.ask.where()
@@ -55,7 +43,7 @@ describe('entities', () => {
   })
 
   it('keeps its state across a restart of the whole system on the same store', async () => {
-    const path = storeDir()
+    const path = tempStoreDir()
     const before = await start(path)
     await before.entity(Tally, 'r').ask.add(11)
     await before.shutdown()
@@ -64,7 +52,7 @@ describe('entities', () => {
   })
 
   it('a message that fails changes nothing: thrown, rejected, or leaving a state that cannot be stored', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const tally = system.entity(Tally, 'f')
     await tally.ask.add(1)
     expect((await errorOf(tally.ask.addThenFail(5))).message).toBe('failed after adding 5')
@@ -79,7 +67,7 @@ describe('entities', () => {
   })
 
   it("a handler that calls the entity's own methods is one message: one commit, its value returned", async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const tally = system.entity(Tally, 'twice')
     expect(await tally.ask.addTwice(3)).toBe(6)
     await tally.ask.passivate()
@@ -87,7 +75,7 @@ describe('entities', () => {
   })
 
   it('an entity whose restart fails is stopped, not restarted in a loop; its next message activates it afresh', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const failures: unknown[] = []
     system.events.subscribe((event) => {
       if (event.type === 'actor-failed') failures.push(event)
@@ -96,21 +84,14 @@ describe('entities', () => {
     const first = await fragile.ask.hit()
     fragile.tell.breakDown()
     // Its stop sends what it held to dead letters; the asks sent meanwhile may be among them.
-    let after: Awaited<ReturnType<typeof fragile.ask.hit>> | undefined
-    const deadline = Date.now() + 10_000
-    while (after === undefined) {
-      after = await fragile.ask.hit().catch((error: unknown) => {
-        if (Date.now() > deadline) throw error
-        return undefined
-      })
-    }
+    const after = await eventually(() => fragile.ask.hit())
     expect(after.serial).not.toBe(first.serial)
     expect(after.hits).toBe(2)
     expect(failures.length).toBeLessThanOrEqual(3)
   })
 
   it("publishes an entity's handler makes leave once its state is stored, and never when the message fails", async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const heard: { key: string; count: number }[] = []
     let arrived: () => void = () => undefined
     system.topic<{ key: string; count: number }>('tally-news').subscribe((news) => {
@@ -126,7 +107,7 @@ describe('entities', () => {
   })
 
   it('one activation per key: concurrent first messages from main and from entities on both workers all reach it', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const target = system.entity(Tally, 'shared')
     const senders = ['s1', 's2', 's3', 's4', 's5', 's6'].map((key) => system.entity(Tally, key))
     const sends: Promise<number>[] = []
@@ -142,7 +123,7 @@ describe('entities', () => {
   })
 
   it('a ref kept in durable state still reaches its entity after a restart of the system', async () => {
-    const path = storeDir()
+    const path = tempStoreDir()
     const before = await start(path)
     await before.entity(Tally, 'holder').ask.keep(before.entity(Tally, 'held'))
     await before.entity(Tally, 'held').ask.add(1)
@@ -152,28 +133,21 @@ describe('entities', () => {
   })
 
   it('a worker that crashes loses its activations, not their state: the next message activates them again', async () => {
-    const kit = await TestKit.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path: storeDir() } })
+    const kit = await TestKit.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path: tempStoreDir() } })
     afterTest(() => kit.shutdown())
     const tally = kit.system.entity(Tally, 'crash')
     await tally.ask.add(5)
     const before = await tally.ask.where()
     await kit.crashWorker(before.thread)
     // The slot recovers with a fresh worker; until then a message may find it gone (worker-died).
-    let after: Awaited<ReturnType<typeof tally.ask.where>> | undefined
-    const deadline = Date.now() + 10_000
-    while (after === undefined) {
-      after = await tally.ask.where().catch((error: unknown) => {
-        if (Date.now() > deadline) throw error
-        return undefined
-      })
-    }
+    const after = await eventually(() => tally.ask.where())
     expect(after.serial).not.toBe(before.serial)
     expect(after.thread).toBe(before.thread)
     expect((await tally.ask.get()).count).toBe(5)
   })
 
   it('refs to entities travel in messages and name the same entity', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const tally = system.entity(Tally, 'ref')
     const self = await tally.ask.self()
     expect(self.toString()).toBe('entity tally/ref')
@@ -188,7 +162,7 @@ describe('entities', () => {
     const noStore = await errorOf(plain.entity(Tally, 'x').ask.get())
     expect(noStore).toBeInstanceOf(StoreError)
     expect(noStore.message).toContain('persistence')
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const unknown = await errorOf((system.entity(entityType('Nope'), 'x') as unknown as ActorRef<Tally>).ask.get())
     expect(unknown).toBeInstanceOf(ActorNotFoundError)
     expect(() => system.entity(Tally, '')).toThrow(/key/)

@@ -1,17 +1,11 @@
 import { spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ActorSystem } from '../../src/index.js'
 import { Tally } from '../fixtures/entities.js'
 import { FIXTURE_ACTORS, afterTest } from '../helpers/system.js'
+import { tempStoreDir } from '../helpers/store.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true })
-})
 
 /**
  * Runs the writer program until it has acknowledged `acks` adds, kills it with SIGKILL, and
@@ -50,8 +44,7 @@ function runAndKill(path: string, keys: number, acks: number): Promise<Map<strin
 
 describe('entity state after a process is killed', () => {
   it('every acknowledged commit is in the store after SIGKILL mid-stream, and the process that opens it again goes on from there', async () => {
-    const path = mkdtempSync(join(tmpdir(), 'troupe-entity-crash-'))
-    dirs.push(path)
+    const path = tempStoreDir()
     const keys = 20
     const acked = await runAndKill(path, keys, 2000)
     const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path } })

@@ -1,23 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encodeValue, decodeValue, DETACHED_RUNTIME } from '@troupe/core/internal'
 import { ActorSystem } from '../../src/index.js'
 import { openLmdbStore } from '../../src/persistence/store/lmdb-store.js'
 import { Account } from '../fixtures/entities.js'
 import { FIXTURE_ACTORS, afterTest, errorOf } from '../helpers/system.js'
+import { tempStoreDir } from '../helpers/store.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true })
-})
-
-function storeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'troupe-journal-'))
-  dirs.push(dir)
-  return dir
-}
 
 async function start(path: string): Promise<ActorSystem> {
   const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path } })
@@ -27,7 +15,7 @@ async function start(path: string): Promise<ActorSystem> {
 
 describe('event-sourced entities', () => {
   it('journal what handlers persist, snapshot every snapshotEvery events, and recover from the snapshot and the events after it', async () => {
-    const path = storeDir()
+    const path = tempStoreDir()
     const system = await start(path)
     const account = system.entity(Account, 'acc-1')
     for (let i = 1; i <= 12; i++) expect(await account.ask.deposit(100)).toBe(i * 100)
@@ -50,7 +38,7 @@ describe('event-sourced entities', () => {
   })
 
   it('a message that fails journals nothing and leaves the state as the journal has it', async () => {
-    const system = await start(storeDir())
+    const system = await start(tempStoreDir())
     const account = system.entity(Account, 'acc-2')
     await account.ask.deposit(500)
     expect((await errorOf(account.ask.withdraw(800))).message).toBe('insufficient funds for 800')
@@ -64,7 +52,7 @@ describe('event-sourced entities', () => {
   })
 
   it('upcasts events stored under an older eventVersion when it replays them', async () => {
-    const path = storeDir()
+    const path = tempStoreDir()
     const store = await openLmdbStore({ path })
     // Written by version 1 of the class: whole units, under `amount`.
     await store.append('account/old', [encodeValue([1, { type: 'deposited', amount: 7 }]), encodeValue([1, { type: 'withdrawn', amount: 2 }])], 0)

@@ -1,24 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { ActorSystem, InvalidOptionError } from '../../src/index.js'
 import { TestKit } from '../../src/testkit/index.js'
 import { Brief, Tally } from '../fixtures/entities.js'
-import { FIXTURE_ACTORS, afterTest, errorOf } from '../helpers/system.js'
+import { FIXTURE_ACTORS, afterTest, errorOf, until } from '../helpers/system.js'
+import { tempStoreDir } from '../helpers/store.js'
 
 // Passivation and reminders on manual time (nothing waits for real time), and reminders that
 // survive a restart of the system on real time.
-const dirs: string[] = []
-afterEach(() => {
-  while (dirs.length > 0) rmSync(dirs.pop()!, { recursive: true, force: true })
-})
-
-function storeDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'troupe-reminders-'))
-  dirs.push(dir)
-  return dir
-}
 
 async function manualKit(path: string, idleTimeoutMs = 60_000): Promise<TestKit & { clock: NonNullable<TestKit['clock']> }> {
   const kit = await TestKit.start({ workers: 2, actors: FIXTURE_ACTORS, manualTime: true, persistence: { store: 'lmdb', path }, entities: { idleTimeoutMs } })
@@ -26,18 +14,9 @@ async function manualKit(path: string, idleTimeoutMs = 60_000): Promise<TestKit 
   return kit as TestKit & { clock: NonNullable<TestKit['clock']> }
 }
 
-/** Resolves once `check` holds, polling with asks (a condition, not a sleep); fails after 10 s. */
-async function until(check: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 10_000
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('condition not met within 10 s')
-    await new Promise((resolve) => setTimeout(resolve, 10))
-  }
-}
-
 describe('passivation', () => {
   it('passivates an entity idle for idleTimeoutMs, and the next message activates it again with its state', async () => {
-    const kit = await manualKit(storeDir(), 5000)
+    const kit = await manualKit(tempStoreDir(), 5000)
     const tally = kit.system.entity(Tally, 'idle')
     await tally.ask.add(3)
     const first = await tally.ask.where()
@@ -50,7 +29,7 @@ describe('passivation', () => {
   })
 
   it("a class's static idleTimeoutMs overrides the system's", async () => {
-    const kit = await manualKit(storeDir(), 60_000)
+    const kit = await manualKit(tempStoreDir(), 60_000)
     const brief = kit.system.entity(Brief, 'b')
     const first = await brief.ask.see()
     await kit.clock.advance(5000)
@@ -62,7 +41,7 @@ describe('passivation', () => {
 
 describe('reminders', () => {
   it('fire onReminder when due, activating a passivated entity; a one-shot fires once', async () => {
-    const kit = await manualKit(storeDir())
+    const kit = await manualKit(tempStoreDir())
     const tally = kit.system.entity(Tally, 'once')
     await tally.ask.remindIn('ping', 1000)
     await tally.ask.passivate()
@@ -77,7 +56,7 @@ describe('reminders', () => {
   })
 
   it('a periodic reminder repeats until cancelled; replacing one by name keeps one', async () => {
-    const kit = await manualKit(storeDir())
+    const kit = await manualKit(tempStoreDir())
     const tally = kit.system.entity(Tally, 'periodic')
     await tally.ask.remindIn('tick', 100, 100)
     await tally.ask.remindIn('tick', 100, 100) // replaces, does not add
@@ -94,7 +73,7 @@ describe('reminders', () => {
   })
 
   it('validates the schedule, naming what is wrong', async () => {
-    const kit = await manualKit(storeDir())
+    const kit = await manualKit(tempStoreDir())
     const tally = kit.system.entity(Tally, 'bad')
     const negative = await errorOf(tally.ask.remindIn('x', -5))
     expect(negative).toBeInstanceOf(InvalidOptionError)
@@ -104,7 +83,7 @@ describe('reminders', () => {
   })
 
   it('survive a restart of the system: a reminder set before fires after, activating its entity', async () => {
-    const path = storeDir()
+    const path = tempStoreDir()
     const before = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, persistence: { store: 'lmdb', path } })
     afterTest(() => before.shutdown())
     await before.entity(Tally, 'durable').ask.remindIn('after-restart', 300)

@@ -42,3 +42,29 @@ export async function errorOf<E extends Error = Error>(promise: Promise<unknown>
   }
   throw new Error(`expected a rejection, got ${String(value)}`)
 }
+
+/** Resolves once `check` holds, asking again every 10 ms (a condition, not a sleep); fails after `ms`. */
+export async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${ms} ms`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
+/**
+ * The first answer of `call` that is not a rejection, calling it again meanwhile (a worker
+ * being replaced turns messages away until its successor is in place); rejects as `call` did
+ * once `ms` have passed.
+ */
+export async function eventually<T>(call: () => Promise<T>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms
+  for (;;) {
+    try {
+      return await call()
+    } catch (error) {
+      if (Date.now() > deadline) throw error
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+  }
+}
