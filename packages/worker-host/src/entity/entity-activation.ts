@@ -51,7 +51,7 @@ export class EntityActivation implements InstanceFactory {
   waiting: Envelope[] = []
   /** The shard's sweep count when the last message was handed to it (see `EntityShard`). */
   lastActive = 0
-  /** Set once its class is known (see `useClass`). */
+  /** Set once its class is known (see `useKind`). */
   durableClass: LoadedActorClass | undefined
   keeper: Keeper | undefined
   idleTimeoutMs = 0

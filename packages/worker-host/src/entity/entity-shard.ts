@@ -26,7 +26,6 @@ export interface EntityShardDeps {
   failed(actor: number, error: Error): void
 }
 
-
 /** A message a shard runs for itself (a reminder's run) may want to hear that it never ran. */
 export interface Undeliverable {
   undelivered(): void
@@ -43,8 +42,8 @@ const MAILBOX = resolveMailbox(undefined)
  * next one), and the order in which messages arrived is the order its cell gets them.
  *
  * Passivation: a sweep every quarter of the idle timeout stops activations idle that long
- * (mailbox empty, no handler running); their state was committed when their last message ended, so stopping
- * them saves nothing and only frees memory.
+ * (mailbox empty, no handler running). Their state was committed when their last message ended,
+ * so stopping them saves nothing and only frees memory.
  */
 export class EntityShard implements EntityContextOwner {
   readonly #deps: EntityShardDeps

@@ -42,7 +42,6 @@ export class ThreadEntities {
   readonly shard: EntityShard
   readonly reminders: ReminderService
   readonly #host: Host
-  readonly #workerCount: number
   #store: Promise<EntityStore> | undefined
   readonly #config: EntityConfig
   #closed = false
@@ -50,7 +49,6 @@ export class ThreadEntities {
 
   constructor(host: Host, actors: LocalActors, config: EntityConfig, workerCount: number, maxMessageBytes: number, failed: (actor: number, error: Error) => void) {
     this.#host = host
-    this.#workerCount = workerCount
     this.#config = config
     const store = (): Promise<EntityStore> => this.store()
     this.shard = new EntityShard({ host, actors, store, idleTimeoutMs: config.idleTimeoutMs, maxMessageBytes, failed })
