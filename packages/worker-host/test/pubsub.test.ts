@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest'
 import { InvalidOptionError, MessageEncodeError } from '../src/index.js'
 import { runtimeOf } from '../src/system/actor-system.js'
 import { Publisher, Reader, type News } from './fixtures/pubsub.js'
+import { Listener } from './fixtures/entities.js'
+import { tempStoreDir } from './helpers/store.js'
 import { errorOf, startSystem, until } from './helpers/system.js'
 
 const seqs = (news: readonly News[], from: string): number[] => news.filter((n) => n.from === from).map((n) => n.seq)
@@ -53,6 +55,24 @@ describe('pub/sub topics', () => {
     expect(directory.threadsOf('r')).toEqual([1])
     await system.stop(reader)
     await until(async () => directory.threadsOf('r').length === 0)
+  })
+
+  it("a passivated entity's subscription is removed with it; its next activation subscribes again", async () => {
+    const system = await startSystem({ workers: 2, persistence: { store: 'lmdb', path: tempStoreDir() } })
+    const directory = runtimeOf(system).mainHost.topics.directory!
+    const listener = system.entity(Listener, 'l')
+    expect(await listener.ask.heard()).toEqual([])
+    await until(async () => directory.threadsOf('entity-news').length === 1)
+    system.topic<number>('entity-news').publish(1)
+    await until(async () => (await listener.ask.heard()).length === 1)
+    await listener.ask.passivate()
+    await until(async () => directory.threadsOf('entity-news').length === 0)
+    system.topic<number>('entity-news').publish(2) // nobody subscribes now: it goes nowhere
+    expect(await listener.ask.heard()).toEqual([1])
+    await until(async () => directory.threadsOf('entity-news').length === 1)
+    system.topic<number>('entity-news').publish(3)
+    await until(async () => (await listener.ask.heard()).length === 2)
+    expect(await listener.ask.heard()).toEqual([1, 3])
   })
 
   it('refuses what cannot be published or subscribed, naming it', async () => {

@@ -80,6 +80,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   /** Credit-based flow control towards (and from) actors with `backpressure` mailboxes. */
   readonly #flow: FlowControl
   #closed = false
+  /** The entity store's close, started by `close`. */
+  #closedStore: Promise<void> | undefined
   #nextOffload = 1
   /** Decodes the batches a link's ledger held, when they must be read again (rare: a death or a refusal). */
   #heldDecoder: ReturnType<typeof createDecoder> | undefined
@@ -388,7 +390,12 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#flow.close()
     this.#links.close()
     this.asks.failAll(() => new SystemShutdownError('ask'))
-    void this.entities?.close()
+    this.#closedStore = this.entities?.close().catch(() => undefined)
+  }
+
+  /** Resolves once `close` has released what it closes in the background (the entity store). */
+  get closed(): Promise<void> {
+    return this.#closedStore ?? Promise.resolve()
   }
 
   /**

@@ -147,8 +147,12 @@ export interface HostControlApi {
   stats(): HostStats
   /** This thread's metrics (see metrics/thread-snapshot.ts), read on a scrape. */
   metrics(): ThreadSnapshot
-  /** Flushes outgoing batches and closes every channel; the worker can then be terminated. */
-  close(): void
+  /**
+   * Flushes outgoing batches and closes every channel; resolves once the thread's entity store is
+   * closed too, after which the worker can be terminated (terminating a thread inside the store's
+   * native close aborts the process).
+   */
+  close(): void | Promise<void>
   /** Another worker died: fail the asks waiting on it and drop the channel. */
   /** `atLeastOnce`: the dead worker's actors whose unprocessed messages are delivered again. */
   peerDied(thread: number, reason: string, atLeastOnce: number[]): void

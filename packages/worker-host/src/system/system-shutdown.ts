@@ -103,6 +103,7 @@ export class SystemShutdown {
     await terminateWorkers(deps.workers)
     await deps.offloadPool()?.destroy()
     deps.mainHost.close()
+    await deps.mainHost.closed
     await deps.closeStore?.().catch(() => undefined)
     await deps.ticker()?.stop()
     deps.setState('stopped')

@@ -94,7 +94,10 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     attachPeer: (thread, port) => host.attachLink(thread, port),
     stats: () => host.stats(),
     metrics: () => host.metricsSnapshot(),
-    close: () => host.close(),
+    close: () => {
+      host.close()
+      return host.closed
+    },
     peerDied: (thread, reason, atLeastOnce) => {
       host.threadDied(thread, reason, atLeastOnce)
       host.lifecycle.parentThreadDied(thread)
