@@ -30,6 +30,8 @@ export interface EntityConfig {
   openStore(): Promise<EntityStore>
   /** Whether the thread closes the store when it closes (main's shared in-memory store is the system's to close). */
   readonly ownsStore: boolean
+  /** How a closing thread lets go of its store; default `store.close()`. */
+  release?(store: EntityStore): Promise<void>
   readonly idleTimeoutMs: number
 }
 
@@ -132,6 +134,8 @@ export class ThreadEntities {
     this.reminders.close()
     const store = this.#store
     this.#store = undefined
-    if (store !== undefined && this.#config.ownsStore) await (await store.catch(() => undefined))?.close()
+    const opened = store === undefined ? undefined : await store.catch(() => undefined)
+    if (opened === undefined || !this.#config.ownsStore) return
+    await (this.#config.release ? this.#config.release(opened) : opened.close())
   }
 }

@@ -2,7 +2,7 @@ import { MessageChannel, type MessagePort } from 'node:worker_threads'
 import type { ResolvedPersistence } from '@troupe/core/internal'
 import type { EntityConfig } from '../entity/thread-entities.js'
 import type { EntityStore } from './store/entity-store.js'
-import { openLmdbStore } from './store/lmdb-store.js'
+import { openLmdbStore, type LmdbStore } from './store/lmdb-store.js'
 import { MemoryStore } from './store/memory-store.js'
 import { PortStore, serveStore } from './store/store-over-port.js'
 
@@ -57,5 +57,12 @@ export class SystemStore {
 /** A worker's entity configuration, from what it was given. */
 export function workerEntityConfig(persistence: WorkerPersistence, idleTimeoutMs: number): EntityConfig {
   if (persistence.store === 'memory') return { openStore: () => Promise.resolve(new PortStore(persistence.port)), ownsStore: true, idleTimeoutMs }
-  return { openStore: () => openLmdbStore({ path: persistence.path, durability: persistence.durability }), ownsStore: true, idleTimeoutMs }
+  // A worker's LMDB handle is not closed at shutdown but settled: the thread is terminated next,
+  // and lmdb releases the handle of a thread that ends (see `LmdbStore.settle`).
+  return {
+    openStore: () => openLmdbStore({ path: persistence.path, durability: persistence.durability }),
+    ownsStore: true,
+    release: (store) => (store as LmdbStore).settle(),
+    idleTimeoutMs,
+  }
 }

@@ -275,6 +275,18 @@ export class LmdbStore implements EntityStore {
   }
 
   /** Waits for the writes under way (lmdb-js flushes them), then releases this thread's handle on the environment. */
+  /**
+   * Waits until every write issued so far is as durable as the store was opened for, without
+   * closing the environment: a worker thread about to end uses it instead of `close`. Closing an
+   * environment that other threads of the process share, from several threads at shutdown, has
+   * aborted the process inside lmdb's native close (seen under load, not reproduced alone); a
+   * thread that ends releases its handle through lmdb's own cleanup, as a crashed one does.
+   */
+  async settle(): Promise<void> {
+    if (this.#closing !== undefined) return
+    await this.#db.root.flushed
+  }
+
   close(): Promise<void> {
     this.#closing ??= this.#db.root.close().catch((error: unknown) => {
       throw new StoreError(`closing the entity store in ${this.#path} failed: ${describe(error)}`, { cause: error })
