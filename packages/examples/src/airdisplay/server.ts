@@ -51,6 +51,9 @@ export async function startAirDisplay(options: AirDisplayOptions = {}): Promise<
         if (req.method !== 'GET') throw new HttpError(405, `${req.method ?? '?'} is not allowed here; use GET`, {}, { allow: 'GET' })
         if (pathname === '/') sendText(res, 'text/html', page, { 'content-security-policy': PAGE_CSP })
         else sendText(res, 'text/javascript', PAGE_SCRIPT)
+      } else if (pathname === '/favicon.ico') {
+        // Browsers ask for one on their own; there is none, and a 404 would show in the console.
+        res.writeHead(204).end()
       } else throw new HttpError(404, `no route ${JSON.stringify(pathname.slice(0, 100))}`)
     } catch (error) {
       if (res.headersSent) res.destroy()

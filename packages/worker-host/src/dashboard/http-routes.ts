@@ -46,6 +46,8 @@ export function handleRequest(req: IncomingMessage, res: ServerResponse, context
     res.end(req.method === 'HEAD' ? undefined : asset.body)
     return
   }
+  // Browsers ask for a favicon on their own; there is none, and a 404 would show in the console.
+  if (url.pathname === '/favicon.ico') return void res.writeHead(204, PAGE_HEADERS).end()
   if (url.pathname !== '/events' && url.pathname !== '/state.json') return reply(res, 404, `no such page: ${url.pathname.slice(0, 100)}`)
   if (!authorized(req, url, context.token)) return reply(res, 401, 'a valid token is required (?token= or Authorization: Bearer)', { 'www-authenticate': 'Bearer' })
   if (url.pathname === '/events') {
