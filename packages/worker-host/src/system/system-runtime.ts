@@ -1,6 +1,6 @@
 import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, StopTimeoutError } from '@troupe/core'
 import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
-import { Host, type SystemPort } from '../host/host.js'
+import type { Host, SystemPort } from '../host/host.js'
 import { ThreadChannels } from './thread-channels.js'
 import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnRequest } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
@@ -17,7 +17,8 @@ import { Scheduler } from './scheduler.js'
 import type { SystemEvent } from './system-events.js'
 import type { WorkerHandle, WorkerLaunch } from './worker-handle.js'
 import { SystemStore } from '../persistence/system-store.js'
-import { engineHostOptions, threadEngine, type SystemEngine } from './system-engine.js'
+import { createMainHost } from './main-host.js'
+import { threadEngine, type SystemEngine } from './system-engine.js'
 import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
 import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
@@ -121,25 +122,7 @@ export class SystemRuntime implements SystemPort {
         worker.kill(hungReason(silentMs, options.handlerHangMs))
       },
     })
-    this.mainHost = new Host({
-      thread: 0,
-      workerCount: options.workers,
-      allowList: options.actors,
-      askTimeoutMs: options.askTimeoutMs,
-      spawnTimeoutMs: options.spawnTimeoutMs,
-      maxMessageBytes: options.maxMessageBytes,
-      throughput: options.throughput,
-      system: this,
-      ids,
-      supervision: options.supervision,
-      deadLetters: this.deadLetters.post,
-      slice: { board: this.board, sliceMs: options.timeSliceMs },
-      busyWaitUs: options.busyWaitUs,
-      metrics: options.metrics,
-      clock: this.clock,
-      ...(this.store ? { entities: this.store.mainConfig() } : {}),
-      ...engineHostOptions(engine),
-    })
+    this.mainHost = createMainHost(options, { system: this, ids, deadLetters: this.deadLetters.post, board: this.board, clock: this.clock, store: this.store, engine })
     this.metrics = new SystemMetrics({
       mainSnapshot: () => this.mainHost.metricsSnapshot(),
       workers: options.workers,
