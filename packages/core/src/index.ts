@@ -37,6 +37,7 @@ export type {
 export type { MailboxOptions, MessagePriority, OverflowPolicy } from './mailbox/mailbox.js'
 export type { ActorSystemOptions, OffloadPoolOptions, DeliveryGuarantee, MetricsOptions } from './options/system-options.js'
 export type { EntityOptions, PersistenceOptions } from './options/persistence-options.js'
+export type { ClusterOptions } from './options/cluster-options.js'
 export type { ActorSystemClock } from './options/system-clock.js'
 export { taskType } from './offload/task-ref.js'
 export type { OffloadOptions, TaskFunction, TaskInput, TaskName, TaskOutput, TaskRef } from './offload/task-ref.js'
@@ -70,4 +71,5 @@ export {
   WorkerCrashedError,
 } from './errors/errors.js'
 export { StateEncodeError, StoreConflictError, StoreError } from './errors/persistence-errors.js'
+export { ClusterError } from './errors/cluster-errors.js'
 export { registerErrorClass } from './errors/error-wire.js'

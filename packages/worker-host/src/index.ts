@@ -23,6 +23,7 @@ export {
   StopTimeoutError,
   StoreConflictError,
   StoreError,
+  ClusterError,
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
@@ -59,6 +60,7 @@ export type {
   EntityClass,
   EntityOptions,
   PersistenceOptions,
+  ClusterOptions,
   EntityContext,
   EntityLifecycle,
   EntityTypeRef,
@@ -111,6 +113,7 @@ export type { SpawnArguments, SystemStats, ThreadStats } from './system/actor-sy
 export type { RegistryStats } from './system/system-runtime.js'
 export type { DeadLetter, DeadLetters } from './system/dead-letters.js'
 export type { SystemEvent } from './system/system-events.js'
+export type { Cluster, ClusterMember, MemberState } from './cluster/cluster-node.js'
 export type { Subscribable } from './util/topic.js'
 export type { HostStats } from './protocol/control.js'
 export type { OffloadStats } from './offload/offload-pool.js'

@@ -25,6 +25,7 @@ import {
   WorkerCrashedError,
 } from './errors.js'
 import { StateEncodeError, StoreConflictError, StoreError } from './persistence-errors.js'
+import { ClusterError } from './cluster-errors.js'
 
 /** How an error travels between threads: plain data, reconstructed on the other side. */
 export interface WireError {
@@ -68,6 +69,7 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_STORE_CONFLICT', StoreConflictError],
   ['ERR_STATE_ENCODE', StateEncodeError],
   ['ERR_STORE', StoreError],
+  ['ERR_CLUSTER', ClusterError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

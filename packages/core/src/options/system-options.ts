@@ -4,6 +4,7 @@ import { resolveSupervision, type ResolvedSupervision, type SupervisionOptions }
 import { isSystemClock, type ActorSystemClock } from './system-clock.js'
 import { checkKnownOptions } from './known-options.js'
 import { resolveEntityOptions, resolvePersistence, type EntityOptions, type PersistenceOptions, type ResolvedPersistence } from './persistence-options.js'
+import { resolveClusterOptions, type ClusterOptions, type ResolvedClusterOptions } from './cluster-options.js'
 
 export { checkKnownOptions }
 
@@ -116,6 +117,8 @@ export interface ActorSystemOptions {
   readonly persistence?: PersistenceOptions
   /** How entities behave (idle passivation). */
   readonly entities?: EntityOptions
+  /** Joins a cluster of nodes over NATS (docs/cluster.md). Without it nothing about NATS is loaded. */
+  readonly cluster?: ClusterOptions
 }
 
 /** See `ActorSystemOptions.metrics`. */
@@ -180,6 +183,8 @@ export interface ResolvedSystemOptions {
   /** Undefined: no store (entities cannot be used). */
   persistence: ResolvedPersistence | undefined
   entities: { idleTimeoutMs: number }
+  /** Undefined: a system of one process. */
+  cluster: ResolvedClusterOptions | undefined
 }
 
 const MAX_WORKERS = 1024
@@ -272,6 +277,7 @@ const SYSTEM_OPTIONS = [
   'clock',
   'persistence',
   'entities',
+  'cluster',
 ] as const satisfies readonly (keyof ActorSystemOptions)[]
 
 export function resolveSystemOptions(options: ActorSystemOptions | undefined): ResolvedSystemOptions {
@@ -306,6 +312,7 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     clock: resolveClock(options.clock),
     persistence: resolvePersistence(options.persistence),
     entities: resolveEntityOptions(options.entities),
+    cluster: resolveClusterOptions(options.cluster),
   }
 }
 

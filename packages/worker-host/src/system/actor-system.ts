@@ -41,6 +41,8 @@ import { spawnChannel, type SpawnContext } from '../diagnostics/channels.js'
 import { spawnTypeName, traceOperation } from '../diagnostics/trace-operation.js'
 import { serveMetrics, type MetricsServer, type MetricsServerOptions } from '../metrics/metrics-server.js'
 import { startDashboard, type DashboardHandle, type DashboardOptions } from '../dashboard/start-dashboard.js'
+import { joinCluster } from '../cluster/join-cluster.js'
+import type { Cluster } from '../cluster/cluster-node.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -113,6 +115,7 @@ export class ActorSystem implements AsyncDisposable {
     const launch = workerLaunch(resolved)
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch), runtime.metrics.offload)
     await runtime.startWorkers(launch)
+    if (resolved.cluster) await joinCluster(runtime, resolved.cluster)
     return new ActorSystem(runtime)
   }
 
@@ -142,6 +145,11 @@ export class ActorSystem implements AsyncDisposable {
   /** Actor failures and worker crashes, for logs and metrics. */
   get events(): Subscribable<SystemEvent> {
     return this.#runtime.events
+  }
+
+  /** The cluster this system is a node of (see the `cluster` option); undefined without one. */
+  get cluster(): Cluster | undefined {
+    return this.#runtime.cluster
   }
 
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
@@ -211,7 +219,9 @@ export class ActorSystem implements AsyncDisposable {
    * Stops every actor (top-level actors in reverse start order, each after its children and
    * after draining its mailbox), then the workers. Resolves when no worker thread is left.
    */
-  shutdown(): Promise<void> {
+  async shutdown(): Promise<void> {
+    // A node leaves first: the others see it go at once, and nothing new arrives over NATS.
+    await this.#runtime.cluster?.close()
     return this.#runtime.shutdown()
   }
 

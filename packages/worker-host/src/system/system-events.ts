@@ -24,3 +24,11 @@ export type SystemEvent =
   | { readonly type: 'worker-recovered'; readonly thread: number; readonly actors: number }
   /** The guardian gave up: the system is shutting down with this error. */
   | { readonly type: 'fatal'; readonly error: SupervisionError }
+  /** A node joined the cluster (or was there when this one joined). `id` is its id for this run. */
+  | { readonly type: 'node-up'; readonly node: string; readonly id: number }
+  /**
+   * A node is down: it left, stopped answering heartbeats for `cluster.downAfterMs`, or restarted.
+   * `self`: this node itself was declared down (by the others, or cut off from NATS); it stays down
+   * until its process restarts.
+   */
+  | { readonly type: 'node-down'; readonly node: string; readonly id: number; readonly reason: string; readonly self: boolean }

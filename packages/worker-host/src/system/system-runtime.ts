@@ -4,6 +4,7 @@ import type { Host, SystemPort } from '../host/host.js'
 import { ThreadChannels } from './thread-channels.js'
 import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnRequest } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
+import type { ClusterNode } from '../cluster/cluster-node.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
@@ -70,6 +71,8 @@ export class SystemRuntime implements SystemPort {
   readonly metrics: SystemMetrics
   /** The pool for stateless tasks, when the system was started with `offload`. */
   offloadPool: OffloadPool | undefined
+  /** This process as a node of a cluster, when the system was started with `cluster`. */
+  cluster: ClusterNode | undefined
   readonly #offloads = new OffloadRequests(() => this.offloadPool)
   readonly #deathWatch = new DeathWatch((watcher, watched) => this.#signalTerminated(watcher, watched))
   readonly #localTrees: LocalTrees

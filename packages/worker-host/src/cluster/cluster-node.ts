@@ -1,0 +1,104 @@
+import { randomInt } from 'node:crypto'
+import type { NatsConnection } from '@nats-io/transport-node'
+import { ClusterError } from '@troupe/core'
+import type { ResolvedClusterOptions } from '@troupe/core/internal'
+import type { Topic } from '../util/topic.js'
+import type { SystemEvent } from '../system/system-events.js'
+import { Membership, type ClusterMember, type MemberState } from './membership.js'
+
+/** What `system.cluster` shows of the cluster this system is a node of. */
+export interface Cluster {
+  /** The cluster's name (`cluster.name`). */
+  readonly name: string
+  /** This node's name (`cluster.node`). */
+  readonly node: string
+  /** This node's id for this run (the `node` of its actors' addresses). */
+  readonly id: number
+  /** `'up'` while a member; `'down'` once declared down or cut off from NATS (restart the process to rejoin); `'left'` after shutdown. */
+  readonly state: MemberState
+  /**
+   * The live nodes this node knows of, itself first. Those present when this node joined are
+   * here from the start; `node-up` and `node-down` events report the changes after that.
+   */
+  members(): ClusterMember[]
+}
+
+/**
+ * This process as a node of a cluster: its NATS connection and its membership. Created by
+ * `ActorSystem.start` with the `cluster` option; NATS's client is imported only then. Closed
+ * when the system starts shutting down: the node leaves (the others see `node-down`, reason
+ * `left the cluster`) and the connection is drained.
+ */
+export class ClusterNode implements Cluster {
+  readonly name: string
+  readonly node: string
+  readonly id: number
+  /** The node's connection, shared by what runs over NATS on the main thread (durable handlers). */
+  readonly connection: NatsConnection
+  readonly #membership: Membership
+  #closing: Promise<void> | undefined
+
+  private constructor(options: ResolvedClusterOptions, connection: NatsConnection, id: number, events: Topic<SystemEvent>) {
+    this.name = options.name
+    this.node = options.node
+    this.id = id
+    this.connection = connection
+    this.#membership = new Membership(connection, options, { node: options.node, id, startedAt: Date.now() }, {
+      up: (member) => events.publish({ type: 'node-up', node: member.node, id: member.id }),
+      down: (member, reason) => events.publish({ type: 'node-down', node: member.node, id: member.id, reason, self: false }),
+      selfDown: (reason) => events.publish({ type: 'node-down', node: options.node, id, reason, self: true }),
+    })
+  }
+
+  /** Connects to NATS and joins; rejects with `ClusterError` (and leaves nothing open) when either fails. */
+  static async join(options: ResolvedClusterOptions, events: Topic<SystemEvent>): Promise<ClusterNode> {
+    const { connect } = await import('@nats-io/transport-node')
+    let connection: NatsConnection
+    try {
+      connection = await connect({
+        servers: options.servers,
+        name: `troupe ${options.name}/${options.node}`,
+        timeout: options.connectTimeoutMs,
+        // Reconnect for as long as it takes: membership decides, after downAfterMs, that the node is cut off.
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: Math.min(250, options.heartbeatMs),
+      })
+    } catch (error) {
+      throw new ClusterError(`cannot reach NATS at ${options.servers.join(', ')} within ${options.connectTimeoutMs} ms (cluster.connectTimeoutMs): ${(error as Error).message}`, { cause: error })
+    }
+    // Ids are drawn, not agreed: a collision (1 in 2^31 per pair) is detected while joining.
+    const node = new ClusterNode(options, connection, randomInt(1, 2 ** 31 - 1), events)
+    try {
+      await node.#membership.join()
+    } catch (error) {
+      await connection.close().catch(() => undefined)
+      throw error
+    }
+    return node
+  }
+
+  get state(): MemberState {
+    return this.#membership.state
+  }
+
+  members(): ClusterMember[] {
+    return this.state === 'up' ? this.#membership.members() : []
+  }
+
+  /** Leaves the cluster and drains the connection. Idempotent. */
+  close(): Promise<void> {
+    this.#closing ??= (async () => {
+      await this.#membership.leave()
+      await this.connection.drain().catch(() => this.connection.close())
+    })()
+    return this.#closing
+  }
+}
+
+export type { ClusterMember, MemberState }
+
+/** Refuses a cluster feature on a system started without `cluster`. */
+export function requireCluster(cluster: ClusterNode | undefined, feature: string): ClusterNode {
+  if (!cluster) throw new ClusterError(`${feature} needs a cluster: start the system with the cluster option ({ cluster: { servers, node } })`)
+  return cluster
+}

@@ -1,0 +1,43 @@
+// What nodes of a cluster say to each other about membership, on the subject `membersSubject`.
+// One msgpack array per message; the first element says what it is. Kept with the other wire
+// formats so that every byte troupe puts on a wire is defined in this folder.
+import { pack, unpack } from 'msgpackr'
+
+// Membership signals (plain constants, as in frame-kinds.ts).
+/** A node joining: every live node answers with ALIVE at once, so it learns the members without waiting a heartbeat. */
+export const HELLO = 1
+/** A heartbeat. */
+export const ALIVE = 2
+/** A node leaving on purpose (shutdown): the others remove it now instead of after `downAfterMs`. */
+export const LEAVE = 3
+/** Sent to a node the sender has declared down and still hears from: it must consider itself down. */
+export const DOWNED = 4
+export type MemberSignal = typeof HELLO | typeof ALIVE | typeof LEAVE | typeof DOWNED
+
+/** [signal, node name, node id, started at (ms since the epoch), target id (Downed only)] */
+export type MemberMessage = readonly [signal: MemberSignal, node: string, id: number, startedAt: number, target?: number]
+
+/** The subject every node of cluster `cluster` publishes membership on. */
+export function membersSubject(cluster: string): string {
+  return `troupe.${cluster}.members`
+}
+
+export function encodeMember(message: MemberMessage): Uint8Array {
+  return pack(message)
+}
+
+/** The message, or undefined for bytes that are not one (another program on the subject): those are ignored. */
+export function decodeMember(bytes: Uint8Array): MemberMessage | undefined {
+  let value: unknown
+  try {
+    value = unpack(bytes)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(value) || value.length < 4) return undefined
+  const [signal, node, id, startedAt, target] = value as unknown[]
+  if (signal !== HELLO && signal !== ALIVE && signal !== LEAVE && signal !== DOWNED) return undefined
+  if (typeof node !== 'string' || typeof id !== 'number' || typeof startedAt !== 'number') return undefined
+  if (signal === DOWNED) return typeof target === 'number' ? [signal, node, id, startedAt, target] : undefined
+  return [signal, node, id, startedAt]
+}

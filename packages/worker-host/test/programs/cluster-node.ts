@@ -1,0 +1,34 @@
+// A troupe node for the cluster tests: joins `argv[3]` (a node name) over NATS at `argv[2]`, and
+// talks JSON lines. Out: {"ready":{"id":…}}, every node event as {"event":…}, {"members":[…]},
+// {"stopped":true}, or {"error":{"name":…,"message":…}} if the start fails (exit code 1).
+// In (stdin): "members", "shutdown".
+import { createInterface } from 'node:readline'
+import { ActorSystem } from '../../src/index.js'
+
+const [servers, node, heartbeatMs, downAfterMs] = process.argv.slice(2)
+const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`)
+
+let system: ActorSystem
+try {
+  system = await ActorSystem.start({
+    workers: 1,
+    actors: [new URL('../fixtures/actors.ts', import.meta.url)],
+    cluster: { servers: servers!, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
+  })
+} catch (error) {
+  print({ error: { name: (error as Error).name, message: (error as Error).message } })
+  process.exit(1)
+}
+system.events.subscribe((event) => {
+  if (event.type === 'node-up' || event.type === 'node-down') print({ event })
+})
+print({ ready: { id: system.cluster!.id } })
+
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'members') print({ members: system.cluster!.members(), state: system.cluster!.state })
+  if (line === 'shutdown') {
+    await system.shutdown()
+    print({ stopped: true })
+    process.exit(0)
+  }
+}
