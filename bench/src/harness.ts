@@ -36,6 +36,13 @@ export interface BenchmarkDefinition {
   /** Figures measured by the same run under ids of their own; `run` returns them as `RunFigures`. */
   readonly companions?: readonly CompanionDefinition[]
   readonly rounds?: RoundCaps
+  /**
+   * What the benchmark needs beyond Node and its packages (e.g. a nats-server binary): resolves to
+   * a reason it cannot run on this machine, or undefined when it can. Asked once per suite run,
+   * before any benchmark runs; an unavailable benchmark is skipped with its reason in the report
+   * (failed under CI=true). See availability.ts.
+   */
+  requires?(): Promise<string | undefined>
   run(quick: boolean): Promise<number | RunFigures>
 }
 

@@ -1,4 +1,5 @@
 // Turns results and ratio outcomes into the tables shown on stdout and stored in latest.md.
+import type { Unavailable } from './availability.js'
 import { formatFigure, withSiPrefix } from './format.js'
 import type { BenchmarkResult } from './harness.js'
 import { ratioExpression } from './ratios.js'
@@ -18,6 +19,11 @@ export function resultsTable(results: readonly BenchmarkResult[]): Table {
       String(r.runs),
     ]),
   }
+}
+
+/** The selected benchmarks this machine could not run, with the reason (see availability.ts). */
+export function skippedTable(skipped: readonly Unavailable[]): Table {
+  return { headers: ['skipped', 'reason'], align: ['left', 'left'], rows: skipped.map(({ id, reason }) => [id, reason]) }
 }
 
 function expression(definition: RatioDefinition | undefined): string {

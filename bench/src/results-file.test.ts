@@ -24,7 +24,7 @@ describe('describeSuite', () => {
     const ratios = computeRatios(ratioDefinitions, results).map((o) => ({ ...o, extra: 1 }))
     const report = describeSuite(true, results, ratios, new Date('2026-01-02T03:04:05.678Z'), measurement, machine)
     const parsed = JSON.parse(reportJson(report)) as Record<string, unknown>
-    expect(Object.keys(parsed)).toEqual(['node', 'cpus', 'cpuModel', 'date', 'quick', 'results', 'ratios', 'measurement', 'machine'])
+    expect(Object.keys(parsed)).toEqual(['node', 'cpus', 'cpuModel', 'date', 'quick', 'results', 'ratios', 'measurement', 'machine', 'skipped'])
     expect(parsed).toMatchObject({ node: 'v20.0.0', cpus: 2, cpuModel: 'Test CPU', date: '2026-01-02T03:04:05.678Z', quick: true, measurement, machine })
     expect(parsed.results).toEqual([{ id: 'throughput.w1', unit: 'msg/s', median: 2, min: 1, max: 3, runs: 3, samples: [1, 2, 3] }])
     const written = parsed.ratios as Record<string, unknown>[]

@@ -2,6 +2,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import type { MachineReport } from 'troupe'
+import type { Unavailable } from './availability.js'
 import type { BenchmarkResult } from './harness.js'
 import type { RatioOutcome } from './ratios.js'
 
@@ -32,6 +33,8 @@ export interface SuiteReport {
   readonly measurement: MeasurementSettings
   /** Load, steal time and warnings over the run. */
   readonly machine: MachineReport
+  /** Selected benchmarks this machine could not run (see availability.ts), with the reason. */
+  readonly skipped: readonly Unavailable[]
 }
 
 /** bench/results, resolved from bench/dist/results-file.js so the cwd does not matter. */
@@ -44,6 +47,7 @@ export function describeSuite(
   date: Date,
   measurement: MeasurementSettings,
   machine: MachineReport,
+  skipped: readonly Unavailable[] = [],
 ): SuiteReport {
   return {
     node: machine.node,
@@ -66,6 +70,7 @@ export function describeSuite(
     })),
     measurement: { ...measurement },
     machine: { ...machine },
+    skipped: skipped.map(({ id, reason }) => ({ id, reason })),
   }
 }
 
@@ -99,6 +104,12 @@ export function machineLines(report: SuiteReport): string[] {
   return lines
 }
 
+/** The benchmarks skipped on this machine, for latest.md (nothing when none was). */
+export function skippedLines(report: SuiteReport): string[] {
+  if (report.skipped.length === 0) return []
+  return ['**Skipped** (selected, but this machine cannot run them):', '', ...report.skipped.map(({ id, reason }) => `- \`${id}\`: ${reason}`), '']
+}
+
 function markdownDocument(report: SuiteReport, resultsMarkdown: string, ratiosMarkdown: string): string {
   return [
     `# troupe benchmarks — ${report.date}${report.quick ? ' (quick)' : ''}`,
@@ -109,6 +120,7 @@ function markdownDocument(report: SuiteReport, resultsMarkdown: string, ratiosMa
     '',
     resultsMarkdown,
     '',
+    ...skippedLines(report),
     '## Ratios (median of same-round pairs, with intervals)',
     '',
     'A verdict is `met` or `not met` only when the whole interval is on one side of the goal; `undecided` means this run cannot tell: measure that ratio again alone with more pairs (`node bench/dist/run.js --only <ratio id> --pairs 30`). A ratio without a goal (goal `—`) is `reported`: measured to be watched, not judged.',

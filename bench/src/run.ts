@@ -1,5 +1,6 @@
 // CLI entry: node bench/dist/run.js [--quick] [--only <id-prefix|ratio id>[,...]]... [--pairs n] [--runs n] [--pin cpus]
 import { describeMachine, machineSnapshot } from 'troupe'
+import { checkAvailability, isCi } from './availability.js'
 import { baselineBenchmarks } from './baselines/index.js'
 import { chartSvg } from './chart/index.js'
 import { parseCliArgs } from './cli-args.js'
@@ -10,7 +11,7 @@ import { planGroups, selectBenchmarks } from './plan.js'
 import { SuiteProgress } from './progress.js'
 import { progressDisplay } from './progress-display.js'
 import { computeRatios, ratioDefinitions } from './ratios.js'
-import { ratiosTable, resultsTable } from './report.js'
+import { ratiosTable, resultsTable, skippedTable } from './report.js'
 import { describeSuite, writeChart, writeResults } from './results-file.js'
 import { plannedRounds, runGroup, timedRounds, warmupRounds } from './rounds.js'
 import { renderMarkdown, renderText } from './table.js'
@@ -55,14 +56,18 @@ async function main(): Promise<void> {
   const machineAtStart = machineSnapshot()
   const selected = selectBenchmarks(allBenchmarks(), options.only, ratioDefinitions)
   if (selected.length === 0) throw new Error(`no benchmark id or ratio id matches: ${options.only.join(', ')}`)
+  // What this machine cannot run (e.g. no nats-server) is skipped and reported, or fails under CI.
+  const { runnable, skipped, failed: unavailable } = await checkAvailability(selected, isCi())
+  for (const { id, reason } of skipped) log(`${id} SKIPPED: ${reason}`)
+  for (const { id, reason } of unavailable) log(`${id} FAILED: ${reason}`)
 
   const mode = options.quick ? settings.quick : settings.full
   const rounds = { ...mode, pairs: options.pairs ?? mode.pairs, runs: options.runs ?? mode.runs }
-  const groups = planGroups(selected, ratioDefinitions)
+  const groups = planGroups(runnable, ratioDefinitions)
   const started = new Date()
   const suiteStarted = performance.now()
   const results: BenchmarkResult[] = []
-  const failures: string[] = []
+  const failures: string[] = unavailable.map(({ id }) => id)
   const progress = new SuiteProgress(groups.flatMap((group) => group.members.map(({ id }) => ({ id, runs: plannedRounds(group, rounds) }))))
   // stdout is caught too when it is the same terminal: a stray write there would cut through the bar.
   const display = progressDisplay(progress, process.stderr, process.stdout.isTTY ? [process.stdout] : [])
@@ -85,17 +90,18 @@ async function main(): Promise<void> {
     display.stop()
   }
   const elapsed = (performance.now() - suiteStarted) / 1000
-  log(`${selected.length} benchmark(s) in ${groups.length} group(s) took ${seconds(suiteStarted)}`)
+  log(`${runnable.length} benchmark(s) in ${groups.length} group(s) took ${seconds(suiteStarted)}`)
 
   const ratios = computeRatios(ratioDefinitions, results, { confidence: CONFIDENCE })
   const machine = describeMachine(machineAtStart, machineSnapshot())
   const resultsView = resultsTable(results)
   const ratiosView = ratiosTable(ratios, ratioDefinitions)
-  process.stdout.write(`\n${renderText(resultsView)}\n\n${renderText(ratiosView)}\n`)
+  const skippedView = skipped.length > 0 ? `\n\n${renderText(skippedTable(skipped))}` : ''
+  process.stdout.write(`\n${renderText(resultsView)}${skippedView}\n\n${renderText(ratiosView)}\n`)
   for (const warning of machine.warnings) log(`warning: ${warning}`)
 
   const measurement = { ...rounds, confidence: CONFIDENCE, pinnedCpus: pinnedCpus(), seconds: elapsed }
-  const report = describeSuite(options.quick, results, ratios, started, measurement, machine)
+  const report = describeSuite(options.quick, results, ratios, started, measurement, machine, skipped)
   const written = await writeResults(report, renderMarkdown(resultsView), renderMarkdown(ratiosView))
   try {
     written.push(await writeChart(await chartSvg(report, ratioDefinitions)))

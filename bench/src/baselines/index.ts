@@ -1,4 +1,4 @@
-// The baseline registry: hand-written transports (and raw LMDB) that troupe's figures are divided by.
+// The baseline registry: hand-written transports (and raw LMDB, NATS and JetStream) that troupe's figures are divided by.
 import type { BenchmarkDefinition } from '../harness.js'
 import { comlinkPipelined } from './comlink-ask.js'
 import { piscinaTasks } from './piscina.js'
@@ -7,6 +7,9 @@ import { portAskLatencyP50, portAskPipelined } from './port-ask.js'
 import { portBatched, portPerMessage } from './port-stream.js'
 import { portPingPong } from './port-pingpong.js'
 import { lmdbPut } from './lmdb-put.js'
+import { natsPub } from './nats-pub.js'
+import { natsRequestLatencyP50 } from './nats-request.js'
+import { jetstreamConsume } from './jetstream-consume.js'
 
 export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   portPerMessage,
@@ -18,4 +21,7 @@ export const baselineBenchmarks: readonly BenchmarkDefinition[] = [
   piscinaTasks,
   poolifierTasks,
   lmdbPut,
+  natsPub,
+  natsRequestLatencyP50,
+  jetstreamConsume,
 ]

@@ -30,6 +30,7 @@ function report(results: BenchmarkResult[]): SuiteReport {
       otherPercent: 40,
       warnings: ['load average was 3.50 on 2 CPUs when the run started'],
     },
+    skipped: [],
   }
 }
 
