@@ -4,15 +4,23 @@ import type { EntityConfig } from '../entity/thread-entities.js'
 import type { EntityStore } from './store/entity-store.js'
 import { openLmdbStore, type LmdbStore } from './store/lmdb-store.js'
 import { MemoryStore } from './store/memory-store.js'
+import { openNatsStore } from './store/nats-store.js'
 import { PortStore, serveStore } from './store/store-over-port.js'
 
-/** How a worker reaches the system's store: it opens the LMDB directory itself, or talks to main's in-memory store over a port. */
-export type WorkerPersistence = { store: 'lmdb'; path: string; durability: 'sync' | 'process' } | { store: 'memory'; port: MessagePort }
+/**
+ * How a worker reaches the system's store: it opens the LMDB directory itself, connects to NATS
+ * itself, or talks to main's in-memory store over a port.
+ */
+export type WorkerPersistence =
+  | { store: 'lmdb'; path: string; durability: 'sync' | 'process' }
+  | { store: 'nats'; servers: string[]; bucket: string; replicas: number }
+  | { store: 'memory'; port: MessagePort }
 
 /**
  * The system's entity store, as each thread reaches it. LMDB is opened by every thread itself
  * (lmdb-js shares one environment among the threads of a process, and LMDB serialises writers);
- * the in-memory store lives on the main thread, and each worker gets a port to it.
+ * so is NATS (each thread its own connection to the same buckets, fenced by the server's
+ * compare-and-set); the in-memory store lives on the main thread, and each worker gets a port to it.
  */
 export class SystemStore {
   readonly #options: ResolvedPersistence
@@ -29,13 +37,14 @@ export class SystemStore {
   mainConfig(): EntityConfig {
     const options = this.#options
     if (options.store === 'memory') return { openStore: () => Promise.resolve(this.#memoryStore()), ownsStore: false, idleTimeoutMs: this.#idleTimeoutMs }
+    if (options.store === 'nats') return { openStore: () => openNats(options), ownsStore: true, idleTimeoutMs: this.#idleTimeoutMs }
     return { openStore: () => openLmdbStore({ path: options.path, durability: options.durability }), ownsStore: true, idleTimeoutMs: this.#idleTimeoutMs }
   }
 
   /** What a new worker is given (a fresh port per worker for the in-memory store), and what to transfer. */
   forWorker(): { persistence: WorkerPersistence; transfer: MessagePort[] } {
     const options = this.#options
-    if (options.store === 'lmdb') return { persistence: { ...options }, transfer: [] }
+    if (options.store === 'lmdb' || options.store === 'nats') return { persistence: structuredClone(options), transfer: [] }
     const { port1, port2 } = new MessageChannel()
     const stop = serveStore(this.#memoryStore(), port1)
     this.#served.add(stop)
@@ -57,6 +66,7 @@ export class SystemStore {
 /** A worker's entity configuration, from what it was given. */
 export function workerEntityConfig(persistence: WorkerPersistence, idleTimeoutMs: number): EntityConfig {
   if (persistence.store === 'memory') return { openStore: () => Promise.resolve(new PortStore(persistence.port)), ownsStore: true, idleTimeoutMs }
+  if (persistence.store === 'nats') return { openStore: () => openNats(persistence), ownsStore: true, idleTimeoutMs }
   // A worker's LMDB handle is not closed at shutdown but settled: the thread is terminated next,
   // and lmdb releases the handle of a thread that ends (see `LmdbStore.settle`).
   return {
@@ -65,4 +75,9 @@ export function workerEntityConfig(persistence: WorkerPersistence, idleTimeoutMs
     release: (store) => (store as LmdbStore).settle(),
     idleTimeoutMs,
   }
+}
+
+/** This thread's own NATS store and connection (closed when the thread closes its store). */
+function openNats(options: { servers: string[]; bucket: string; replicas: number }): Promise<EntityStore> {
+  return openNatsStore({ servers: options.servers, bucket: options.bucket, replicas: options.replicas })
 }

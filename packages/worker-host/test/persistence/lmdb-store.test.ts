@@ -194,7 +194,7 @@ describe('store options', () => {
   it('the persistence option (resolved in core) names the option it refuses, as persistence.<name>', () => {
     expect(resolvePersistence(undefined)).toBeUndefined()
     expect(() => resolvePersistence('lmdb')).toThrow(/option "persistence" must be an object/)
-    expect(() => resolvePersistence({ store: 'redis' })).toThrow(/option "persistence.store" must be 'lmdb' or 'memory'; received "redis"/)
+    expect(() => resolvePersistence({ store: 'redis' })).toThrow(/option "persistence.store" must be 'lmdb', 'memory' or 'nats'; received "redis"/)
     expect(() => resolvePersistence({ path: './x' })).toThrow(/option "persistence.store"/)
     expect(() => resolvePersistence({ store: 'lmdb', path: 5 })).toThrow(/option "persistence.path"/)
     expect(() => resolvePersistence({ store: 'lmdb', durability: 'fast' })).toThrow(/option "persistence.durability"/)

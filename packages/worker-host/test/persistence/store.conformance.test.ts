@@ -6,16 +6,20 @@ import { fileURLToPath } from 'node:url'
 import { MessageChannel, Worker } from 'node:worker_threads'
 import { StoreConflictError, StoreError } from '@troupe/core'
 import fc from 'fast-check'
-import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { EntityStore, StoredReminder } from '../../src/persistence/store/entity-store.js'
 import { openLmdbStore } from '../../src/persistence/store/lmdb-store.js'
 import { MemoryStore } from '../../src/persistence/store/memory-store.js'
+import { openNatsStore } from '../../src/persistence/store/nats-store.js'
 import { PortStore, serveStore } from '../../src/persistence/store/store-over-port.js'
+import { startNatsServer, type NatsServer } from '../../src/testkit/nats-server.js'
+import { describeWithNats } from '../helpers/nats.js'
 
 /**
  * One suite, run against every `EntityStore`: LMDB (both durabilities, a fresh directory per
- * test), in memory, and a PortStore in front of an in-memory store served on this thread and in
- * a worker thread. What one store does, every store does.
+ * test), in memory, a PortStore in front of an in-memory store served on this thread and in
+ * a worker thread, and NATS JetStream KV (one real nats-server for the file, fresh buckets per
+ * test). What one store does, every store does.
  */
 
 const cleanups: (() => Promise<unknown>)[] = []
@@ -367,6 +371,24 @@ storeConformance('LmdbStore, durability process', () => lmdbStore('process'))
 storeConformance('MemoryStore', memoryStore)
 storeConformance('PortStore, served on this thread', sameThreadPortStore)
 storeConformance('PortStore, served by a worker thread', workerPortStore)
+
+describeWithNats('NatsStore on a real nats-server', () => {
+  let server: NatsServer | undefined
+  let buckets = 0
+  beforeAll(async () => {
+    server = await startNatsServer()
+  })
+  afterAll(async () => {
+    await server?.stop()
+  })
+  /** A store on buckets of its own (a fresh prefix per test), over a connection of its own. */
+  async function natsStore(): Promise<EntityStore> {
+    const store = await openNatsStore({ servers: server!.url, bucket: `conformance-${++buckets}` })
+    cleanups.push(() => store.close())
+    return store
+  }
+  storeConformance('NatsStore', natsStore)
+})
 
 describe('PortStore: no call waits forever', () => {
   it('rejects the calls waiting and every later one with StoreError when the serving worker dies', async () => {

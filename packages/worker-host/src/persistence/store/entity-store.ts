@@ -2,7 +2,8 @@
  * The entity store: where entities keep their durable state, their event journals and snapshots,
  * and their reminders. One interface, kept small (DESIGN §9), with one conformance suite every
  * implementation passes (`test/persistence/store.conformance.test.ts`): LMDB (the embedded
- * default), in memory (tests), and later NATS JetStream KV (a cluster).
+ * default), in memory (tests), and NATS JetStream KV (`nats-store.ts`: shared by the nodes of a
+ * cluster).
  *
  * Values are opaque bytes (msgpack, encoded by the caller); the store never decodes them.
  * Reads and writes are asynchronous so that a networked store fits the same interface; an
