@@ -71,5 +71,30 @@ export {
   WorkerCrashedError,
 } from './errors/errors.js'
 export { StateEncodeError, StoreConflictError, StoreError } from './errors/persistence-errors.js'
-export { ClusterError } from './errors/cluster-errors.js'
+export { ClusterError, NodeDownError } from './errors/cluster-errors.js'
 export { registerErrorClass } from './errors/error-wire.js'
+export type {
+  ActorHandlerOptions,
+  ActorOptionsFor,
+  DeadLetterEvent,
+  DeadLetterError,
+  DurableHandler,
+  DurableMiddleware,
+  DurableStream,
+  EntityHandlerOptions,
+  HandlerOptions,
+  HandlerStats,
+  JobContext,
+  JobInfo,
+  JobMethodName,
+  JobOutcome,
+  JobPriority,
+  PublishOptions,
+  PublishReceipt,
+  ReadOptions,
+  StoredEvent,
+  TaskExecution,
+  TaskFits,
+  TaskHandlerOptions,
+} from './durable/durable-types.js'
+export { AttemptsExhaustedError, EventDecodeError, JobProcessExitedError, JobTimeoutError } from './durable/durable-errors.js'

@@ -24,6 +24,7 @@ export {
   StoreConflictError,
   StoreError,
   ClusterError,
+  NodeDownError,
   SupervisionError,
   SystemShutdownError,
   TaskNotAllowedError,
@@ -129,3 +130,29 @@ export type { MessageHandlingContext, RestartContext, SpawnContext } from './dia
 export type { DashboardHandle, DashboardOptions } from './dashboard/start-dashboard.js'
 // Benchmarking users' own workloads (`troupe bench`), and the statistics the harness judges with.
 export * from './bench/index.js'
+// Durable handlers on NATS JetStream (`system.stream(name)`; see docs/durable-handlers.md).
+export { AttemptsExhaustedError, EventDecodeError, JobProcessExitedError, JobTimeoutError } from '@troupe/core'
+export type {
+  ActorHandlerOptions,
+  ActorOptionsFor,
+  DeadLetterEvent,
+  DeadLetterError,
+  DurableHandler,
+  DurableMiddleware,
+  DurableStream,
+  EntityHandlerOptions,
+  HandlerOptions,
+  HandlerStats,
+  JobContext,
+  JobInfo,
+  JobMethodName,
+  JobOutcome,
+  JobPriority,
+  PublishOptions,
+  PublishReceipt,
+  ReadOptions,
+  StoredEvent,
+  TaskExecution,
+  TaskFits,
+  TaskHandlerOptions,
+} from '@troupe/core'

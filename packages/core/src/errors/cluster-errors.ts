@@ -11,3 +11,18 @@ export class ClusterError extends TroupeError {
     super(message, options)
   }
 }
+
+/**
+ * The node an actor lives on was declared down (it left, or stopped answering heartbeats) while
+ * an ask to it waited for its answer: the ask rejects with this at once instead of at its deadline.
+ */
+export class NodeDownError extends TroupeError {
+  readonly code = 'ERR_NODE_DOWN'
+  constructor(
+    /** The name of the node that went down. */
+    readonly node: string,
+    reason: string,
+  ) {
+    super(`node ${node} is down: ${reason}`)
+  }
+}

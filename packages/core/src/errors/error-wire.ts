@@ -25,7 +25,7 @@ import {
   WorkerCrashedError,
 } from './errors.js'
 import { StateEncodeError, StoreConflictError, StoreError } from './persistence-errors.js'
-import { ClusterError } from './cluster-errors.js'
+import { ClusterError, NodeDownError } from './cluster-errors.js'
 
 /** How an error travels between threads: plain data, reconstructed on the other side. */
 export interface WireError {
@@ -70,6 +70,7 @@ const CLASSES_BY_CODE = new Map<string, ErrorClass>([
   ['ERR_STATE_ENCODE', StateEncodeError],
   ['ERR_STORE', StoreError],
   ['ERR_CLUSTER', ClusterError],
+  ['ERR_NODE_DOWN', NodeDownError],
 ])
 
 /** Built-in error classes are rebuilt by name, as structured clone does. */

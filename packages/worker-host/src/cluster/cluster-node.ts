@@ -1,10 +1,11 @@
-import { randomInt } from 'node:crypto'
 import type { NatsConnection } from '@nats-io/transport-node'
 import { ClusterError } from '@troupe/core'
 import type { ResolvedClusterOptions } from '@troupe/core/internal'
 import type { Topic } from '../util/topic.js'
 import type { SystemEvent } from '../system/system-events.js'
 import { Membership, type ClusterMember, type MemberState } from './membership.js'
+import { NodeControl, type ControlHandlers } from './node-control.js'
+import type { RemoteRefInfo } from '../protocol/cluster-wire.js'
 
 /** What `system.cluster` shows of the cluster this system is a node of. */
 export interface Cluster {
@@ -36,6 +37,9 @@ export class ClusterNode implements Cluster {
   /** The node's connection, shared by what runs over NATS on the main thread (durable handlers). */
   readonly connection: NatsConnection
   readonly #membership: Membership
+  #control: NodeControl | undefined
+  /** What runs over this node's connection (durable handlers): closed before the node leaves. */
+  readonly #services = new Set<{ close(): Promise<void> }>()
   #closing: Promise<void> | undefined
 
   private constructor(options: ResolvedClusterOptions, connection: NatsConnection, id: number, events: Topic<SystemEvent>) {
@@ -51,7 +55,7 @@ export class ClusterNode implements Cluster {
   }
 
   /** Connects to NATS and joins; rejects with `ClusterError` (and leaves nothing open) when either fails. */
-  static async join(options: ResolvedClusterOptions, events: Topic<SystemEvent>): Promise<ClusterNode> {
+  static async join(options: ResolvedClusterOptions, events: Topic<SystemEvent>, id: number, handlers: ControlHandlers): Promise<ClusterNode> {
     const { connect } = await import('@nats-io/transport-node')
     let connection: NatsConnection
     try {
@@ -66,9 +70,10 @@ export class ClusterNode implements Cluster {
     } catch (error) {
       throw new ClusterError(`cannot reach NATS at ${options.servers.join(', ')} within ${options.connectTimeoutMs} ms (cluster.connectTimeoutMs): ${(error as Error).message}`, { cause: error })
     }
-    // Ids are drawn, not agreed: a collision (1 in 2^31 per pair) is detected while joining.
-    const node = new ClusterNode(options, connection, randomInt(1, 2 ** 31 - 1), events)
+    const node = new ClusterNode(options, connection, id, events)
     try {
+      // Answering before announcing: a node that sees this one up can ask it at once.
+      node.#control = new NodeControl(connection, options.name, id, handlers)
       await node.#membership.join()
     } catch (error) {
       await connection.close().catch(() => undefined)
@@ -85,10 +90,27 @@ export class ClusterNode implements Cluster {
     return this.state === 'up' ? this.#membership.members() : []
   }
 
-  /** Leaves the cluster and drains the connection. Idempotent. */
+  /**
+   * The actor named `name` on the live node named `node`, as [id, thread, name] (undefined if no
+   * actor has that name there), and that node's id. `ClusterError` if no live node has that name.
+   */
+  async lookup(node: string, name: string, timeoutMs: number): Promise<{ node: number; info: RemoteRefInfo | undefined }> {
+    const member = this.members().find((m) => m.node === node)
+    if (!member) throw new ClusterError(`no live node is named ${node} in cluster ${this.name} (members: ${this.members().map((m) => m.node).join(', ') || 'none, this node is ' + this.state})`)
+    return { node: member.id, info: await this.#control!.lookup(member.id, node, name, timeoutMs) }
+  }
+
+  /** Adds something that uses this node's connection: `close` closes it first, while NATS is still reachable. */
+  addService(service: { close(): Promise<void> }): void {
+    this.#services.add(service)
+  }
+
+  /** Closes the services (in-flight durable jobs settle), leaves the cluster, and drains the connection. Idempotent. */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      await Promise.all([...this.#services].map((service) => service.close().catch(() => undefined)))
       await this.#membership.leave()
+      this.#control?.close()
       await this.connection.drain().catch(() => this.connection.close())
     })()
     return this.#closing

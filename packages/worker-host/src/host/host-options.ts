@@ -8,6 +8,7 @@ import type { ActorIds } from './actor-ids.js'
 import type { Clock } from '../clock/clock.js'
 import type { ModuleRegistry } from './module-registry.js'
 import type { EntityConfig } from '../entity/thread-entities.js'
+import type { ClusterTransport } from '../cluster/thread-nats.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -50,6 +51,8 @@ export interface HostOptions {
   thread: number
   /** The node this thread belongs to (see `ActorAddress`): 0, the only node, for a system without a cluster. */
   node?: number
+  /** How this thread reaches other nodes, when the system is a node of a cluster. */
+  cluster?: ClusterTransport
   workerCount: number
   allowList: readonly string[]
   askTimeoutMs: number

@@ -35,6 +35,9 @@ import type { ChannelEnd } from '../link/thread-channel.js'
 import { entityTarget, type ThreadEntities } from '../entity/thread-entities.js'
 import type { ThreadTopics } from '../pubsub/thread-topics.js'
 import { threadServices } from './thread-services.js'
+import { RemotePeers } from '../cluster/remote-peers.js'
+import { isRemoteKey } from '../transport/remote-key.js'
+import { NodeDownError } from '@troupe/core'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
 
@@ -87,6 +90,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   #heldDecoder: ReturnType<typeof createDecoder> | undefined
   /** Call chains started on this thread (see `newChain`). */
   readonly #chains: ChainIds
+  /** Links to the threads of other nodes (when the system is a node of a cluster). */
+  readonly #remote: RemotePeers | undefined
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -110,7 +115,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       },
       busyWaitUs: options.busyWaitUs ?? 0,
       busy: () => this.dispatcher.busy || this.#closed,
+      remoteLink: (key) => this.#remote!.link(key),
     })
+    this.#remote = options.cluster && new RemotePeers(options.cluster, options.thread, (key) => void this.#links.get(key))
     this.#flow = new FlowControl({
       thread: options.thread,
       link: (thread) => this.#links.get(thread),
@@ -192,7 +199,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       return Promise.reject(error)
     }
     const correlation = this.asks.reserve()
-    const promise = this.asks.create(correlation, ref.home, timeoutMs, ref, selector)
+    // An ask to another node waits under its link's number, so that the node's death fails it.
+    const home = ref.node === this.node ? ref.home : (this.#remote?.key(ref.node, ref.home) ?? ref.home)
+    const promise = this.asks.create(correlation, home, timeoutMs, ref, selector)
     // An ask (not a send: that is a tell once accepted) made by a handler of a call chain carries the chain.
     this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body, onAccept ? 0 : currentChain())
     return promise
@@ -205,8 +214,11 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     if (trace !== undefined && ref.node === this.node && ref.home !== this.thread && !this.#closed && ref.window === 0) {
       this.#links.get(ref.home).deliverTraced(ref.id, sender, correlation, selector, body, priority, chain, trace)
     } else if (ref.node !== this.node) {
-      // No link reaches another node yet (the cluster adds one): refused, never sent to a thread of this one.
-      this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'not-found')
+      // Over NATS to a thread of another node; without a cluster, or to a node that is down, refused.
+      const key = this.#closed ? undefined : this.#remote?.key(ref.node, ref.home)
+      if (key !== undefined) this.#links.get(key).deliver(ref.id, sender, correlation, selector, body, priority)
+      else if (this.#closed || !this.#remote) this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), this.#closed ? 'shutdown' : 'not-found')
+      else this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'node-down', this.#remote.downError(ref.node))
     } else if (ref.home === this.thread) {
       this.#actors.deliver(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain, undefined, 0, trace))
     } else if (this.#closed) {
@@ -367,7 +379,22 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
 
   /** A ref to an actor that lives on `thread` of this node, usable from this thread. */
   refTo<A>(id: number, thread: number, name?: string, window = 0): ActorRefImpl<A> {
-    return new ActorRefImpl<A>(id, thread, name, this, undefined, window, this.node)
+    if (!isRemoteKey(thread)) return new ActorRefImpl<A>(id, thread, name, this, undefined, window, this.node)
+    // The sender of a message from another node: its ref names its own node and thread.
+    const address = this.#remote!.address(thread)!
+    return new ActorRefImpl<A>(id, address.thread, name, this, undefined, 0, address.node)
+  }
+
+  /** Resolves once this thread can receive from other nodes (at once without a cluster). */
+  get clusterReady(): Promise<void> {
+    return this.#remote?.ready ?? Promise.resolve()
+  }
+
+  /** Node `node` (named `name`) is down: the links to its threads close and the asks waiting on them fail. */
+  nodeDown(node: number, name: string, reason: string): void {
+    const keys = new Set(this.#remote?.nodeDown(node, name, reason))
+    for (const key of keys) this.#links.drop(key)
+    this.asks.failThreads(keys, () => new NodeDownError(name, reason))
   }
 
   /** This thread's figures (see `hostStats`). */
@@ -390,7 +417,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#flow.close()
     this.#links.close()
     this.asks.failAll(() => new SystemShutdownError('ask'))
-    this.#closedStore = this.entities?.close().catch(() => undefined)
+    this.#closedStore = Promise.all([this.entities?.close().catch(() => undefined), this.#remote?.close()]).then(() => undefined)
   }
 
   /** Resolves once `close` has released what it closes in the background (the entity store). */

@@ -136,6 +136,14 @@ export class PendingAsks {
     }
   }
 
+  /** Fails every ask waiting on one of `threads` (link-table numbers) with `error()`. */
+  failThreads(threads: ReadonlySet<number>, error: () => Error): void {
+    if (threads.size === 0) return
+    for (const ask of [...this.#byCorrelation.values()]) {
+      if (threads.has(ask.thread)) this.fail(ask.correlation, error())
+    }
+  }
+
   failAll(error: () => Error): void {
     for (const ask of [...this.#byCorrelation.values()]) this.fail(ask.correlation, error())
     this.clock.clearTimeout(this.#timer)

@@ -41,3 +41,35 @@ export function decodeMember(bytes: Uint8Array): MemberMessage | undefined {
   if (signal === DOWNED) return typeof target === 'number' ? [signal, node, id, startedAt, target] : undefined
   return [signal, node, id, startedAt]
 }
+
+// ---- Control requests between nodes (NATS request-reply on `controlSubject`) -----------------
+
+/** The subject node `node` (its id) answers control requests on. */
+export function controlSubject(cluster: string, node: number): string {
+  return `troupe.${cluster}.ctl.${node}`
+}
+
+/** `['lookup', name]`: the live actor registered under `name` on that node. */
+export type ControlRequest = readonly ['lookup', string]
+
+/** The address of an actor on the answering node: [id, thread, name]. */
+export type RemoteRefInfo = readonly [id: number, thread: number, name: string | null]
+
+/** [true, value] or [false, error as a wire error (see core's error-wire)]. */
+export type ControlReply = readonly [true, RemoteRefInfo | null] | readonly [false, unknown]
+
+export function encodeControl(value: ControlRequest | ControlReply): Uint8Array {
+  return pack(value)
+}
+
+export function decodeControlRequest(bytes: Uint8Array): ControlRequest | undefined {
+  const value: unknown = unpack(bytes)
+  if (Array.isArray(value) && value[0] === 'lookup' && typeof value[1] === 'string') return ['lookup', value[1]]
+  return undefined
+}
+
+export function decodeControlReply(bytes: Uint8Array): ControlReply {
+  const value: unknown = unpack(bytes)
+  if (!Array.isArray(value) || typeof value[0] !== 'boolean') throw new Error('protocol error: a control reply that is not [ok, value]')
+  return value as unknown as ControlReply
+}

@@ -162,6 +162,10 @@ export interface HostControlApi {
   reportEnd(id: number): boolean
   /** A failure escalated by main to an actor of this thread's local tree: its supervisor here decides. */
   escalated(id: number, error: WireError): void
+  /** Resolves once this thread can receive from other nodes (a node of a cluster; at once otherwise). */
+  clusterReady(): Promise<void>
+  /** Node `node` of the cluster is down: this thread's links to it close and the asks waiting on it fail. */
+  nodeDown(node: number, name: string, reason: string): void
   /** The test kit's fault injection: the thread exits at once with `code`, as if it crashed. */
   crash(code: number): void
   /** The test kit's fault injection: the thread blocks forever (until the watchdog terminates it). */

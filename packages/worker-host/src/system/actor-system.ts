@@ -41,8 +41,10 @@ import { spawnChannel, type SpawnContext } from '../diagnostics/channels.js'
 import { spawnTypeName, traceOperation } from '../diagnostics/trace-operation.js'
 import { serveMetrics, type MetricsServer, type MetricsServerOptions } from '../metrics/metrics-server.js'
 import { startDashboard, type DashboardHandle, type DashboardOptions } from '../dashboard/start-dashboard.js'
-import { joinCluster } from '../cluster/join-cluster.js'
+import { clusterTransport, joinCluster } from '../cluster/join-cluster.js'
+import { lookupOnNode } from '../cluster/remote-lookup.js'
 import type { Cluster } from '../cluster/cluster-node.js'
+import { openStream, type DurableStream } from '../durable/durable-stream.js'
 
 /** `spawn`'s options argument: required exactly when the constructor takes required arguments. */
 export type SpawnArguments<C extends ActorClass> = [] extends ConstructorParameters<C>
@@ -103,7 +105,9 @@ export class ActorSystem implements AsyncDisposable {
     checkNoProgramEntry('actors', resolved.actors)
     checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const engine = engineFor(options)
-    const runtime = new SystemRuntime(resolved, engine)
+    // A node's id is drawn before any thread starts: every ref made on it carries it.
+    const cluster = resolved.cluster && clusterTransport(resolved.cluster)
+    const runtime = new SystemRuntime(resolved, engine, cluster)
     const clock = resolved.clock && manualClockParts(resolved.clock as ManualClock)
     if (clock) {
       clock.attach(runtime, engine.clockDriver?.() ?? systemClockDriver(clock.main, runtime.mainHost, () => runtime.workers))
@@ -113,9 +117,10 @@ export class ActorSystem implements AsyncDisposable {
       )
     }
     const launch = workerLaunch(resolved)
+    if (cluster) launch.init.cluster = cluster
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch), runtime.metrics.offload)
     await runtime.startWorkers(launch)
-    if (resolved.cluster) await joinCluster(runtime, resolved.cluster)
+    if (resolved.cluster && cluster) await joinCluster(runtime, resolved.cluster, cluster.node)
     return new ActorSystem(runtime)
   }
 
@@ -181,6 +186,15 @@ export class ActorSystem implements AsyncDisposable {
   }
 
   /**
+   * The durable event stream named `name` on NATS JetStream, shared by the cluster's nodes:
+   * `publish` events, and `handle` them at least once with retries and dead letters (see
+   * docs/durable-handlers.md). Throws `ClusterError` without the `cluster` option.
+   */
+  stream<T>(name: string): DurableStream<T> {
+    return openStream<T>(this, this.#runtime, name)
+  }
+
+  /**
    * Creates a router: a ref whose messages go to its routees, chosen by `strategy`.
    * - Pool: `system.router(Worker, { strategy, size, routee })` spawns `size` routees as the
    *   router's children; the router supervises them (`supervision`) and can be resized.
@@ -197,10 +211,14 @@ export class ActorSystem implements AsyncDisposable {
     return new RouterHandle(info.id, info.thread, host.node, info.name, host, args, (updated) => this.#runtime.replaceArgs(info.id, [updated]))
   }
 
-  /** Finds a live actor by name. */
-  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
+  /**
+   * Finds a live actor by name: on this node, or with `{ node }` on the node of the cluster with
+   * that name (asked over NATS; `ClusterError` if no live node has that name).
+   */
+  lookup<A = unknown>(name: string, options?: { readonly node?: string }): Promise<ActorRef<A> | undefined> {
     if (typeof name !== 'string') return Promise.reject(new InvalidOptionError('name', 'a string', name))
     if (this.#runtime.closing) return this.#shutDown('lookup')
+    if (options?.node !== undefined) return lookupOnNode<A>(this.#runtime, name, options.node)
     return this.#runtime.mainHost.lookup<A>(name)
   }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../clock/clock.js'
 import type { MonitorBoard } from '../monitor/monitor-board.js'
 import type { SystemStore } from '../persistence/system-store.js'
 import { engineHostOptions, type SystemEngine } from './system-engine.js'
+import type { ClusterTransport } from '../cluster/thread-nats.js'
 
 /** What the main thread's host is built from, besides the system's options. */
 export interface MainHostParts {
@@ -15,6 +16,8 @@ export interface MainHostParts {
   readonly clock: Clock
   readonly store: SystemStore | undefined
   readonly engine: SystemEngine
+  /** How main reaches other nodes, when the system is a node of a cluster. */
+  readonly cluster: ClusterTransport | undefined
 }
 
 /** The main thread's host (thread 0): it shares the directory's id allocator and records dead letters itself. */
@@ -35,6 +38,7 @@ export function createMainHost(options: ResolvedSystemOptions, parts: MainHostPa
     busyWaitUs: options.busyWaitUs,
     metrics: options.metrics,
     clock: parts.clock,
+    ...(parts.cluster ? { node: parts.cluster.node, cluster: parts.cluster } : {}),
     ...(parts.store ? { entities: parts.store.mainConfig() } : {}),
     ...engineHostOptions(parts.engine),
   })

@@ -5,6 +5,7 @@ import { ThreadChannels } from './thread-channels.js'
 import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnRequest } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import type { ClusterNode } from '../cluster/cluster-node.js'
+import type { ClusterTransport } from '../cluster/thread-nats.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
@@ -88,7 +89,7 @@ export class SystemRuntime implements SystemPort {
 
   readonly #engine: SystemEngine
 
-  constructor(options: ResolvedSystemOptions, engine: SystemEngine = threadEngine) {
+  constructor(options: ResolvedSystemOptions, engine: SystemEngine = threadEngine, cluster?: ClusterTransport) {
     this.options = options
     this.#engine = engine
     // The clock option is a ManualClock (see isSystemClock): the main thread's timers are its own.
@@ -125,7 +126,7 @@ export class SystemRuntime implements SystemPort {
         worker.kill(hungReason(silentMs, options.handlerHangMs))
       },
     })
-    this.mainHost = createMainHost(options, { system: this, ids, deadLetters: this.deadLetters.post, board: this.board, clock: this.clock, store: this.store, engine })
+    this.mainHost = createMainHost(options, { system: this, ids, deadLetters: this.deadLetters.post, board: this.board, clock: this.clock, store: this.store, engine, cluster })
     this.metrics = new SystemMetrics({
       mainSnapshot: () => this.mainHost.metricsSnapshot(),
       workers: options.workers,

@@ -20,7 +20,7 @@ export const SETTLED_BYTE = 1
  * whatever the actor's delivery guarantee; it becomes a `worker-died` dead letter.
  */
 export const RUNNING = 255
-const REASONS: readonly DeadLetterReason[] = ['stopped', 'not-found', 'unknown-message', 'encode-failed', 'shutdown', 'mailbox-full', 'no-routee', 'routing-failed', 'worker-died', 'start-failed']
+const REASONS: readonly DeadLetterReason[] = ['stopped', 'not-found', 'unknown-message', 'encode-failed', 'shutdown', 'mailbox-full', 'no-routee', 'routing-failed', 'worker-died', 'start-failed', 'node-down']
 
 export function reasonCode(reason: DeadLetterReason): number {
   return 2 + REASONS.indexOf(reason)

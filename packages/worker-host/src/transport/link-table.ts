@@ -1,4 +1,6 @@
 import { openThreadLink, type ChannelEnd } from '../link/thread-channel.js'
+import type { Link } from '../link/link.js'
+import { isRemoteKey } from './remote-key.js'
 import type { Frames } from '../protocol/wire.js'
 import { PeerLink, type LinkOwner } from './peer-link.js'
 import { SpinWait } from './spin-wait.js'
@@ -18,6 +20,8 @@ export interface LinkTableOptions {
   readonly busyWaitUs: number
   /** Whether this thread still has work queued (no spinning then). */
   readonly busy: () => boolean
+  /** The transport to a thread of another node (see `RemotePeers`), by its link-table number. */
+  readonly remoteLink?: (key: number) => Link
 }
 
 /**
@@ -62,8 +66,16 @@ export class LinkTable implements LinkOwner {
   #create(thread: number, connect: boolean): PeerLink {
     const link = new PeerLink(thread, this)
     this.#links.set(thread, link)
-    if (connect) this.#options.connect(this.#options.thread, thread)
+    // A thread of another node is reached over NATS at once; one of this node through a channel main sets up.
+    if (isRemoteKey(thread)) link.attach(this.#options.remoteLink!(thread))
+    else if (connect) this.#options.connect(this.#options.thread, thread)
     return link
+  }
+
+  /** Forgets the link to `thread` (a thread of a node that is down), closing it. */
+  drop(thread: number): void {
+    this.#links.get(thread)?.close()
+    this.#links.delete(thread)
   }
 
   requestFlush(): void {

@@ -27,6 +27,7 @@ import {
   type ReplyStatus,
 } from '../protocol/wire.js'
 import { InboundLedger, OutboundLedger } from './ledger.js'
+import { isRemoteKey } from './remote-key.js'
 import { InboundSelectors, OutboundSelectors } from './selector-table.js'
 
 /**
@@ -90,7 +91,8 @@ export class PeerLink {
     owner: LinkOwner,
   ) {
     this.#owner = owner
-    this.outbound = thread === 0 ? undefined : new OutboundLedger()
+    // Towards main, or another node (no shared memory there), no ledger is kept.
+    this.outbound = thread === 0 || isRemoteKey(thread) ? undefined : new OutboundLedger()
     this.inbound = new InboundLedger(thread)
   }
 

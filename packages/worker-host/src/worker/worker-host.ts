@@ -81,6 +81,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     slice: { board, sliceMs: init.timeSliceMs },
     busyWaitUs: init.busyWaitUs,
     metrics: init.metrics,
+    ...(init.cluster ? { node: init.cluster.node, cluster: init.cluster } : {}),
     ...(clock ? { clock } : {}),
     ...(init.persistence ? { entities: workerEntityConfig(init.persistence, init.entityIdleTimeoutMs) } : {}),
     ...shared,
@@ -104,6 +105,8 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     },
     supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
     reportEnd: (id) => host.lifecycle.reportEnd(id),
+    clusterReady: () => host.clusterReady,
+    nodeDown: (node, name, reason) => host.nodeDown(node, name, reason),
     escalated: (id, error) => host.lifecycle.escalated(id, fromWireError(error)),
     // Only a real worker thread can exit or block on its own (see entry.ts).
     crash: () => {

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads'
 import type { ResolvedSupervision } from '@troupe/core/internal'
 import type { WorkerPersistence } from '../persistence/system-store.js'
+import type { ClusterTransport } from '../cluster/thread-nats.js'
 
 /** What the system hands a new worker in `workerData.troupe`. */
 export interface WorkerInit {
@@ -34,6 +35,8 @@ export interface WorkerInit {
   generation: number
   /** How this worker reaches the entity store; undefined without the `persistence` option. */
   persistence: WorkerPersistence | undefined
+  /** How this worker reaches other nodes; undefined without the `cluster` option. */
+  cluster?: ClusterTransport
   /** The system's `entities.idleTimeoutMs`. */
   entityIdleTimeoutMs: number
   /** Data-plane channel to the main thread. */

@@ -1,0 +1,60 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
+import { ClusterError } from '@troupe/core'
+import { fromWireError, toWireError, type WireError } from '@troupe/core/internal'
+import type { RefInfo } from '../protocol/control.js'
+import { controlSubject, decodeControlReply, decodeControlRequest, encodeControl, type RemoteRefInfo } from '../protocol/cluster-wire.js'
+
+/** What a node answers for the others (its main thread's host does the work). */
+export interface ControlHandlers {
+  lookup(name: string): Promise<RefInfo | undefined>
+}
+
+/**
+ * Control requests between nodes, over NATS request-reply: each node answers on its own subject
+ * (`troupe.<cluster>.ctl.<id>`). Today: looking up a named actor on another node
+ * (`system.lookup(name, { node })`). Every request has a deadline.
+ */
+export class NodeControl {
+  readonly #nc: NatsConnection
+  readonly #cluster: string
+  readonly #subscription: Subscription
+
+  constructor(nc: NatsConnection, cluster: string, self: number, handlers: ControlHandlers) {
+    this.#nc = nc
+    this.#cluster = cluster
+    this.#subscription = nc.subscribe(controlSubject(cluster, self), {
+      callback: (error, msg) => {
+        if (error) return
+        void answer(msg.data, handlers).then((reply) => msg.respond(reply))
+      },
+    })
+  }
+
+  /** The actor named `name` on node `node` (its id; `nodeName` for errors), as [id, thread, name], or undefined. */
+  async lookup(node: number, nodeName: string, name: string, timeoutMs: number): Promise<RemoteRefInfo | undefined> {
+    let bytes: Uint8Array
+    try {
+      bytes = (await this.#nc.request(controlSubject(this.#cluster, node), encodeControl(['lookup', name]), { timeout: timeoutMs })).data
+    } catch (error) {
+      throw new ClusterError(`lookup of ${JSON.stringify(name)} on node ${nodeName} got no answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error })
+    }
+    const [ok, value] = decodeControlReply(bytes)
+    if (!ok) throw fromWireError(value as WireError)
+    return (value as RemoteRefInfo | null) ?? undefined
+  }
+
+  close(): void {
+    this.#subscription.unsubscribe()
+  }
+}
+
+async function answer(bytes: Uint8Array, handlers: ControlHandlers): Promise<Uint8Array> {
+  try {
+    const request = decodeControlRequest(bytes)
+    if (!request) throw new ClusterError('a control request this node does not know')
+    const info = await handlers.lookup(request[1])
+    return encodeControl([true, info ? [info.id, info.thread, info.name ?? null] : null])
+  } catch (error) {
+    return encodeControl([false, toWireError(error)])
+  }
+}

@@ -1,0 +1,82 @@
+import type { NatsConnection, Subscription } from '@nats-io/transport-node'
+
+/** What a thread of a node needs to reach the other nodes (handed to workers in their init). */
+export interface ClusterTransport {
+  readonly servers: readonly string[]
+  /** The cluster's name (subjects start `troupe.<name>.`). */
+  readonly name: string
+  /** This node's id for this run. */
+  readonly node: number
+  readonly connectTimeoutMs: number
+}
+
+/** Most batches a thread queues while its connection is not up yet; past it the oldest are dropped (at most once). */
+const MAX_QUEUED = 10_000
+
+/**
+ * One thread's own NATS connection, for the batches of its links to other nodes: every thread
+ * (main and each worker) publishes and subscribes on its own, so no thread relays another's
+ * traffic. Publishes made before the connection is up wait, in order, then go.
+ */
+export class ThreadNats {
+  #connection: NatsConnection | undefined
+  #queued: [string, Uint8Array][] = []
+  #subscription: Subscription | undefined
+  #closed = false
+  /** Resolves once connected and subscribed (rejects if NATS cannot be reached in time). */
+  readonly ready: Promise<void>
+
+  constructor(transport: ClusterTransport, inbox: string, received: (subject: string, bytes: Uint8Array) => void, thread: number) {
+    this.ready = (async () => {
+      const { connect } = await import('@nats-io/transport-node')
+      const connection = await connect({
+        servers: [...transport.servers],
+        name: `troupe ${transport.name} node ${transport.node} thread ${thread}`,
+        timeout: transport.connectTimeoutMs,
+        maxReconnectAttempts: -1,
+        reconnectTimeWait: 250,
+      })
+      if (this.#closed) {
+        await connection.close()
+        return
+      }
+      this.#connection = connection
+      this.#subscription = connection.subscribe(inbox, {
+        callback: (error, msg) => {
+          if (!error) received(msg.subject, msg.data)
+        },
+      })
+      await connection.flush()
+      const queued = this.#queued
+      this.#queued = []
+      for (const [subject, bytes] of queued) connection.publish(subject, bytes)
+    })()
+    // Reported by whoever awaits `ready`; unobserved, a failure to connect must not crash the thread.
+    this.ready.catch(() => undefined)
+  }
+
+  publish(subject: string, bytes: Uint8Array): void {
+    if (this.#closed) return
+    const connection = this.#connection
+    if (connection === undefined) {
+      if (this.#queued.length >= MAX_QUEUED) this.#queued.shift()
+      this.#queued.push([subject, bytes])
+      return
+    }
+    try {
+      connection.publish(subject, bytes)
+    } catch {
+      // Closed or draining: the batch is lost, as a batch to a node that went away is.
+    }
+  }
+
+  /** Sends what was published and closes the connection. Idempotent. */
+  async close(): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    this.#queued = []
+    this.#subscription?.unsubscribe()
+    const connection = this.#connection
+    if (connection) await connection.drain().catch(() => connection.close())
+  }
+}
