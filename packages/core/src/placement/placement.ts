@@ -11,6 +11,8 @@ import { ActorRefImpl, type ActorRef } from '../ref/actor-ref.js'
  * - `'main'`: the main thread, for actors that own sockets, the terminal or other main-only resources.
  * - `{ worker: i }`: pinned to worker `i` (0-based among workers).
  * - `{ colocateWith: ref }`: the thread of another actor, so chatty pairs skip the cross-thread hop.
+ * - `{ node: 'b' }`: a top-level actor on node `b` of the cluster (`system.spawn` only), placed there
+ *   as that node places its own (round-robin) and supervised by its guardian; see docs/cluster.md.
  * - `{ hash: key }`: a worker chosen by a stable hash of `key`.
  */
 export type Placement =
@@ -20,6 +22,7 @@ export type Placement =
   | 'main'
   | { readonly worker: number }
   | { readonly colocateWith: ActorRef }
+  | { readonly node: string }
   | { readonly hash: string | number }
 
 /** Placement after validation, in the form the scheduler consumes. */
@@ -30,10 +33,11 @@ export type ResolvedPlacement =
   | { kind: 'main' }
   | { kind: 'worker'; worker: number }
   | { kind: 'colocate'; actorId: number; thread: number }
+  | { kind: 'node'; node: string }
   | { kind: 'hash'; key: string }
 
 export function resolvePlacement(placement: unknown, workerCount: number): ResolvedPlacement {
-  const expected = `'local', 'round-robin', 'least-loaded', 'main', { worker: 0..${workerCount - 1} }, { colocateWith: ref } or { hash: key }`
+  const expected = `'local', 'round-robin', 'least-loaded', 'main', { worker: 0..${workerCount - 1} }, { colocateWith: ref }, { hash: key } or { node: name }`
   if (placement === undefined || placement === 'round-robin') return { kind: 'round-robin' }
   if (placement === 'local') return { kind: 'local' }
   if (placement === 'least-loaded') return { kind: 'least-loaded' }
@@ -48,6 +52,11 @@ export function resolvePlacement(placement: unknown, workerCount: number): Resol
       const ref = (placement as { colocateWith: unknown }).colocateWith
       if (ref instanceof ActorRefImpl) return { kind: 'colocate', actorId: ref.id, thread: ref.home }
       throw new InvalidOptionError('placement.colocateWith', 'an ActorRef', ref)
+    }
+    if ('node' in placement) {
+      const node = (placement as { node: unknown }).node
+      if (typeof node === 'string' && node.length > 0) return { kind: 'node', node }
+      throw new InvalidOptionError('placement.node', "a node's name", node)
     }
     if ('hash' in placement) {
       const key = (placement as { hash: unknown }).hash

@@ -6,6 +6,7 @@ import type { SystemEvent } from '../system/system-events.js'
 import { Membership, type ClusterMember, type MemberState } from './membership.js'
 import { NodeControl, type ControlHandlers } from './node-control.js'
 import type { RemoteRefInfo } from '../protocol/cluster-wire.js'
+import type { SpawnRequest } from '../protocol/control.js'
 
 /** What `system.cluster` shows of the cluster this system is a node of. */
 export interface Cluster {
@@ -95,9 +96,22 @@ export class ClusterNode implements Cluster {
    * actor has that name there), and that node's id. `ClusterError` if no live node has that name.
    */
   async lookup(node: string, name: string, timeoutMs: number): Promise<{ node: number; info: RemoteRefInfo | undefined }> {
+    const id = this.#memberId(node)
+    return { node: id, info: await this.#control!.request(id, node, ['lookup', name], timeoutMs) }
+  }
+
+  /** Spawns a top-level actor on the live node named `node`; its [id, thread, name] and that node's id. */
+  async spawn(node: string, request: SpawnRequest, timeoutMs: number): Promise<{ node: number; info: RemoteRefInfo }> {
+    const id = this.#memberId(node)
+    const info = await this.#control!.request(id, node, ['spawn', request], timeoutMs)
+    if (!info) throw new ClusterError(`node ${node} answered a spawn of ${request.export} without an actor`)
+    return { node: id, info }
+  }
+
+  #memberId(node: string): number {
     const member = this.members().find((m) => m.node === node)
     if (!member) throw new ClusterError(`no live node is named ${node} in cluster ${this.name} (members: ${this.members().map((m) => m.node).join(', ') || 'none, this node is ' + this.state})`)
-    return { node: member.id, info: await this.#control!.lookup(member.id, node, name, timeoutMs) }
+    return member.id
   }
 
   /** Adds something that uses this node's connection: `close` closes it first, while NATS is still reachable. */

@@ -1,12 +1,14 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { ClusterError } from '@troupe/core'
 import { fromWireError, toWireError, type WireError } from '@troupe/core/internal'
-import type { RefInfo } from '../protocol/control.js'
-import { controlSubject, decodeControlReply, decodeControlRequest, encodeControl, type RemoteRefInfo } from '../protocol/cluster-wire.js'
+import type { RefInfo, SpawnRequest } from '../protocol/control.js'
+import { controlSubject, decodeControlReply, decodeControlRequest, encodeControl, type ControlRequest, type RemoteRefInfo } from '../protocol/cluster-wire.js'
 
 /** What a node answers for the others (its main thread's host does the work). */
 export interface ControlHandlers {
   lookup(name: string): Promise<RefInfo | undefined>
+  /** A top-level actor, spawned as `system.spawn` would (the allow-list is this node's). */
+  spawn(request: SpawnRequest): Promise<RefInfo>
 }
 
 /**
@@ -30,13 +32,14 @@ export class NodeControl {
     })
   }
 
-  /** The actor named `name` on node `node` (its id; `nodeName` for errors), as [id, thread, name], or undefined. */
-  async lookup(node: number, nodeName: string, name: string, timeoutMs: number): Promise<RemoteRefInfo | undefined> {
+  /** Asks node `node` (its id; `nodeName` for errors); the answer is an actor's [id, thread, name], or undefined. */
+  async request(node: number, nodeName: string, request: ControlRequest, timeoutMs: number): Promise<RemoteRefInfo | undefined> {
     let bytes: Uint8Array
     try {
-      bytes = (await this.#nc.request(controlSubject(this.#cluster, node), encodeControl(['lookup', name]), { timeout: timeoutMs })).data
+      bytes = (await this.#nc.request(controlSubject(this.#cluster, node), encodeControl(request), { timeout: timeoutMs })).data
     } catch (error) {
-      throw new ClusterError(`lookup of ${JSON.stringify(name)} on node ${nodeName} got no answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error })
+      const what = request[0] === 'lookup' ? `lookup of ${JSON.stringify(request[1])}` : `spawn of ${request[1].export}`
+      throw new ClusterError(`${what} on node ${nodeName} got no answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error })
     }
     const [ok, value] = decodeControlReply(bytes)
     if (!ok) throw fromWireError(value as WireError)
@@ -52,7 +55,7 @@ async function answer(bytes: Uint8Array, handlers: ControlHandlers): Promise<Uin
   try {
     const request = decodeControlRequest(bytes)
     if (!request) throw new ClusterError('a control request this node does not know')
-    const info = await handlers.lookup(request[1])
+    const info = request[0] === 'lookup' ? await handlers.lookup(request[1]) : await handlers.spawn(request[1])
     return encodeControl([true, info ? [info.id, info.thread, info.name ?? null] : null])
   } catch (error) {
     return encodeControl([false, toWireError(error)])

@@ -141,5 +141,9 @@ function toWirePlacement(placement: unknown, workerCount: number): WirePlacement
       return { colocateWith: { id: resolved.actorId, thread: resolved.thread } }
     case 'hash':
       return { hash: resolved.key }
+    case 'node':
+      // system.spawn sends these to the node (cluster/remote-spawn.ts); a child cannot live on
+      // another node than its parent's, since supervision does not cross nodes.
+      throw new InvalidOptionError('placement.node', 'a placement of system.spawn (an actor\'s children live on its own node)', resolved.node)
   }
 }

@@ -2,6 +2,7 @@
 // One msgpack array per message; the first element says what it is. Kept with the other wire
 // formats so that every byte troupe puts on a wire is defined in this folder.
 import { pack, unpack } from 'msgpackr'
+import type { SpawnRequest } from './control.js'
 
 // Membership signals (plain constants, as in frame-kinds.ts).
 /** A node joining: every live node answers with ALIVE at once, so it learns the members without waiting a heartbeat. */
@@ -49,8 +50,11 @@ export function controlSubject(cluster: string, node: number): string {
   return `troupe.${cluster}.ctl.${node}`
 }
 
-/** `['lookup', name]`: the live actor registered under `name` on that node. */
-export type ControlRequest = readonly ['lookup', string]
+/**
+ * `['lookup', name]`: the live actor registered under `name` on that node.
+ * `['spawn', request]`: a top-level actor spawned there (its module on that node's allow-list).
+ */
+export type ControlRequest = readonly ['lookup', string] | readonly ['spawn', SpawnRequest]
 
 /** The address of an actor on the answering node: [id, thread, name]. */
 export type RemoteRefInfo = readonly [id: number, thread: number, name: string | null]
@@ -64,7 +68,10 @@ export function encodeControl(value: ControlRequest | ControlReply): Uint8Array 
 
 export function decodeControlRequest(bytes: Uint8Array): ControlRequest | undefined {
   const value: unknown = unpack(bytes)
-  if (Array.isArray(value) && value[0] === 'lookup' && typeof value[1] === 'string') return ['lookup', value[1]]
+  if (!Array.isArray(value)) return undefined
+  if (value[0] === 'lookup' && typeof value[1] === 'string') return ['lookup', value[1]]
+  const request = value[1] as Partial<SpawnRequest> | undefined
+  if (value[0] === 'spawn' && typeof request === 'object' && request !== null && typeof request.module === 'string' && typeof request.export === 'string') return ['spawn', request as SpawnRequest]
   return undefined
 }
 

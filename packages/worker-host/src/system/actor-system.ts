@@ -43,6 +43,7 @@ import { serveMetrics, type MetricsServer, type MetricsServerOptions } from '../
 import { startDashboard, type DashboardHandle, type DashboardOptions } from '../dashboard/start-dashboard.js'
 import { clusterTransport, joinCluster } from '../cluster/join-cluster.js'
 import { lookupOnNode } from '../cluster/remote-lookup.js'
+import { isNodePlacement, spawnOnNode } from '../cluster/remote-spawn.js'
 import type { Cluster } from '../cluster/cluster-node.js'
 import { openStream, type DurableStream } from '../durable/durable-stream.js'
 
@@ -160,6 +161,7 @@ export class ActorSystem implements AsyncDisposable {
   /** Creates a top-level actor. Resolves once its constructor and `onStart` have completed. */
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
     if (this.#runtime.closing) return this.#shutDown('spawn')
+    if (isNodePlacement(options)) return spawnOnNode<InstanceType<C>>(this.#runtime, type, options)
     const spawn = (): Promise<ActorRef<InstanceType<C>>> => this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
     if (!spawnChannel.hasSubscribers) return spawn()
     return traceOperation(spawnChannel, { thread: 0, parent: 0, actorType: spawnTypeName(type) } as SpawnContext, spawn)

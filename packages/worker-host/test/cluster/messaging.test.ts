@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest'
-import { ActorSystem, ClusterError, NodeDownError, type ActorRef, type SystemEvent } from '../../src/index.js'
+import { ActorNotAllowedError, ActorSystem, ClusterError, InvalidOptionError, NodeDownError, type ActorRef, type SystemEvent } from '../../src/index.js'
+import { Counter } from '../fixtures/counter.js'
 import { Collector, Relay, Tally } from '../fixtures/cluster-actors.js'
 import { describeWithNats, natsServerForTest } from '../helpers/nats.js'
 import { NodeProcess } from '../helpers/node-process.js'
@@ -90,6 +91,25 @@ describeWithNats('messages between nodes over NATS (real nats-server, node proce
     system.deadLetters.subscribe((letter) => deadLetters.push(letter.reason))
     tallyB.tell.add(1)
     await expect.poll(() => deadLetters).toContain('node-down')
+  })
+
+  it('system.spawn with { node } spawns a top-level actor on that node, under its allow-list', async () => {
+    const server = await natsServerForTest({ jetstream: false })
+    const b = await startActorNode(server.url, 'b')
+    const system = await localNode(server.url)
+    await lookup<Tally>(system, 'tally', 'b')
+    const remote = await system.spawn(Tally, { placement: { node: 'b' }, name: 'spawned-from-local' })
+    expect(remote.address.node).toBe(b.id)
+    expect(await remote.ask.add(2)).toBe(2)
+    expect((await remote.ask.whereAmI()).node).toBe(b.id)
+    // Registered there under its name: b's lookup finds it.
+    const found = await system.lookup<Tally>('spawned-from-local', { node: 'b' })
+    expect(found?.address).toEqual(remote.address)
+    expect(await found!.ask.total()).toBe(2)
+    // counter.ts is on this node's allow-list, not on b's: b refuses it.
+    await expect(system.spawn(Counter, { placement: { node: 'b' } })).rejects.toThrow(ActorNotAllowedError)
+    await expect(system.spawn(Tally, { placement: { node: 'nowhere' } })).rejects.toThrow(/no live node is named nowhere/)
+    await expect(system.spawn(Tally, { placement: { node: 42 as unknown as string } })).rejects.toThrow(InvalidOptionError)
   })
 
   it('lookup on a node that is not a member rejects with ClusterError; an unknown name is undefined', async () => {
