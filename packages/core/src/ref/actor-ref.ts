@@ -108,7 +108,13 @@ export const ENTITY = -12
 export const PUBLISH = -13
 /** A thread tells main it has (body `[topic, true]`) or no longer has (`[topic, false]`) subscribers of a topic. */
 export const SUBSCRIBE = -14
+/**
+ * A death watch from another node, to main's system service of the watched actor's node: body
+ * `[watcher, watched, watchedThread, on]`; the watcher is on the sender's thread (see docs/cluster.md).
+ */
+export const WATCH = -15
 export type Selector =
+  | typeof WATCH
   | typeof SUBSCRIBE
   | string
   | typeof ENTITY

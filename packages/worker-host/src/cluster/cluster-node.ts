@@ -108,6 +108,13 @@ export class ClusterNode implements Cluster {
     return { node: id, info }
   }
 
+  /** Stops an actor of the live node with id `node` (as `system.stop` there); `ClusterError` if that node is not live. */
+  async stop(node: number, id: number, thread: number, timeoutMs: number): Promise<void> {
+    const member = this.members().find((m) => m.id === node)
+    if (!member) throw new ClusterError(`the node of actor#${id} (id ${node}) is not a live member of cluster ${this.name}`)
+    await this.#control!.request(node, member.node, ['stop', id, thread], timeoutMs)
+  }
+
   #memberId(node: string): number {
     const member = this.members().find((m) => m.node === node)
     if (!member) throw new ClusterError(`no live node is named ${node} in cluster ${this.name} (members: ${this.members().map((m) => m.node).join(', ') || 'none, this node is ' + this.state})`)

@@ -22,7 +22,7 @@ export async function joinCluster(runtime: SystemRuntime, options: ResolvedClust
   const { ClusterNode } = await import('./cluster-node.js')
   try {
     await Promise.all([runtime.mainHost.clusterReady, ...runtime.workers.map((worker) => worker.call((control) => control.clusterReady()))])
-    runtime.cluster = await ClusterNode.join(options, runtime.events, id, { lookup: (name) => runtime.lookup(name), spawn: (request) => runtime.spawn(0, request) })
+    runtime.cluster = await ClusterNode.join(options, runtime.events, id, { lookup: (name) => runtime.lookup(name), spawn: (request) => runtime.spawn(0, request), stop: (actor, thread) => runtime.stop(actor, false, thread) })
   } catch (error) {
     await runtime.shutdown().catch(() => undefined)
     const { ClusterError } = await import('@troupe/core')

@@ -9,6 +9,7 @@ export interface ControlHandlers {
   lookup(name: string): Promise<RefInfo | undefined>
   /** A top-level actor, spawned as `system.spawn` would (the allow-list is this node's). */
   spawn(request: SpawnRequest): Promise<RefInfo>
+  stop(id: number, thread: number): Promise<void>
 }
 
 /**
@@ -38,7 +39,7 @@ export class NodeControl {
     try {
       bytes = (await this.#nc.request(controlSubject(this.#cluster, node), encodeControl(request), { timeout: timeoutMs })).data
     } catch (error) {
-      const what = request[0] === 'lookup' ? `lookup of ${JSON.stringify(request[1])}` : `spawn of ${request[1].export}`
+      const what = request[0] === 'lookup' ? `lookup of ${JSON.stringify(request[1])}` : request[0] === 'spawn' ? `spawn of ${request[1].export}` : `stop of actor#${request[1]}`
       throw new ClusterError(`${what} on node ${nodeName} got no answer within ${timeoutMs} ms: ${(error as Error).message}`, { cause: error })
     }
     const [ok, value] = decodeControlReply(bytes)
@@ -55,6 +56,10 @@ async function answer(bytes: Uint8Array, handlers: ControlHandlers): Promise<Uin
   try {
     const request = decodeControlRequest(bytes)
     if (!request) throw new ClusterError('a control request this node does not know')
+    if (request[0] === 'stop') {
+      await handlers.stop(request[1], request[2])
+      return encodeControl([true, null])
+    }
     const info = request[0] === 'lookup' ? await handlers.lookup(request[1]) : await handlers.spawn(request[1])
     return encodeControl([true, info ? [info.id, info.thread, info.name ?? null] : null])
   } catch (error) {

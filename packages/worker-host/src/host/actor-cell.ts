@@ -364,12 +364,14 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
 
   /** Death watch: a watched actor stopped. Runs `onTerminated` like a handler (it may fail too). */
   #terminated(instance: MessageTarget, envelope: Envelope): void {
+    const [id, thread, name, node] = envelope.body as [number, number, string | undefined, number | undefined]
+    // Reported by another node: the watch there is over, so its node's death must not report it again.
+    if (node !== undefined && node !== this.host.node) this.host.remoteWatchEnded(node, this.id, id)
     if (typeof instance.onTerminated !== 'function') {
       settle(envelope)
       return
     }
-    const [id, thread, name] = envelope.body as [number, number, string | undefined]
-    this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refTo(id, thread, name)])
+    this.#invokeHandler(envelope, instance.onTerminated as (...args: unknown[]) => unknown, instance, [this.host.refAt(id, thread, name, node)])
   }
 
   #resume(envelope: Envelope, value: unknown, error: unknown, failed: boolean): void {

@@ -28,7 +28,13 @@ export interface CellHost {
   replyError(envelope: Envelope, error: unknown): void
   /** A message the actor will never process: rejects its ask, or records a dead letter. */
   undeliverable(recipient: ActorRefImpl, envelope: Envelope, reason: DeadLetterReason, error?: Error): void
+  /** This thread's node (0 without a cluster). */
+  readonly node: number
   refTo(id: number, thread: number, name?: string): ActorRefImpl
+  /** A ref to an actor of node `node` (this node's when undefined). */
+  refAt(id: number, thread: number, name: string | undefined, node: number | undefined): ActorRefImpl
+  /** A watched actor of node `node` was reported terminated to `watcher` (see RemoteWatches). */
+  remoteWatchEnded(node: number, watcher: number, watched: number): void
   actorFailed(cell: ActorCell, error: unknown): void
   /** The cell is about to stop: its children stop first. Undefined when it has none. */
   beforeStop(cell: ActorCell): Promise<void> | undefined

@@ -36,6 +36,7 @@ import { entityTarget, type ThreadEntities } from '../entity/thread-entities.js'
 import type { ThreadTopics } from '../pubsub/thread-topics.js'
 import { threadServices } from './thread-services.js'
 import { RemotePeers } from '../cluster/remote-peers.js'
+import { RemoteWatches } from '../cluster/remote-watches.js'
 import { isRemoteKey } from '../transport/remote-key.js'
 import { NodeDownError } from '@troupe/core'
 
@@ -92,6 +93,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   readonly #chains: ChainIds
   /** Links to the threads of other nodes (when the system is a node of a cluster). */
   readonly #remote: RemotePeers | undefined
+  /** Death watch of actors of other nodes by actors of this thread. */
+  readonly #remoteWatches: RemoteWatches | undefined
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -118,6 +121,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       remoteLink: (key) => this.#remote!.link(key),
     })
     this.#remote = options.cluster && new RemotePeers(options.cluster, options.thread, (key) => void this.#links.get(key))
+    this.#remoteWatches = options.cluster && new RemoteWatches(this)
     this.#flow = new FlowControl({
       thread: options.thread,
       link: (thread) => this.#links.get(thread),
@@ -359,6 +363,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   }
 
   watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
+    if (watched.node !== this.node) return this.#remoteWatches?.watch(watcher, watched, on) ?? Promise.resolve()
     return this.lifecycle.watch(watcher, watched, on)
   }
 
@@ -385,6 +390,16 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return new ActorRefImpl<A>(id, address.thread, name, this, undefined, 0, address.node)
   }
 
+  /** A ref to an actor of node `node` (this node's when undefined), usable from this thread. */
+  refAt<A>(id: number, thread: number, name: string | undefined, node: number | undefined): ActorRefImpl<A> {
+    if (node === undefined || node === this.node) return this.refTo<A>(id, thread, name)
+    return new ActorRefImpl<A>(id, thread, name, this, undefined, 0, node)
+  }
+
+  remoteWatchEnded(node: number, watcher: number, watched: number): void {
+    this.#remoteWatches?.forget(node, watcher, watched)
+  }
+
   /** Resolves once this thread can receive from other nodes (at once without a cluster). */
   get clusterReady(): Promise<void> {
     return this.#remote?.ready ?? Promise.resolve()
@@ -395,6 +410,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     const keys = new Set(this.#remote?.nodeDown(node, name, reason))
     for (const key of keys) this.#links.drop(key)
     this.asks.failThreads(keys, () => new NodeDownError(name, reason))
+    this.#remoteWatches?.nodeDown(node)
   }
 
   /** This thread's figures (see `hostStats`). */

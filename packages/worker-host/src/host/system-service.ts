@@ -1,5 +1,5 @@
 import { StoreError } from '@troupe/core'
-import { ENTITY, PUBLISH, SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, SUBSCRIBE } from '@troupe/core/internal'
+import { ENTITY, PUBLISH, SPAWN, SPAWNED, SPAWN_AT, SPAWN_REQUEST, STOP_CHILDREN_REQUEST, STOP_REQUEST, SUBSCRIBE, WATCH } from '@troupe/core/internal'
 import type { ThreadEntities } from '../entity/thread-entities.js'
 import type { ThreadTopics } from '../pubsub/thread-topics.js'
 import type { SpawnOrder, SpawnRequest } from '../protocol/control.js'
@@ -55,6 +55,10 @@ export function serveSystemMessage(host: SystemServiceHost, system: SystemPort, 
   else if (envelope.selector === SPAWN_REQUEST && host.thread === 0) {
     const [parent, request] = envelope.body as [number, SpawnRequest]
     answer(system.spawn(parent, request))
+  } else if (envelope.selector === WATCH && host.thread === 0) {
+    // From another node: its watcher is on the sender's thread there (a remote link number here).
+    const [watcher, watched, watchedThread, on] = envelope.body as [number, number, number, boolean]
+    answer(system.watch(watcher, envelope.senderThread, watched, watchedThread, on))
   } else if (envelope.selector === STOP_REQUEST && host.thread === 0) {
     const [id, exit, thread] = envelope.body as [number, boolean, number]
     answer(system.stop(id, exit, thread))

@@ -53,8 +53,9 @@ export function controlSubject(cluster: string, node: number): string {
 /**
  * `['lookup', name]`: the live actor registered under `name` on that node.
  * `['spawn', request]`: a top-level actor spawned there (its module on that node's allow-list).
+ * `['stop', id, thread]`: `system.stop` of an actor there (answered once it has stopped).
  */
-export type ControlRequest = readonly ['lookup', string] | readonly ['spawn', SpawnRequest]
+export type ControlRequest = readonly ['lookup', string] | readonly ['spawn', SpawnRequest] | readonly ['stop', number, number]
 
 /** The address of an actor on the answering node: [id, thread, name]. */
 export type RemoteRefInfo = readonly [id: number, thread: number, name: string | null]
@@ -70,6 +71,7 @@ export function decodeControlRequest(bytes: Uint8Array): ControlRequest | undefi
   const value: unknown = unpack(bytes)
   if (!Array.isArray(value)) return undefined
   if (value[0] === 'lookup' && typeof value[1] === 'string') return ['lookup', value[1]]
+  if (value[0] === 'stop' && typeof value[1] === 'number' && typeof value[2] === 'number') return ['stop', value[1], value[2]]
   const request = value[1] as Partial<SpawnRequest> | undefined
   if (value[0] === 'spawn' && typeof request === 'object' && request !== null && typeof request.module === 'string' && typeof request.export === 'string') return ['spawn', request as SpawnRequest]
   return undefined

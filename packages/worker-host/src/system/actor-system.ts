@@ -44,6 +44,7 @@ import { startDashboard, type DashboardHandle, type DashboardOptions } from '../
 import { clusterTransport, joinCluster } from '../cluster/join-cluster.js'
 import { lookupOnNode } from '../cluster/remote-lookup.js'
 import { isNodePlacement, spawnOnNode } from '../cluster/remote-spawn.js'
+import { stopOnNode } from '../cluster/remote-stop.js'
 import type { Cluster } from '../cluster/cluster-node.js'
 import { openStream, type DurableStream } from '../durable/durable-stream.js'
 
@@ -232,6 +233,7 @@ export class ActorSystem implements AsyncDisposable {
   stop(ref: ActorRef): Promise<void> {
     if (!(ref instanceof ActorRefImpl)) return Promise.reject(new InvalidOptionError('ref', 'an ActorRef', ref))
     if (this.#runtime.closing) return this.#shutDown('stop')
+    if (ref.node !== this.#runtime.mainHost.node) return stopOnNode(this.#runtime, ref)
     return this.#runtime.stop(ref.id, false, ref.home)
   }
 

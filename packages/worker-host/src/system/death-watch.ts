@@ -1,3 +1,5 @@
+import { isRemoteKey } from '../transport/remote-key.js'
+
 /** An actor as death watch reports it. */
 export interface WatchedActor {
   id: number
@@ -11,10 +13,19 @@ export interface Watcher {
   readonly thread: number
 }
 
+/**
+ * A watcher's key among the watchers of one actor: its id, which is unique on this node; a watcher
+ * of another node (its thread a remote link number, see remote-key.ts) is keyed with that number
+ * too, since ids are only unique per node.
+ */
+function watcherKey(watcher: Watcher): number | string {
+  return isRemoteKey(watcher.thread) ? `${watcher.thread}:${watcher.id}` : watcher.id
+}
+
 /** Which actors watch which; `signal` delivers the termination to one watcher. */
 export class DeathWatch {
-  /** Watched id → watcher id → the watcher's thread. */
-  readonly #watchers = new Map<number, Map<number, number>>()
+  /** Watched id → watcher key → the watcher. */
+  readonly #watchers = new Map<number, Map<number | string, Watcher>>()
   readonly #signal: (watcher: Watcher, watched: WatchedActor) => void
 
   constructor(signal: (watcher: Watcher, watched: WatchedActor) => void) {
@@ -34,12 +45,12 @@ export class DeathWatch {
     }
     let watchers = this.#watchers.get(watched)
     if (!watchers) this.#watchers.set(watched, (watchers = new Map()))
-    watchers.set(watcher.id, watcher.thread)
+    watchers.set(watcherKey(watcher), watcher)
   }
 
-  unwatch(watcher: number, watched: number): void {
+  unwatch(watcher: Watcher, watched: number): void {
     const watchers = this.#watchers.get(watched)
-    watchers?.delete(watcher)
+    watchers?.delete(watcherKey(watcher))
     if (watchers?.size === 0) this.#watchers.delete(watched)
   }
 
@@ -48,6 +59,6 @@ export class DeathWatch {
     const watchers = this.#watchers.get(actor.id)
     this.#watchers.delete(actor.id)
     for (const set of this.#watchers.values()) set.delete(actor.id)
-    for (const [id, thread] of watchers ?? []) this.#signal({ id, thread }, actor)
+    for (const watcher of watchers?.values() ?? []) this.#signal(watcher, actor)
   }
 }

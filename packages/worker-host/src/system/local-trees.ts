@@ -38,7 +38,7 @@ export class LocalTrees {
   async watch(watcher: Watcher, watched: number, watchedThread: number, on: boolean): Promise<void> {
     const { directory, deathWatch } = this.#deps
     if (!on) {
-      deathWatch.unwatch(watcher.id, watched)
+      deathWatch.unwatch(watcher, watched)
       return
     }
     if (directory.get(watched) !== undefined) {

@@ -329,7 +329,8 @@ export class SystemRuntime implements SystemPort {
   #signalTerminated(watcher: Watcher, watched: WatchedActor): void {
     if (this.#state === 'stopped') return
     // Over the data plane, so it arrives behind what main sent the watcher before.
-    this.mainHost.tell(this.mainHost.refTo(watcher.id, watcher.thread), TERMINATED, [watched.id, watched.thread, watched.name])
+    // The node goes along: a watcher on another node builds a ref to an actor of this one.
+    this.mainHost.tell(this.mainHost.refTo(watcher.id, watcher.thread), TERMINATED, [watched.id, watched.thread, watched.name, this.mainHost.node])
   }
 
   // ---- What threads report of their local trees (see LocalTrees) -----------------------------

@@ -1,7 +1,7 @@
 import { expect, it } from 'vitest'
-import { ActorNotAllowedError, ActorSystem, ClusterError, InvalidOptionError, NodeDownError, type ActorRef, type SystemEvent } from '../../src/index.js'
+import { ActorNotAllowedError, ActorStoppedError, ActorSystem, ClusterError, InvalidOptionError, NodeDownError, type ActorRef, type SystemEvent } from '../../src/index.js'
 import { Counter } from '../fixtures/counter.js'
-import { Collector, Relay, Tally } from '../fixtures/cluster-actors.js'
+import { Collector, Quitter, Relay, Tally, Watcher } from '../fixtures/cluster-actors.js'
 import { describeWithNats, natsServerForTest } from '../helpers/nats.js'
 import { NodeProcess } from '../helpers/node-process.js'
 import { afterTest, fixture, FIXTURE_ACTORS } from '../helpers/system.js'
@@ -106,10 +106,35 @@ describeWithNats('messages between nodes over NATS (real nats-server, node proce
     const found = await system.lookup<Tally>('spawned-from-local', { node: 'b' })
     expect(found?.address).toEqual(remote.address)
     expect(await found!.ask.total()).toBe(2)
+    // system.stop of it is carried out by b: it stops there, and asks to it fail after.
+    await system.stop(remote)
+    await expect(remote.ask.total()).rejects.toThrow(ActorStoppedError)
+    expect(await system.lookup('spawned-from-local', { node: 'b' })).toBeUndefined()
     // counter.ts is on this node's allow-list, not on b's: b refuses it.
     await expect(system.spawn(Counter, { placement: { node: 'b' } })).rejects.toThrow(ActorNotAllowedError)
     await expect(system.spawn(Tally, { placement: { node: 'nowhere' } })).rejects.toThrow(/no live node is named nowhere/)
     await expect(system.spawn(Tally, { placement: { node: 42 as unknown as string } })).rejects.toThrow(InvalidOptionError)
+  })
+
+  it('death watch across nodes: a watched actor that stops there, and one whose node is SIGKILLed, are reported terminated here', async () => {
+    const server = await natsServerForTest({ jetstream: false })
+    const b = await startActorNode(server.url, 'b')
+    const system = await localNode(server.url)
+    const tallyB = await lookup<Tally>(system, 'tally', 'b')
+    const quitter = await system.spawn(Quitter, { placement: { node: 'b' } })
+    const watcher = await system.spawn(Watcher, { placement: { worker: 0 } })
+    await watcher.ask.watch(quitter as unknown as ActorRef<Tally>)
+    await watcher.ask.watch(tallyB)
+    expect(await quitter.ask.ping()).toBe('pong')
+    quitter.tell.quit()
+    await expect.poll(() => watcher.ask.ended(), { timeout: 10_000 }).toEqual([quitter.address])
+    // The node goes: what was watched there is terminated, once.
+    await b.process.kill()
+    await expect.poll(() => watcher.ask.ended(), { timeout: 10_000 }).toEqual([quitter.address, tallyB.address])
+    // Watching an actor of a node that is down reports it at once.
+    const late = await system.spawn(Watcher, { placement: 'main' })
+    await late.ask.watch(tallyB)
+    await expect.poll(() => late.ask.ended()).toEqual([tallyB.address])
   })
 
   it('lookup on a node that is not a member rejects with ClusterError; an unknown name is undefined', async () => {
