@@ -21,7 +21,7 @@ export function clusterTransport(options: ResolvedClusterOptions): ClusterTransp
 export async function joinCluster(runtime: SystemRuntime, options: ResolvedClusterOptions, id: number): Promise<void> {
   const { ClusterNode } = await import('./cluster-node.js')
   try {
-    await Promise.all([runtime.mainHost.clusterReady, ...runtime.workers.map((worker) => worker.call((control) => control.clusterReady()))])
+    await Promise.all([runtime.mainHost.cluster?.ready, ...runtime.workers.map((worker) => worker.call((control) => control.clusterReady()))])
     runtime.cluster = await ClusterNode.join(options, runtime.events, id, { lookup: (name) => runtime.lookup(name), spawn: (request) => runtime.spawn(0, request), stop: (actor, thread) => runtime.stop(actor, false, thread) })
   } catch (error) {
     await runtime.shutdown().catch(() => undefined)
@@ -30,7 +30,7 @@ export async function joinCluster(runtime: SystemRuntime, options: ResolvedClust
   }
   runtime.events.subscribe((event) => {
     if (event.type !== 'node-down' || event.self) return
-    runtime.mainHost.nodeDown(event.id, event.node, event.reason)
+    runtime.mainHost.cluster?.nodeDown(event.id, event.node, event.reason)
     for (const worker of runtime.workers) void worker.call((control) => control.nodeDown(event.id, event.node, event.reason)).catch(() => undefined)
   })
   // Also closed when the system shuts itself down (the guardian gave up), not only by shutdown().

@@ -11,7 +11,7 @@ import { requireCluster } from './cluster-node.js'
 export async function lookupOnNode<A>(runtime: SystemRuntime, name: string, node: unknown): Promise<ActorRef<A> | undefined> {
   if (typeof node !== 'string') throw new InvalidOptionError('node', "a node's name", node)
   const cluster = requireCluster(runtime.cluster, 'lookup on another node')
-  if (node === cluster.node) return runtime.mainHost.lookup<A>(name)
+  if (node === cluster.node) return runtime.mainHost.lifecycle.lookup<A>(name)
   const { node: id, info } = await cluster.lookup(node, name, runtime.options.askTimeoutMs)
   if (!info) return undefined
   const [actor, thread, registered] = info

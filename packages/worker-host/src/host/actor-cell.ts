@@ -366,7 +366,7 @@ export class ActorCell extends CellLifecycle implements Runnable, MailboxAdmitte
   #terminated(instance: MessageTarget, envelope: Envelope): void {
     const [id, thread, name, node] = envelope.body as [number, number, string | undefined, number | undefined]
     // Reported by another node: the watch there is over, so its node's death must not report it again.
-    if (node !== undefined && node !== this.host.node) this.host.remoteWatchEnded(node, this.id, id)
+    if (node !== undefined && node !== this.host.node) this.host.cluster?.watches.forget(node, this.id, id)
     if (typeof instance.onTerminated !== 'function') {
       settle(envelope)
       return

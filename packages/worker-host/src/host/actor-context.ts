@@ -84,7 +84,7 @@ export class HostedActorContext implements ActorContext {
   }
 
   lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
-    return this.#host.lookup<A>(name)
+    return this.#host.lifecycle.lookup<A>(name)
   }
 
   watch(ref: ActorRef): Promise<void> {

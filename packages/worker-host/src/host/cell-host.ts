@@ -5,6 +5,7 @@ import type { ActorCell } from './actor-cell.js'
 import type { Dispatcher } from './dispatcher.js'
 import type { Envelope, Route } from './envelope.js'
 import type { Instrument } from './instrument.js'
+import type { ThreadCluster } from '../cluster/thread-cluster.js'
 
 /**
  * Makes an actor's instances: the first, and fresh ones for restarts (same class and constructor
@@ -33,8 +34,8 @@ export interface CellHost {
   refTo(id: number, thread: number, name?: string): ActorRefImpl
   /** A ref to an actor of node `node` (this node's when undefined). */
   refAt(id: number, thread: number, name: string | undefined, node: number | undefined): ActorRefImpl
-  /** A watched actor of node `node` was reported terminated to `watcher` (see RemoteWatches). */
-  remoteWatchEnded(node: number, watcher: number, watched: number): void
+  /** This thread's part of the cluster (its watches of actors of other nodes, see RemoteWatches). */
+  readonly cluster: ThreadCluster | undefined
   actorFailed(cell: ActorCell, error: unknown): void
   /** The cell is about to stop: its children stop first. Undefined when it has none. */
   beforeStop(cell: ActorCell): Promise<void> | undefined

@@ -1,6 +1,6 @@
 import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions, type TaskFunction, type TaskInput, type TaskOutput, type TaskRef } from '@troupe/core'
 import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
-import type { HostDirective, HostStats, RefInfo, SpawnOrder, SpawnRequest } from '../protocol/control.js'
+import type { HostDirective, HostStats, SpawnOrder } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
 import { LocalLifecycle } from './local-lifecycle.js'
 import type { Frames } from '../protocol/wire.js'
@@ -25,7 +25,6 @@ import { salvageBatch } from './unencodable-batch.js'
 import { RouterForwarding } from './router-forwarding.js'
 import { serveSystemMessage } from './system-service.js'
 import { hostStats } from './host-stats.js'
-import type { RouterRequestContext } from '../router/router-request.js'
 import { ThreadMetrics } from '../metrics/thread-metrics.js'
 import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
 import { ThreadTracing } from '../tracing/thread-tracing.js'
@@ -35,10 +34,8 @@ import type { ChannelEnd } from '../link/thread-channel.js'
 import { entityTarget, type ThreadEntities } from '../entity/thread-entities.js'
 import type { ThreadTopics } from '../pubsub/thread-topics.js'
 import { threadServices } from './thread-services.js'
-import { RemotePeers } from '../cluster/remote-peers.js'
-import { RemoteWatches } from '../cluster/remote-watches.js'
+import { ThreadCluster } from '../cluster/thread-cluster.js'
 import { isRemoteKey } from '../transport/remote-key.js'
-import { NodeDownError } from '@troupe/core'
 
 export type { DeadLetterRecord, HostOptions, SystemPort } from './host-options.js'
 
@@ -91,10 +88,8 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
   #heldDecoder: ReturnType<typeof createDecoder> | undefined
   /** Call chains started on this thread (see `newChain`). */
   readonly #chains: ChainIds
-  /** Links to the threads of other nodes (when the system is a node of a cluster). */
-  readonly #remote: RemotePeers | undefined
-  /** Death watch of actors of other nodes by actors of this thread. */
-  readonly #remoteWatches: RemoteWatches | undefined
+  /** This thread's links to, and watches of, other nodes (when the system is a node of a cluster). */
+  readonly cluster: ThreadCluster | undefined
 
   constructor(options: HostOptions) {
     this.#options = options
@@ -118,10 +113,9 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       },
       busyWaitUs: options.busyWaitUs ?? 0,
       busy: () => this.dispatcher.busy || this.#closed,
-      remoteLink: (key) => this.#remote!.link(key),
+      remoteLink: (key) => this.cluster!.link(key),
     })
-    this.#remote = options.cluster && new RemotePeers(options.cluster, options.thread, (key) => void this.#links.get(key))
-    this.#remoteWatches = options.cluster && new RemoteWatches(this)
+    this.cluster = options.cluster && new ThreadCluster(options.cluster, this, this.#links)
     this.#flow = new FlowControl({
       thread: options.thread,
       link: (thread) => this.#links.get(thread),
@@ -204,7 +198,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     }
     const correlation = this.asks.reserve()
     // An ask to another node waits under its link's number, so that the node's death fails it.
-    const home = ref.node === this.node ? ref.home : (this.#remote?.key(ref.node, ref.home) ?? ref.home)
+    const home = ref.node === this.node ? ref.home : (this.cluster?.peers.key(ref.node, ref.home) ?? ref.home)
     const promise = this.asks.create(correlation, home, timeoutMs, ref, selector)
     // An ask (not a send: that is a tell once accepted) made by a handler of a call chain carries the chain.
     this.#send(ref, this.dispatcher.current?.id ?? 0, onAccept ? -correlation : correlation, selector, body, onAccept ? 0 : currentChain())
@@ -219,10 +213,10 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
       this.#links.get(ref.home).deliverTraced(ref.id, sender, correlation, selector, body, priority, chain, trace)
     } else if (ref.node !== this.node) {
       // Over NATS to a thread of another node; without a cluster, or to a node that is down, refused.
-      const key = this.#closed ? undefined : this.#remote?.key(ref.node, ref.home)
+      const key = this.#closed ? undefined : this.cluster?.peers.key(ref.node, ref.home)
       if (key !== undefined) this.#links.get(key).deliver(ref.id, sender, correlation, selector, body, priority)
-      else if (this.#closed || !this.#remote) this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), this.#closed ? 'shutdown' : 'not-found')
-      else this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'node-down', this.#remote.downError(ref.node))
+      else if (this.#closed || !this.cluster) this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), this.#closed ? 'shutdown' : 'not-found')
+      else this.undeliverable(ref.id, envelope(sender, this.thread, correlation, selector, body, priority), 'node-down', this.cluster.peers.downError(ref.node))
     } else if (ref.home === this.thread) {
       this.#actors.deliver(ref.id, envelope(sender, this.thread, correlation, selector, body, priority, undefined, -1, chain, undefined, 0, trace))
     } else if (this.#closed) {
@@ -341,29 +335,14 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return this.lifecycle.supervise(id, directive, cause)
   }
 
-  /** `system.spawn` on main: through the system, which records the actor. */
-  spawnFrom<A>(parent: number, type: unknown, options: SpawnInput | undefined): Promise<ActorRef<A>> {
-    return this.lifecycle.spawnElsewhere<A>(parent, type, options)
-  }
-
   /** `ctx.spawn`: a child on this thread at once (the default), or elsewhere through the system. */
   spawnChild(parent: ActorCell, type: unknown, options: SpawnInput | undefined): ActorRef | Promise<ActorRef> {
     if (this.#closed) throw new SystemShutdownError('spawn')
     return this.lifecycle.spawnFrom(parent, type, options)
   }
 
-  /** Spawns from an already validated request. */
-  spawnRequest(parent: number, request: SpawnRequest): Promise<RefInfo> {
-    return this.#options.system.spawn(parent, request)
-  }
-
-  /** What building a router's request needs from this thread. */
-  get routerContext(): RouterRequestContext {
-    return this.routing.requestContext
-  }
-
   watch(watcher: number, watched: ActorRefImpl, on: boolean): Promise<void> {
-    if (watched.node !== this.node) return this.#remoteWatches?.watch(watcher, watched, on) ?? Promise.resolve()
+    if (watched.node !== this.node) return this.cluster?.watches.watch(watcher, watched, on) ?? Promise.resolve()
     return this.lifecycle.watch(watcher, watched, on)
   }
 
@@ -372,46 +351,18 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return offloadTask(this.#options.system, this.#nextOffload++, task, input, options)
   }
 
-  /** Stops an actor anywhere (children first); used by `ctx.stop`. `exit`: the actor stops itself. */
-  requestStop(ref: ActorRefImpl, exit: boolean): Promise<void> {
-    return this.lifecycle.requestStop(ref, exit)
-  }
-
-  async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
-    const info = await this.#options.system.lookup(name)
-    return info && this.refTo<A>(info.id, info.thread, info.name, info.window)
-  }
-
   /** A ref to an actor that lives on `thread` of this node, usable from this thread. */
   refTo<A>(id: number, thread: number, name?: string, window = 0): ActorRefImpl<A> {
     if (!isRemoteKey(thread)) return new ActorRefImpl<A>(id, thread, name, this, undefined, window, this.node)
-    // The sender of a message from another node: its ref names its own node and thread.
-    const address = this.#remote!.address(thread)!
-    return new ActorRefImpl<A>(id, address.thread, name, this, undefined, 0, address.node)
+    const sender = this.cluster!.senderAddress(thread) // the sender of a message from another node
+    return new ActorRefImpl<A>(id, sender.thread, name, this, undefined, 0, sender.node)
   }
 
   /** A ref to an actor of node `node` (this node's when undefined), usable from this thread. */
   refAt<A>(id: number, thread: number, name: string | undefined, node: number | undefined): ActorRefImpl<A> {
-    if (node === undefined || node === this.node) return this.refTo<A>(id, thread, name)
-    return new ActorRefImpl<A>(id, thread, name, this, undefined, 0, node)
+    return node === undefined || node === this.node ? this.refTo<A>(id, thread, name) : new ActorRefImpl<A>(id, thread, name, this, undefined, 0, node)
   }
 
-  remoteWatchEnded(node: number, watcher: number, watched: number): void {
-    this.#remoteWatches?.forget(node, watcher, watched)
-  }
-
-  /** Resolves once this thread can receive from other nodes (at once without a cluster). */
-  get clusterReady(): Promise<void> {
-    return this.#remote?.ready ?? Promise.resolve()
-  }
-
-  /** Node `node` (named `name`) is down: the links to its threads close and the asks waiting on them fail. */
-  nodeDown(node: number, name: string, reason: string): void {
-    const keys = new Set(this.#remote?.nodeDown(node, name, reason))
-    for (const key of keys) this.#links.drop(key)
-    this.asks.failThreads(keys, () => new NodeDownError(name, reason))
-    this.#remoteWatches?.nodeDown(node)
-  }
 
   /** This thread's figures (see `hostStats`). */
   stats(scope: 'full' | 'load' = 'full'): HostStats {
@@ -433,7 +384,7 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     this.#flow.close()
     this.#links.close()
     this.asks.failAll(() => new SystemShutdownError('ask'))
-    this.#closedStore = Promise.all([this.entities?.close().catch(() => undefined), this.#remote?.close()]).then(() => undefined)
+    this.#closedStore = Promise.all([this.entities?.close().catch(() => undefined), this.cluster?.close()]).then(() => undefined)
   }
 
   /** Resolves once `close` has released what it closes in the background (the entity store). */

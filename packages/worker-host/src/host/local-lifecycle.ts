@@ -137,6 +137,12 @@ export class LocalLifecycle implements LocalTreeHost {
   }
 
   /** `ctx.stop`: an actor of the local tree here; anything else through the system. */
+  /** An actor of this node by the name it was registered under, or undefined. */
+  async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
+    const info = await this.#options.system.lookup(name)
+    return info && this.#options.host.refTo<A>(info.id, info.thread, info.name, info.window)
+  }
+
   requestStop(ref: ActorRefImpl, exit: boolean): Promise<void> {
     if (ref.home === this.thread && this.tree.get(ref.id) !== undefined) return this.tree.stop(ref.id, exit)
     return this.#options.system.stop(ref.id, exit, ref.home)

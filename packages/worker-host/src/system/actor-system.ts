@@ -163,7 +163,7 @@ export class ActorSystem implements AsyncDisposable {
   spawn<C extends ActorClass>(type: C | ActorTypeRef<C>, ...[options]: SpawnArguments<C>): Promise<ActorRef<InstanceType<C>>> {
     if (this.#runtime.closing) return this.#shutDown('spawn')
     if (isNodePlacement(options)) return spawnOnNode<InstanceType<C>>(this.#runtime, type, options)
-    const spawn = (): Promise<ActorRef<InstanceType<C>>> => this.#runtime.mainHost.spawnFrom<InstanceType<C>>(0, type, options)
+    const spawn = (): Promise<ActorRef<InstanceType<C>>> => this.#runtime.mainHost.lifecycle.spawnElsewhere<InstanceType<C>>(0, type, options)
     if (!spawnChannel.hasSubscribers) return spawn()
     return traceOperation(spawnChannel, { thread: 0, parent: 0, actorType: spawnTypeName(type) } as SpawnContext, spawn)
   }
@@ -209,8 +209,8 @@ export class ActorSystem implements AsyncDisposable {
   async router(target: unknown, options: RouterOptions): Promise<PoolRouter<unknown> & GroupRouter<unknown>> {
     if (this.#runtime.closing) return this.#shutDown('router')
     const host = this.#runtime.mainHost
-    const { request, args } = await buildRouterRequest(host.routerContext, target, options)
-    const info = await host.spawnRequest(0, request)
+    const { request, args } = await buildRouterRequest(host.routing.requestContext, target, options)
+    const info = await this.#runtime.spawn(0, request)
     return new RouterHandle(info.id, info.thread, host.node, info.name, host, args, (updated) => this.#runtime.replaceArgs(info.id, [updated]))
   }
 
@@ -222,7 +222,7 @@ export class ActorSystem implements AsyncDisposable {
     if (typeof name !== 'string') return Promise.reject(new InvalidOptionError('name', 'a string', name))
     if (this.#runtime.closing) return this.#shutDown('lookup')
     if (options?.node !== undefined) return lookupOnNode<A>(this.#runtime, name, options.node)
-    return this.#runtime.mainHost.lookup<A>(name)
+    return this.#runtime.mainHost.lifecycle.lookup<A>(name)
   }
 
   /**

@@ -105,8 +105,8 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     },
     supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
     reportEnd: (id) => host.lifecycle.reportEnd(id),
-    clusterReady: () => host.clusterReady,
-    nodeDown: (node, name, reason) => host.nodeDown(node, name, reason),
+    clusterReady: () => host.cluster?.ready ?? Promise.resolve(),
+    nodeDown: (node, name, reason) => host.cluster?.nodeDown(node, name, reason),
     escalated: (id, error) => host.lifecycle.escalated(id, fromWireError(error)),
     // Only a real worker thread can exit or block on its own (see entry.ts).
     crash: () => {
