@@ -6,6 +6,9 @@ import { natsServerMissing } from './baselines/nats.js'
 import { natsPub } from './baselines/nats-pub.js'
 import { natsRequestLatencyP50 } from './baselines/nats-request.js'
 import type { BenchmarkDefinition } from './harness.js'
+import { clusterAskLatencyP50 } from './troupe/cluster-ask.js'
+import { clusterDownDetectionMs } from './troupe/cluster-down.js'
+import { clusterTell } from './troupe/cluster-tell.js'
 import { skippedTable } from './report.js'
 import { describeSuite, reportJson, skippedLines } from './results-file.js'
 import { renderText } from './table.js'
@@ -84,12 +87,14 @@ describe('the skipped benchmarks in the report', () => {
   })
 })
 
-describe('the NATS baselines', () => {
+describe('the NATS baselines and the cluster benchmarks', () => {
   afterEach(() => {
     vi.unstubAllEnvs()
   })
   it('declare that they need nats-server', () => {
-    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume]) expect(definition.requires).toBe(natsServerMissing)
+    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume, clusterTell, clusterAskLatencyP50, clusterDownDetectionMs]) {
+      expect(definition.requires).toBe(natsServerMissing)
+    }
   })
   it('give a reason when TROUPE_NATS_SERVER names no executable', async () => {
     vi.stubEnv('TROUPE_NATS_SERVER', '/nonexistent/nats-server')

@@ -140,7 +140,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24', 'P25', 'P26', 'P27'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8, P8b and P9 on their ids', () => {
@@ -184,5 +184,18 @@ describe('ratioDefinitions', () => {
     expect(byRatio.get('P19')).toMatchObject({ value: 25, meets: true, goal: { op: '<=', value: 50 }, kind: 'absolute', verdict: 'met' })
     const p18 = ratioDefinitions.find((d) => d.id === 'P18')
     expect(p18 === undefined ? [] : ratioInputs(p18, [])).toEqual(['tell.cross-thread.traced', 'tell.cross-thread'])
+  })
+  it('pairs P25 and P26 with the raw NATS baselines, and judges P27 against 2000 ms', () => {
+    const outcomes = computeRatios(ratioDefinitions, [
+      result('cluster.tell', [0.5e6, 1e6, 0.75e6]),
+      result('baseline.nats.pub', [1e6, 2e6, 1.5e6]),
+      result('cluster.ask.latency.p50', [600, 500, 550]),
+      result('baseline.nats.request.latency.p50', [500, 500, 500]),
+      result('cluster.down.detection.ms', [1100, 1000, 1200]),
+    ])
+    const byRatio = new Map(outcomes.map((o) => [o.id, o]))
+    expect(byRatio.get('P25')).toMatchObject({ value: 0.5, meets: false, goal: { op: '>=', value: 0.8 }, kind: 'paired', verdict: 'not met', pairs: 3 })
+    expect(byRatio.get('P26')).toMatchObject({ value: 1.1, meets: true, goal: { op: '<=', value: 1.2 }, kind: 'paired', verdict: 'met' })
+    expect(byRatio.get('P27')).toMatchObject({ value: 1100, meets: true, goal: { op: '<=', value: 2000 }, kind: 'absolute', verdict: 'met' })
   })
 })

@@ -291,6 +291,27 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'reminder.lag.p99',
     goal: { op: '<=', value: 100 },
   },
+  // P25-P27 are the cluster work's goals; its P15 and P16 were taken (spawn.remote.rate, actors.alive.max).
+  {
+    id: 'P25',
+    name: 'tells from node to node over NATS vs raw NATS publish of msgpack batches',
+    numerator: 'cluster.tell',
+    denominator: 'baseline.nats.pub',
+    goal: { op: '>=', value: 0.8 },
+  },
+  {
+    id: 'P26',
+    name: 'ask p50 latency from node to node vs raw NATS request-reply',
+    numerator: 'cluster.ask.latency.p50',
+    denominator: 'baseline.nats.request.latency.p50',
+    goal: { op: '<=', value: 1.2 },
+  },
+  {
+    id: 'P27',
+    name: 'SIGKILLed node declared down by the other, downAfterMs 1000, ms (absolute)',
+    numerator: 'cluster.down.detection.ms',
+    goal: { op: '<=', value: 2000 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

@@ -1,6 +1,6 @@
 // baseline.nats.pub: raw NATS pub/sub between two connections to a local nats-server, carrying
 // msgpack batches of { type: 'inc', n } with a bounded window. What a troupe cluster's tells
-// between two nodes (cluster.tell, the cluster work's P15) will be divided by.
+// between two nodes (cluster.tell) are divided by in P25, the cluster work's P15.
 import { unpack } from 'msgpackr'
 import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import type { BenchmarkDefinition } from '../harness.js'

@@ -1,6 +1,6 @@
 // baseline.nats.request.latency.p50: raw NATS request-reply between two connections to a local
 // nats-server, one request in flight. What a troupe cluster's asks between two nodes
-// (cluster.ask.latency.p50, the cluster work's P16) will be divided by.
+// (cluster.ask.latency.p50) are divided by in P26, the cluster work's P16.
 import { unpack } from 'msgpackr'
 import type { Msg, NatsConnection } from '@nats-io/transport-node'
 import type { BenchmarkDefinition } from '../harness.js'

@@ -76,6 +76,11 @@ const fullRun: BenchmarkResult[] = [
   result('baseline.lmdb.put', 300e3),
   { ...result('entity.million.rss', 600), unit: 'MB' },
   { ...result('reminder.lag.p99', 40), unit: 'ms' },
+  result('cluster.tell', 1.2e6),
+  result('baseline.nats.pub', 1.5e6),
+  { ...result('cluster.ask.latency.p50', 550), unit: 'us' },
+  { ...result('baseline.nats.request.latency.p50', 500), unit: 'us' },
+  { ...result('cluster.down.detection.ms', 1100), unit: 'ms' },
 ]
 
 /** Every data row of every panel (and of its layers) in a built spec. */

@@ -1,7 +1,10 @@
-// troupe's own benchmarks (tell.*, ask.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*, entity.*, reminder.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, cluster.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*, entity.*, reminder.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
+import { clusterAskLatencyP50 } from './cluster-ask.js'
+import { clusterDownDetectionMs } from './cluster-down.js'
+import { clusterTell } from './cluster-tell.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
 import { kvBenchmarks } from './kv-contention.js'
@@ -57,4 +60,7 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   entityActivateRate,
   entityPersistRate,
   reminderLagP99,
+  clusterTell,
+  clusterAskLatencyP50,
+  clusterDownDetectionMs,
 ]

@@ -9,7 +9,7 @@ import { check, withSystem, type SystemSettings } from './system.js'
 /** How the sender paces itself: `undefined` for none, else the number of outstanding chunks. */
 type Window = number | undefined
 
-interface Pair {
+export interface Pair {
   readonly sender: ActorRef<Sender> | ActorRef<CreditSender>
   readonly receiver: ActorRef<Receiver>
   /** Sends the start command for a stream of `count` hits. */
@@ -45,14 +45,14 @@ async function spawnPair(system: ActorSystem, worker: number, receiverWorker: nu
 }
 
 /** Sends the start commands as they are: no instrumentation. */
-const plainStart = (send: () => void): void => send()
+export const plainStart = (send: () => void): void => send()
 
 /**
  * One pass: arm every receiver, then start every sender at once (through `start`, which may wrap
  * the commands, e.g. in a span), and time from the start commands until the last receiver has
  * processed all `count` of its hits. Returns total msg/s.
  */
-async function streamPass(pairs: readonly Pair[], count: number, start: StreamInstrumentation['start']): Promise<number> {
+export async function streamPass(pairs: readonly Pair[], count: number, start: StreamInstrumentation['start']): Promise<number> {
   await Promise.all(pairs.map((pair) => pair.receiver.ask.arm(count)))
   const started = performance.now()
   const done = pairs.map((pair) => pair.receiver.ask.done())
