@@ -1,10 +1,14 @@
 import { Worker } from 'node:worker_threads'
-import { afterEach, describe, expect, it } from 'vitest'
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { Link } from '../src/link/link.js'
 import { createThreadChannel, openThreadLink } from '../src/link/thread-channel.js'
 import type { EchoCommand, EchoReport } from './fixtures/links/echo-worker.js'
 import { startEchoPeer } from './fixtures/links/echo-peer.js'
 import { fixture } from './helpers/system.js'
+import { RemotePeers } from '../src/cluster/remote-peers.js'
+import { startNatsServer, type NatsServer } from '../src/testkit/nats-server.js'
+import { describeWithNats } from './helpers/nats.js'
+import type { EchoPeer } from './fixtures/links/echo-peer.js'
 
 /**
  * One suite, run against every `Link` implementation (and, for a thread link, with the far end
@@ -77,7 +81,7 @@ function openNear(near: Link): { batches: Uint8Array[]; gone: Promise<number>; a
  * `farThread`: whether the far end runs on a thread of its own, which the suite can terminate.
  * A pair without one does not get that case at all (rather than a skipped test).
  */
-function linkConformance(name: string, makePair: MakePair, farThread: boolean): void {
+function linkConformance(name: string, makePair: MakePair, farThread: boolean, sharesMemory = true): void {
   describe(`link conformance: ${name}`, () => {
     it('delivers batches intact and in order, both ways', async () => {
       const { near } = await makePair()
@@ -148,7 +152,8 @@ function linkConformance(name: string, makePair: MakePair, farThread: boolean): 
       expect(isIntact(echoes.batches[0]!, 1, 1024)).toBe(true)
     })
 
-    it('shares a slab ahead of the batches sent after it', async () => {
+    // A link between processes shares no memory (its peers keep no ledger): registered where it applies.
+    if (sharesMemory) it('shares a slab ahead of the batches sent after it', async () => {
       const { near } = await makePair()
       const echoes = openNear(near)
       const buffer = new SharedArrayBuffer(16)
@@ -282,6 +287,55 @@ async function workerPair(): Promise<LinkPair> {
 
 linkConformance('MessagePortLink, both ends on one thread', sameThreadPair, false)
 linkConformance('MessagePortLink, far end in a worker', workerPair, true)
+
+/**
+ * Two nodes' threads over a real nats-server, each with its own connection (`RemotePeers`, as a
+ * host uses them): the far end's link is made when the first batch arrives, as a host makes it.
+ */
+let natsUrl: string | undefined
+let nextNode = 1
+async function natsPair(): Promise<LinkPair> {
+  const transport = (node: number) => ({ servers: [natsUrl!], name: 'conformance', node, connectTimeoutMs: 5000 })
+  const nearNode = nextNode++
+  const farNode = nextNode++
+  let markGone!: (received: number) => void
+  const gone = new Promise<number>((resolve) => (markGone = resolve))
+  let peer: EchoPeer | undefined
+  let peerStarted!: () => void
+  const started = new Promise<void>((resolve) => (peerStarted = resolve))
+  const far: RemotePeers = new RemotePeers(transport(farNode), 0, (key) => {
+    peer = startEchoPeer(far.link(key), { gone: markGone })
+    peerStarted()
+  })
+  const nearPeers = new RemotePeers(transport(nearNode), 0, () => undefined)
+  await Promise.all([far.ready, nearPeers.ready])
+  const near = nearPeers.link(nearPeers.key(farNode, 0)!)
+  cleanups.push(async () => {
+    near.close()
+    await Promise.all([nearPeers.close(), far.close()])
+  })
+  return {
+    near,
+    far: {
+      closeAfter: (batches) => void started.then(() => peer!.closeAfter(batches)),
+      received: async () => {
+        await started
+        return peer!.received
+      },
+      gone,
+    },
+  }
+}
+
+describeWithNats('NatsLink over a real nats-server', () => {
+  let server: NatsServer | undefined
+  beforeAll(async () => {
+    server = await startNatsServer({ jetstream: false })
+    natsUrl = server.url
+  })
+  afterAll(() => server?.stop())
+  linkConformance('NatsLink, two nodes over NATS', natsPair, false, false)
+})
 
 it('MessagePortLink: a worker terminated while batches are in flight is reported', async () => {
   const { near, far } = await workerPair()

@@ -1,5 +1,5 @@
 import { NodeDownError } from '@troupe/core'
-import { NatsLink } from '../link/nats-link.js'
+import { NatsLink, PART_TOKEN, type NatsPart } from '../link/nats-link.js'
 import { ThreadNats, type ClusterTransport } from './thread-nats.js'
 import { REMOTE_BASE } from '../transport/remote-key.js'
 
@@ -16,8 +16,9 @@ export interface RemoteAddress {
 /**
  * One thread's view of the threads of other nodes: the number each has in this thread's link
  * table (`key`), the NATS link to it, and the thread's own connection. A batch to node N's thread
- * t goes to `troupe.<cluster>.d.<N>.<t>.<this node>.<this thread>`; this thread subscribes to
- * `troupe.<cluster>.d.<this node>.<this thread>.*.*`, so the subject says who sent a batch.
+ * t goes to `troupe.<cluster>.d.<N>.<t>.<this node>.<this thread>` (with a last token for the
+ * parts of a large batch and for goodbye, see NatsLink); this thread subscribes to
+ * `troupe.<cluster>.d.<this node>.<this thread>.>`, so the subject says who sent a batch.
  */
 export class RemotePeers {
   readonly #transport: ClusterTransport
@@ -37,7 +38,7 @@ export class RemotePeers {
     this.#transport = transport
     this.#thread = thread
     this.#ensure = ensure
-    const inbox = `troupe.${transport.name}.d.${transport.node}.${thread}.*.*`
+    const inbox = `troupe.${transport.name}.d.${transport.node}.${thread}.>`
     this.#nats = new ThreadNats(transport, inbox, (subject, bytes) => this.#received(subject, bytes), thread)
   }
 
@@ -97,13 +98,27 @@ export class RemotePeers {
   }
 
   #received(subject: string, bytes: Uint8Array): void {
-    // troupe.<cluster>.d.<node>.<thread>.<from node>.<from thread>
-    const parts = subject.split('.')
-    const fromNode = Number(parts[parts.length - 2])
-    const fromThread = Number(parts[parts.length - 1])
+    // troupe.<cluster>.d.<node>.<thread>.<from node>.<from thread>[.<part>] (see NatsLink)
+    const tokens = subject.split('.')
+    const fromNode = Number(tokens[5])
+    const fromThread = Number(tokens[6])
+    const part = partOf(tokens[7])
+    if (part === undefined) return // not troupe's
     const key = this.key(fromNode, fromThread)
     if (key === undefined) return // from a node declared down: it is not heard any more
-    if (!this.#links.has(key)) this.#ensure(key)
-    this.#links.get(key)?.received(bytes)
+    if (!this.#links.has(key)) {
+      if (part === 'bye') return // a peer that never spoke says goodbye: nothing to close
+      this.#ensure(key)
+    }
+    this.#links.get(key)?.received(bytes, part)
   }
+}
+
+/** The part a subject's last token names (see NatsLink); undefined for a token troupe never sends. */
+function partOf(token: string | undefined): NatsPart | undefined {
+  if (token === undefined) return 'whole'
+  if (token === PART_TOKEN.more) return 'more'
+  if (token === PART_TOKEN.end) return 'end'
+  if (token === PART_TOKEN.bye) return 'bye'
+  return undefined
 }

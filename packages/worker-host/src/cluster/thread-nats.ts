@@ -23,6 +23,8 @@ export class ThreadNats {
   #queued: [string, Uint8Array][] = []
   #subscription: Subscription | undefined
   #closed = false
+  /** The server's `max_payload` once connected (NATS's default until then). */
+  maxPayload = 1024 * 1024
   /** Resolves once connected and subscribed (rejects if NATS cannot be reached in time). */
   readonly ready: Promise<void>
 
@@ -41,9 +43,14 @@ export class ThreadNats {
         return
       }
       this.#connection = connection
+      this.maxPayload = connection.info?.max_payload ?? this.maxPayload
       this.#subscription = connection.subscribe(inbox, {
         callback: (error, msg) => {
-          if (!error) received(msg.subject, msg.data)
+          // The link hands the batch on as the thread's own (see LinkListener.batch): it is copied
+          // out of the client's buffers (whose memory the client goes on using), so nothing done
+          // with it, a transfer included, reaches them.
+          // (`new Uint8Array(view)` copies; a Buffer's `slice` would not.)
+          if (!error) received(msg.subject, new Uint8Array(msg.data))
         },
       })
       await connection.flush()
@@ -80,3 +87,4 @@ export class ThreadNats {
     if (connection) await connection.drain().catch(() => connection.close())
   }
 }
+

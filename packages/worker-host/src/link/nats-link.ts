@@ -4,14 +4,29 @@ import type { Link, LinkListener } from './link.js'
 /** Where a NATS link publishes: its thread's connection, which queues until it is connected. */
 export interface NatsPublisher {
   publish(subject: string, bytes: Uint8Array): void
+  /** The largest message the server takes (its `max_payload`), in bytes. */
+  readonly maxPayload: number
 }
 
 /**
+ * How a NATS message of a link is read, by the last token of its subject (see `RemotePeers`):
+ * a whole batch has none; a batch larger than the server's `max_payload` travels in parts, each
+ * but the last marked `MORE`; `BYE` (empty) says the sender closed its end.
+ */
+export type NatsPart = 'whole' | 'more' | 'end' | 'bye'
+export const PART_TOKEN: Readonly<Record<Exclude<NatsPart, 'whole'>, string>> = { more: 'm', end: 'e', bye: 'x' }
+
+/** Room left in a NATS message for its headers and protocol line. */
+const PAYLOAD_MARGIN = 1024
+
+/**
  * A link to one thread of another node, over NATS: each batch is one NATS message on the peer's
- * subject (see `RemotePeers` for the subjects). NATS keeps the order of one connection's messages
- * to one subscriber, so batches arrive in the order sent. A link between processes shares no
- * memory: a remote peer keeps no ledger (`share` is never called for it), and nothing tells it
- * which messages the peer processed; cross-node messages are at most once (docs/cluster.md).
+ * subject, or several when it is larger than the server's `max_payload`. NATS keeps the order of
+ * one connection's messages to one subscriber, so batches (and their parts) arrive in the order
+ * sent. A link between processes shares no memory: a remote peer keeps no ledger (`share` is
+ * never called for it), and nothing tells it which messages the peer processed: cross-node
+ * messages are at most once (docs/cluster.md). Closing this end tells the peer (`BYE`); a peer
+ * whose node dies is reported by membership instead (`gone`).
  */
 export class NatsLink implements Link {
   readonly #subject: string
@@ -19,6 +34,8 @@ export class NatsLink implements Link {
   #listener: LinkListener | undefined
   /** What arrived before `open`: handed over, in order, when it opens. */
   #early: Uint8Array[] = []
+  /** The parts of a large batch received so far. */
+  #parts: Uint8Array[] = []
   #done = false
 
   constructor(subject: string, publisher: NatsPublisher) {
@@ -31,10 +48,22 @@ export class NatsLink implements Link {
     const early = this.#early
     this.#early = []
     for (const bytes of early) listener.batch(bytes)
+    if (this.#done) listener.peerGone()
   }
 
   send(bytes: Uint8Array): void {
-    if (!this.#done) this.#publisher.publish(this.#subject, bytes)
+    if (this.#done) return
+    // The batch is the link's now, as over a port: the caller's view is detached (no copy is made).
+    const owned = structuredClone(bytes, { transfer: [bytes.buffer as ArrayBuffer] })
+    const limit = Math.max(1, this.#publisher.maxPayload - PAYLOAD_MARGIN)
+    if (owned.byteLength <= limit) {
+      this.#publisher.publish(this.#subject, owned)
+      return
+    }
+    for (let at = 0; at < owned.byteLength; at += limit) {
+      const last = at + limit >= owned.byteLength
+      this.#publisher.publish(`${this.#subject}.${last ? PART_TOKEN.end : PART_TOKEN.more}`, owned.subarray(at, at + limit))
+    }
   }
 
   share(_registration: SlabRegistration): void {
@@ -42,20 +71,44 @@ export class NatsLink implements Link {
   }
 
   close(): void {
-    this.#done = true
-  }
-
-  /** A batch from the peer (the thread's subscription found this link by the subject). */
-  received(bytes: Uint8Array): void {
     if (this.#done) return
-    if (this.#listener) this.#listener.batch(bytes)
-    else this.#early.push(bytes)
+    this.#done = true
+    this.#publisher.publish(`${this.#subject}.${PART_TOKEN.bye}`, new Uint8Array(0))
   }
 
-  /** The peer's node is down: nothing more comes from it. */
+  /** A message from the peer (the thread's subscription found this link by the subject). */
+  received(bytes: Uint8Array, part: NatsPart): void {
+    if (this.#done) return
+    if (part === 'bye') return this.gone()
+    if (part === 'more') {
+      this.#parts.push(bytes)
+      return
+    }
+    let batch = bytes
+    if (part === 'end') {
+      this.#parts.push(bytes)
+      batch = join(this.#parts)
+      this.#parts = []
+    }
+    if (this.#listener) this.#listener.batch(batch)
+    else this.#early.push(batch)
+  }
+
+  /** The peer is gone (it closed its end, or its node is down): nothing more comes from it. */
   gone(): void {
     if (this.#done) return
     this.#done = true
+    this.#parts = []
     this.#listener?.peerGone()
   }
+}
+
+function join(parts: readonly Uint8Array[]): Uint8Array {
+  const whole = new Uint8Array(parts.reduce((sum, part) => sum + part.byteLength, 0))
+  let at = 0
+  for (const part of parts) {
+    whole.set(part, at)
+    at += part.byteLength
+  }
+  return whole
 }

@@ -10,21 +10,24 @@ import { delimiter, join } from 'node:path'
 /** Where to look when `nats-server` is not on PATH (Debian installs it in /usr/sbin). */
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/usr/local/bin', '/usr/bin']
 
-/** The nats-server binary: `TROUPE_NATS_SERVER`, else the first on PATH (or in the sbin folders). Undefined if none. */
+/**
+ * The nats-server binary: `TROUPE_NATS_SERVER` if set (undefined when that is not an executable
+ * file), else the first on PATH (or in the sbin folders). Undefined if none.
+ */
 export function findNatsServer(): string | undefined {
   const fromEnv = process.env['TROUPE_NATS_SERVER']
-  if (fromEnv) return fromEnv
+  if (fromEnv) return executable(fromEnv) ? fromEnv : undefined
   const dirs = [...(process.env['PATH'] ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS]
-  for (const dir of dirs) {
-    const candidate = join(dir, 'nats-server')
-    try {
-      accessSync(candidate, constants.X_OK)
-      return candidate
-    } catch {
-      // not here
-    }
+  return dirs.map((dir) => join(dir, 'nats-server')).find(executable)
+}
+
+function executable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK)
+    return true
+  } catch {
+    return false
   }
-  return undefined
 }
 
 /** A TCP port on 127.0.0.1 that was free a moment ago (the server is retried on a clash). */
@@ -66,6 +69,8 @@ export interface NatsServer {
 /** Starts nats-server; rejects with the server's own output if it does not become ready. */
 export async function startNatsServer(options: NatsServerOptions = {}): Promise<NatsServer> {
   const binary = findNatsServer()
+  const fromEnv = process.env['TROUPE_NATS_SERVER']
+  if (!binary && fromEnv) throw new Error(`TROUPE_NATS_SERVER is ${fromEnv}, which is not an executable file`)
   if (!binary) throw new Error('nats-server is not installed (apt-get install -y nats-server, or set TROUPE_NATS_SERVER)')
   let lastError: unknown
   for (let attempt = 0; attempt < 5; attempt++) {
@@ -95,10 +100,18 @@ async function launch(binary: string, port: number, options: NatsServerOptions):
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
     if (output.length < 64 * 1024) output += chunk
   })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A binary that cannot be started emits 'error' (and no 'exit'): it is reported, not thrown.
+  let spawnError: Error | undefined
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve())
+    child.once('error', (error) => {
+      spawnError = error
+      resolve()
+    })
+  })
   const cleanup = () => rmSync(dir, { recursive: true, force: true })
   try {
-    await untilListening(child, port, options.readyTimeoutMs ?? 10_000, () => output)
+    await untilListening(child, port, options.readyTimeoutMs ?? 10_000, () => spawnError?.message ?? output)
   } catch (error) {
     child.kill('SIGKILL')
     await exited
@@ -134,7 +147,7 @@ async function launch(binary: string, port: number, options: NatsServerOptions):
 async function untilListening(child: ChildProcess, port: number, timeoutMs: number, output: () => string): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) {
       throw new Error(`nats-server exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${output()}`)
     }
     if (await accepts(port)) return

@@ -70,6 +70,8 @@ export class PeerLink {
   lastArrival = Number.NEGATIVE_INFINITY
   misses = 0
   #touched = false
+  /** A link to a thread of another node (see remote-key.ts). */
+  readonly #remote: boolean
   /**
    * Where the last frame starts when the next message or reply may continue it (a tell, an ask,
    * a successful reply, or a run of them): valid only while the batch is still `#runEnd` slots
@@ -91,8 +93,9 @@ export class PeerLink {
     owner: LinkOwner,
   ) {
     this.#owner = owner
+    this.#remote = isRemoteKey(thread)
     // Towards main, or another node (no shared memory there), no ledger is kept.
-    this.outbound = thread === 0 || isRemoteKey(thread) ? undefined : new OutboundLedger()
+    this.outbound = thread === 0 || this.#remote ? undefined : new OutboundLedger()
     this.inbound = new InboundLedger(thread)
   }
 
@@ -280,6 +283,8 @@ export class PeerLink {
     }
     // The ledger keeps its own copy (in a reused ring): the one sent is transferred (detached here).
     if (slab !== undefined) ledger!.hold(slab, deliveries, bytes)
+    // A thread of another node may be replaced unseen: each batch to it defines its own selectors.
+    if (this.#remote) this.selectors.clear()
     link.send(bytes)
     ledger?.reclaim()
   }

@@ -46,6 +46,17 @@ export class OutboundSelectors {
     return id
   }
 
+  /**
+   * Forgets every number: the next batch defines what it uses again. For links to other nodes,
+   * whose peer thread can be replaced without this side knowing: each batch then stands alone.
+   */
+  clear(): void {
+    this.#ids.clear()
+    this.names.length = 1
+    this.#lastName = undefined
+    this.#lastId = 0
+  }
+
   /** Defines every interned name in `frames` (for a peer that has just replaced the one that knew them). */
   defineAll(frames: Frames): void {
     for (let id = 1; id < this.names.length; id++) writeSelector(frames, id, this.names[id]!)
