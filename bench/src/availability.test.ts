@@ -9,6 +9,7 @@ import type { BenchmarkDefinition } from './harness.js'
 import { clusterAskLatencyP50 } from './troupe/cluster-ask.js'
 import { clusterDownDetectionMs } from './troupe/cluster-down.js'
 import { clusterTell } from './troupe/cluster-tell.js'
+import { durableHandlerRate } from './troupe/durable-handler.js'
 import { skippedTable } from './report.js'
 import { describeSuite, reportJson, skippedLines } from './results-file.js'
 import { renderText } from './table.js'
@@ -87,12 +88,12 @@ describe('the skipped benchmarks in the report', () => {
   })
 })
 
-describe('the NATS baselines and the cluster benchmarks', () => {
+describe('the NATS baselines, the cluster benchmarks and durable.handler.rate', () => {
   afterEach(() => {
     vi.unstubAllEnvs()
   })
   it('declare that they need nats-server', () => {
-    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume, clusterTell, clusterAskLatencyP50, clusterDownDetectionMs]) {
+    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume, clusterTell, clusterAskLatencyP50, clusterDownDetectionMs, durableHandlerRate]) {
       expect(definition.requires).toBe(natsServerMissing)
     }
   })

@@ -140,7 +140,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24', 'P25', 'P26', 'P27'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24', 'P25', 'P26', 'P27', 'P28'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8, P8b and P9 on their ids', () => {
@@ -197,5 +197,14 @@ describe('ratioDefinitions', () => {
     expect(byRatio.get('P25')).toMatchObject({ value: 0.5, meets: false, goal: { op: '>=', value: 0.8 }, kind: 'paired', verdict: 'not met', pairs: 3 })
     expect(byRatio.get('P26')).toMatchObject({ value: 1.1, meets: true, goal: { op: '<=', value: 1.2 }, kind: 'paired', verdict: 'met' })
     expect(byRatio.get('P27')).toMatchObject({ value: 1100, meets: true, goal: { op: '<=', value: 2000 }, kind: 'absolute', verdict: 'met' })
+  })
+  it('pairs P28 with the raw JetStream consumer, reported without a goal', () => {
+    const outcomes = computeRatios(ratioDefinitions, [
+      result('durable.handler.rate', [5e3, 6e3, 4e3]),
+      result('baseline.jetstream.consume', [20e3, 30e3, 20e3]),
+    ])
+    expect(outcomes.find((o) => o.id === 'P28')).toMatchObject({ value: 0.2, meets: false, goal: null, kind: 'paired', verdict: 'reported', pairs: 3 })
+    const p28 = ratioDefinitions.find((d) => d.id === 'P28')
+    expect(p28 === undefined ? [] : ratioInputs(p28, [])).toEqual(['durable.handler.rate', 'baseline.jetstream.consume'])
   })
 })

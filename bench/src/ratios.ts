@@ -312,6 +312,13 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'cluster.down.detection.ms',
     goal: { op: '<=', value: 2000 },
   },
+  // The durable handlers issue's "reported against raw JetStream consume": no goal, as P18.
+  {
+    id: 'P28',
+    name: 'durable handler (maxJobs 16) vs raw JetStream pull consumer, events per second',
+    numerator: 'durable.handler.rate',
+    denominator: 'baseline.jetstream.consume',
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

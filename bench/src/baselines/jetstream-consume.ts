@@ -1,6 +1,6 @@
 // baseline.jetstream.consume: raw JetStream, a durable pull consumer consuming and acking a stream
-// of msgpack { type: 'inc', n } messages on a local nats-server. The reference for troupe's
-// durable handlers (durable.handler.rate): what JetStream itself delivers, one ack per message.
+// of msgpack { type: 'inc', n } messages on a local nats-server. The denominator of troupe's
+// durable handlers (durable.handler.rate) in P28: what JetStream itself delivers, one ack per message.
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream'
 import type { JetStreamClient, JetStreamManager } from '@nats-io/jetstream'
 import { unpack } from 'msgpackr'

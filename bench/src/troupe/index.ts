@@ -1,4 +1,4 @@
-// troupe's own benchmarks (tell.*, ask.*, cluster.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*, entity.*, reminder.*); ratios pair them with the baselines.
+// troupe's own benchmarks (tell.*, ask.*, cluster.*, durable.*, pingpong.*, restart.*, offload.*, spawn.*, metrics.*, routing.*, cpu.*, testkit.*, entity.*, reminder.*); ratios pair them with the baselines.
 import type { BenchmarkDefinition } from '../harness.js'
 import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
@@ -7,6 +7,7 @@ import { clusterDownDetectionMs } from './cluster-down.js'
 import { clusterTell } from './cluster-tell.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
+import { durableHandlerRate } from './durable-handler.js'
 import { kvBenchmarks } from './kv-contention.js'
 import { memoryPerActor } from './memory.js'
 import { metricsScrapeMs } from './metrics-scrape.js'
@@ -63,4 +64,5 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   clusterTell,
   clusterAskLatencyP50,
   clusterDownDetectionMs,
+  durableHandlerRate,
 ]
