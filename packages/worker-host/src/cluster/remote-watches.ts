@@ -40,9 +40,10 @@ export class RemoteWatches {
     try {
       await this.#host.ask(service, WATCH, [watcher, watched.id, watched.home, on], undefined)
     } catch (error) {
-      // Its node is down already: watching a gone actor reports it at once (once: nodeDown may have).
-      if (!(error instanceof NodeDownError) || !on) throw error
-      if (this.#byNode.get(watched.node)?.delete(key)) this.#terminated(watcher, watched.id, watched.home, watched.node)
+      if (!(error instanceof NodeDownError)) throw error
+      // Its node is down already: unwatching is done; watching a gone actor reports it at once
+      // (once: nodeDown may have reported it meanwhile).
+      if (on && this.#byNode.get(watched.node)?.delete(key)) this.#terminated(watcher, watched.id, watched.home, watched.node)
     }
   }
 

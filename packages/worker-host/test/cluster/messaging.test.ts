@@ -135,6 +135,8 @@ describeWithNats('messages between nodes over NATS (real nats-server, node proce
     const late = await system.spawn(Watcher, { placement: 'main' })
     await late.ask.watch(tallyB)
     await expect.poll(() => late.ask.ended()).toEqual([tallyB.address])
+    // And unwatching one there is done at once, without an error.
+    await expect(watcher.ask.unwatch(tallyB)).resolves.toBeUndefined()
   })
 
   it('lookup on a node that is not a member rejects with ClusterError; an unknown name is undefined', async () => {
