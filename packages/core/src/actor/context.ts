@@ -62,8 +62,11 @@ export interface ActorContext<Self = unknown> {
    * worker died) subscribes again. Resolves at once; `unsubscribe()` ends it.
    */
   subscribe<T>(topic: string | TopicPublisher<T>, method: SubscriberMethod<Self, T>): Subscription
-  /** Finds a live actor by name. */
-  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined>
+  /**
+   * Finds a live actor by name: on this node, or with `{ node }` on the node of the cluster with
+   * that name (asked over NATS; `ClusterError` if no live node has that name, or without a cluster).
+   */
+  lookup<A = unknown>(name: string, options?: { readonly node?: string }): Promise<ActorRef<A> | undefined>
   /**
    * Death watch: when `ref` stops for good, this actor's `onTerminated(ref)` runs (at once if it
    * is already gone). Works across threads. Resolves once the watch is registered; there is no

@@ -1,3 +1,4 @@
+import { InvalidOptionError } from '@troupe/core'
 import type { ActorContext, ActorRef, Cancellable, DeferredReply, EntityClass, EntityTypeRef, SubscriberMethod, Subscription, TopicPublisher, UntypedActorRef } from '@troupe/core'
 import { entityRef } from '../entity/entity-ref.js'
 import type { ActorRefImpl } from '@troupe/core/internal'
@@ -83,8 +84,10 @@ export class HostedActorContext implements ActorContext {
     return this.#host.topics.subscribeActor(this.#cell.id, topic as string | TopicPublisher<unknown>, method)
   }
 
-  lookup<A = unknown>(name: string): Promise<ActorRef<A> | undefined> {
-    return this.#host.lifecycle.lookup<A>(name)
+  lookup<A = unknown>(name: string, options?: { readonly node?: string }): Promise<ActorRef<A> | undefined> {
+    const node = options?.node
+    if (node !== undefined && typeof node !== 'string') return Promise.reject(new InvalidOptionError('node', "a node's name", node))
+    return this.#host.lifecycle.lookup<A>(name, node)
   }
 
   watch(ref: ActorRef): Promise<void> {

@@ -9,6 +9,7 @@ import type { Clock } from '../clock/clock.js'
 import type { ModuleRegistry } from './module-registry.js'
 import type { EntityConfig } from '../entity/thread-entities.js'
 import type { ClusterTransport } from '../cluster/thread-nats.js'
+import type { RemoteRefInfo } from '../cluster/remote-lookup.js'
 
 /** How a host reaches the system (in-process on the main thread, comlink from a worker). */
 export interface SystemPort {
@@ -34,6 +35,8 @@ export interface SystemPort {
    */
   stop(id: number, exit?: boolean, thread?: number): Promise<void>
   lookup(name: string): Promise<RefInfo | undefined>
+  /** The actor named `name` on the node of the cluster named `node`, and that node's id. */
+  lookupOnNode(name: string, node: string): Promise<RemoteRefInfo | undefined>
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
 }

@@ -137,8 +137,12 @@ export class LocalLifecycle implements LocalTreeHost {
   }
 
   /** `ctx.stop`: an actor of the local tree here; anything else through the system. */
-  /** An actor of this node by the name it was registered under, or undefined. */
-  async lookup<A>(name: string): Promise<ActorRef<A> | undefined> {
+  /** An actor by the name it was registered under: of this node, or of the node named `node`. */
+  async lookup<A>(name: string, node?: string): Promise<ActorRef<A> | undefined> {
+    if (node !== undefined) {
+      const found = await this.#options.system.lookupOnNode(name, node)
+      return found && this.#options.host.refAt<A>(found.id, found.thread, found.name, found.node)
+    }
     const info = await this.#options.system.lookup(name)
     return info && this.#options.host.refTo<A>(info.id, info.thread, info.name, info.window)
   }

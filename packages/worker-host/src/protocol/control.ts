@@ -7,6 +7,7 @@ import type { ChannelEnd } from '../link/thread-channel.js'
 import type { AskErrorPolicy, DeliveryGuarantee, Directive, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
 import type { ThreadSnapshot } from '../metrics/thread-snapshot.js'
+import type { RemoteRefInfo } from '../cluster/remote-lookup.js'
 
 /** Control results carry errors as data: comlink would flatten a thrown error's class and `code`. */
 export type ControlResult<T> = { ok: true; value: T } | { ok: false; error: WireError }
@@ -184,6 +185,8 @@ export interface HostControlApi {
  */
 export interface SystemControlApi {
   lookup(name: string): RefInfo | undefined
+  /** `ctx.lookup(name, { node })` from a worker: asked of that node by main (see remote-lookup.ts). */
+  lookupOnNode(name: string, node: string): Promise<ControlResult<RemoteRefInfo | undefined>>
   connect(from: number, to: number): void
   actorFailed(id: number, error: WireError): void
   reportLoad(stats: HostStats): void

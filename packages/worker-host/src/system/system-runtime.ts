@@ -6,6 +6,7 @@ import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest,
 import { Topic } from '../util/topic.js'
 import type { ClusterNode } from '../cluster/cluster-node.js'
 import type { ClusterTransport } from '../cluster/thread-nats.js'
+import { findOnNode, type RemoteRefInfo } from '../cluster/remote-lookup.js'
 import { DeadLetterOffice } from './dead-letters.js'
 import { Directory, type ActorRecord } from './directory.js'
 import { DeathWatch, type WatchedActor, type Watcher } from './death-watch.js'
@@ -310,6 +311,10 @@ export class SystemRuntime implements SystemPort {
 
   async lookup(name: string): Promise<RefInfo | undefined> {
     return this.directory.lookup(name, this.options.workers)
+  }
+
+  lookupOnNode(name: string, node: string): Promise<RemoteRefInfo | undefined> {
+    return findOnNode(this, name, node)
   }
 
   /** `ctx.offload` from a host: runs in the pool; `cancelOffload` aborts it. */

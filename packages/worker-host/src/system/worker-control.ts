@@ -18,6 +18,7 @@ export function workerControl(runtime: SystemRuntime, thread: number): SystemCon
     },
     watch: (watcher, watcherThread, watched, watchedThread, on) => runtime.watch(watcher, watcherThread, watched, watchedThread, on),
     registerName: (info) => settle(() => runtime.registerName({ ...info, thread })),
+    lookupOnNode: (name, node) => settle(() => runtime.lookupOnNode(name, node)),
     localEnded: (id, name) => runtime.localEnded(id, thread, name),
     localEvent: (event) => runtime.localEvent(event),
     offload: (request) => settle(() => runtime.offload(request, thread)),

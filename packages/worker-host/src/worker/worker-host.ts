@@ -6,6 +6,7 @@ import { serviceId } from '../host/actor-ids.js'
 import type { ModuleRegistry } from '../host/module-registry.js'
 import type { ChannelEnd } from '../link/thread-channel.js'
 import { settle, unwrapResult, type ControlResult, type HostControlApi, type RefInfo, type SystemControlApi } from '../protocol/control.js'
+import type { RemoteRefInfo } from '../cluster/remote-lookup.js'
 import type { WorkerInit } from './worker-init.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { withDeadline } from '../util/deadline.js'
@@ -47,6 +48,9 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
       await host.ask(host.refTo(serviceId(0), 0), STOP_REQUEST, [id, exit, thread], { timeoutMs: 2 ** 31 - 1 })
     },
     lookup: (name) => answerWithin(`lookup ${JSON.stringify(name)}`, init.askTimeoutMs, system.lookup(name)),
+    // Main asks the other node within askTimeoutMs; this bound leaves it room for that.
+    lookupOnNode: async (name, node) =>
+      unwrapResult(await answerWithin<ControlResult<RemoteRefInfo | undefined>>(`lookup ${JSON.stringify(name)} on node ${node}`, 2 * init.askTimeoutMs, system.lookupOnNode(name, node))),
     connect: (from, to) => void system.connect(from, to),
     actorFailed: (id, error) => void system.actorFailed(id, error),
     watch: (watcher, watcherThread, watched, watchedThread, on) =>

@@ -145,6 +145,12 @@ describeWithNats('messages between nodes over NATS (real nats-server, node proce
     const system = await localNode(server.url)
     await lookup<Tally>(system, 'tally', 'b')
     expect(await system.lookup('nobody', { node: 'b' })).toBeUndefined()
+    // From inside actors too (on a worker and on main: the worker's lookup goes through main).
+    for (const placement of [{ worker: 0 }, 'main'] as const) {
+      const relay = await system.spawn(Relay, { placement })
+      expect(await relay.ask.lookupAndAdd('tally', 'b', 4)).toBe(placement === 'main' ? 8 : 4)
+      await expect(relay.ask.lookupAndAdd('tally', 'zz', 1)).rejects.toThrow(ClusterError)
+    }
     await expect(system.lookup('tally', { node: 'zz' })).rejects.toThrow(ClusterError)
     await expect(system.lookup('tally', { node: 'zz' })).rejects.toThrow(/no live node is named zz/)
   })
