@@ -42,7 +42,6 @@ export class ThreadNats {
         await connection.close()
         return
       }
-      this.#connection = connection
       this.maxPayload = connection.info?.max_payload ?? this.maxPayload
       this.#subscription = connection.subscribe(inbox, {
         callback: (error, msg) => {
@@ -54,9 +53,13 @@ export class ThreadNats {
         },
       })
       await connection.flush()
+      // What waited goes first, in order; only then do publishes go straight to the connection.
       const queued = this.#queued
       this.#queued = []
-      for (const [subject, bytes] of queued) connection.publish(subject, bytes)
+      for (const [subject, bytes] of queued) publishQuietly(connection, subject, bytes)
+      // Closed meanwhile: `close` found no connection to close, so it is closed here.
+      if (this.#closed) await connection.drain().catch(() => connection.close())
+      else this.#connection = connection
     })()
     // Reported by whoever awaits `ready`; unobserved, a failure to connect must not crash the thread.
     this.ready.catch(() => undefined)
@@ -70,11 +73,7 @@ export class ThreadNats {
       this.#queued.push([subject, bytes])
       return
     }
-    try {
-      connection.publish(subject, bytes)
-    } catch {
-      // Closed or draining: the batch is lost, as a batch to a node that went away is.
-    }
+    publishQuietly(connection, subject, bytes)
   }
 
   /** Sends what was published and closes the connection. Idempotent. */
@@ -88,3 +87,10 @@ export class ThreadNats {
   }
 }
 
+function publishQuietly(connection: NatsConnection, subject: string, bytes: Uint8Array): void {
+  try {
+    connection.publish(subject, bytes)
+  } catch {
+    // Closed or draining: the batch is lost, as a batch to a node that went away is.
+  }
+}
