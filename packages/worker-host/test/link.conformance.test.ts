@@ -295,7 +295,7 @@ linkConformance('MessagePortLink, far end in a worker', workerPair, true)
 let natsUrl: string | undefined
 let nextNode = 1
 async function natsPair(): Promise<LinkPair> {
-  const transport = (node: number) => ({ servers: [natsUrl!], name: 'conformance', node, connectTimeoutMs: 5000 })
+  const transport = (node: number) => ({ servers: [natsUrl!], name: 'conformance', node, connectTimeoutMs: 5000, nodeName: `n${node}` })
   const nearNode = nextNode++
   const farNode = nextNode++
   let markGone!: (received: number) => void

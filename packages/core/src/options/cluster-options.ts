@@ -22,6 +22,15 @@ export interface ClusterOptions {
   readonly downAfterMs?: number
   /** How long `ActorSystem.start` waits to reach NATS, in ms. Default 10 000. */
   readonly connectTimeoutMs?: number
+  /**
+   * Where entities live. `'sharded'`: each key is placed on one live node by rendezvous hashing
+   * over the nodes that shard entities, with one activation per key in the whole cluster (a
+   * lease in NATS KV), moved to the other nodes when its node leaves or dies, and handed over
+   * when a node joins. It needs a store every node shares: `persistence: { store: 'nats' }`.
+   * `'local'`: each node activates the entities its own refs address, on its own threads, from
+   * its own store. Default: `'sharded'` with the NATS store, else `'local'`.
+   */
+  readonly entities?: 'sharded' | 'local'
 }
 
 export interface ResolvedClusterOptions {
@@ -31,6 +40,7 @@ export interface ResolvedClusterOptions {
   heartbeatMs: number
   downAfterMs: number
   connectTimeoutMs: number
+  entities: 'sharded' | 'local'
 }
 
 /** Node and cluster names become parts of NATS subjects and KV keys: a safe, short alphabet. */
@@ -55,10 +65,14 @@ function serverList(value: unknown): string[] {
   })
 }
 
-export function resolveClusterOptions(value: unknown): ResolvedClusterOptions | undefined {
+/**
+ * `sharedStore`: whether the system's persistence is a store every node reaches (the NATS store),
+ * which sharded entities need: their state moves with them from node to node.
+ */
+export function resolveClusterOptions(value: unknown, sharedStore = false): ResolvedClusterOptions | undefined {
   if (value === undefined) return undefined
   if (typeof value !== 'object' || value === null) throw new InvalidOptionError('cluster', "an object such as { servers: 'nats://127.0.0.1:4222', node: 'a' }", value)
-  checkKnownOptions(value, ['servers', 'node', 'name', 'heartbeatMs', 'downAfterMs', 'connectTimeoutMs'], 'cluster.')
+  checkKnownOptions(value, ['servers', 'node', 'name', 'heartbeatMs', 'downAfterMs', 'connectTimeoutMs', 'entities'], 'cluster.')
   const options = value as ClusterOptions
   const servers = serverList(options.servers)
   if (typeof options.node !== 'string' || !CLUSTER_NAME.test(options.node)) throw new InvalidOptionError('cluster.node', '1 to 64 characters of A-Z a-z 0-9 _ -', options.node)
@@ -67,5 +81,10 @@ export function resolveClusterOptions(value: unknown): ResolvedClusterOptions | 
   const heartbeatMs = ms('cluster.heartbeatMs', options.heartbeatMs, 500, 10)
   const downAfterMs = ms('cluster.downAfterMs', options.downAfterMs, Math.max(3000, 3 * heartbeatMs), 3 * heartbeatMs)
   const connectTimeoutMs = ms('cluster.connectTimeoutMs', options.connectTimeoutMs, 10_000, 1)
-  return { servers, node: options.node, name, heartbeatMs, downAfterMs, connectTimeoutMs }
+  const entities = options.entities ?? (sharedStore ? 'sharded' : 'local')
+  if (entities !== 'sharded' && entities !== 'local') throw new InvalidOptionError('cluster.entities', "'sharded' or 'local'", entities)
+  if (entities === 'sharded' && !sharedStore) {
+    throw new InvalidOptionError('cluster.entities', "'local' unless the system's persistence is a store every node shares ({ store: 'nats', servers }): a sharded entity's state moves between nodes", entities)
+  }
+  return { servers, node: options.node, name, heartbeatMs, downAfterMs, connectTimeoutMs, entities }
 }

@@ -310,10 +310,15 @@ export function resolveSystemOptions(options: ActorSystemOptions | undefined): R
     spareWorker,
     metrics: resolveMetrics(options.metrics),
     clock: resolveClock(options.clock),
-    persistence: resolvePersistence(options.persistence),
+    ...persistenceAndCluster(options),
     entities: resolveEntityOptions(options.entities),
-    cluster: resolveClusterOptions(options.cluster),
   }
+}
+
+/** The cluster's entities depend on the store: sharded ones need the store every node shares. */
+function persistenceAndCluster(options: ActorSystemOptions): Pick<ResolvedSystemOptions, 'persistence' | 'cluster'> {
+  const persistence = resolvePersistence(options.persistence)
+  return { persistence, cluster: resolveClusterOptions(options.cluster, persistence?.store === 'nats') }
 }
 
 function resolveClock(value: unknown): ActorSystemClock | undefined {

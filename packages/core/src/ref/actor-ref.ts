@@ -139,6 +139,11 @@ export type Selector =
 export interface RefRuntime {
   /** Where messages to entity `name`/`key` go: the system service of the thread it hashes to. */
   entityTarget?(name: string, key: string): ActorRefImpl
+  /**
+   * Changes when entities may live elsewhere (a cluster's sharded entities, when its members
+   * change): an entity ref finds its target again. Undefined or constant: never.
+   */
+  readonly placementEpoch?: number
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void
   ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: MessageOptions | undefined): Promise<unknown>
   send(ref: ActorRefImpl, selector: Selector, body: unknown): Promise<void>

@@ -10,6 +10,8 @@ import { checkMessageOptions } from './message-options.js'
  */
 export class EntityRefImpl<A = unknown> implements ActorRef<A> {
   #target: ActorRefImpl | undefined
+  /** The runtime's placement epoch when `#target` was found. */
+  #epoch: number | undefined
   #tell: Tell<A> | undefined
   #ask: Ask<A> | undefined
   #send: Send<A> | undefined
@@ -21,10 +23,15 @@ export class EntityRefImpl<A = unknown> implements ActorRef<A> {
     readonly options: MessageOptions | undefined,
   ) {}
 
-  /** The system service its messages go to, found once (a thread slot keeps its service id). */
+  /**
+   * The system service its messages go to, found once (a thread slot keeps its service id), and
+   * again when the placement changes (a cluster's members changed: the entity may live elsewhere).
+   */
   get target(): ActorRefImpl {
-    if (this.#target !== undefined) return this.#target
+    const epoch = this.runtime.placementEpoch
+    if (this.#target !== undefined && this.#epoch === epoch) return this.#target
     if (this.runtime.entityTarget === undefined) throw new Error(`${this.toString()} is not attached to a running actor system`)
+    this.#epoch = epoch
     const target = this.runtime.entityTarget(this.entityName, this.key)
     this.#target = this.options === undefined ? target : new ActorRefImpl(target.id, target.home, target.name, target.runtime, this.options, 0, target.node)
     return this.#target

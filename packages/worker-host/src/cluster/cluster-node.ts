@@ -7,6 +7,7 @@ import { Membership, type ClusterMember, type MemberState } from './membership.j
 import { NodeControl, type ControlHandlers } from './node-control.js'
 import type { RemoteRefInfo } from '../protocol/cluster-wire.js'
 import type { SpawnRequest } from '../protocol/control.js'
+import type { PlacementMember } from './entity-placement.js'
 
 /** What `system.cluster` shows of the cluster this system is a node of. */
 export interface Cluster {
@@ -23,6 +24,12 @@ export interface Cluster {
    * here from the start; `node-up` and `node-down` events report the changes after that.
    */
   members(): ClusterMember[]
+}
+
+/** A node that shards entities: its worker count (announced to the others), and who hears where entities live. */
+export interface ShardingHooks {
+  readonly workers: number
+  placementChanged(members: PlacementMember[]): void
 }
 
 /**
@@ -43,7 +50,7 @@ export class ClusterNode implements Cluster {
   readonly #services = new Set<{ close(): Promise<void> }>()
   #closing: Promise<void> | undefined
 
-  private constructor(options: ResolvedClusterOptions, connection: NatsConnection, id: number, events: Topic<SystemEvent>) {
+  private constructor(options: ResolvedClusterOptions, connection: NatsConnection, id: number, events: Topic<SystemEvent>, sharding: ShardingHooks | undefined) {
     this.name = options.name
     this.node = options.node
     this.id = id
@@ -52,11 +59,12 @@ export class ClusterNode implements Cluster {
       up: (member) => events.publish({ type: 'node-up', node: member.node, id: member.id }),
       down: (member, reason) => events.publish({ type: 'node-down', node: member.node, id: member.id, reason, self: false }),
       selfDown: (reason) => events.publish({ type: 'node-down', node: options.node, id, reason, self: true }),
-    })
+      placementChanged: (members) => sharding?.placementChanged(members),
+    }, sharding?.workers)
   }
 
   /** Connects to NATS and joins; rejects with `ClusterError` (and leaves nothing open) when either fails. */
-  static async join(options: ResolvedClusterOptions, events: Topic<SystemEvent>, id: number, handlers: ControlHandlers): Promise<ClusterNode> {
+  static async join(options: ResolvedClusterOptions, events: Topic<SystemEvent>, id: number, handlers: ControlHandlers, sharding?: ShardingHooks): Promise<ClusterNode> {
     const { connect } = await import('@nats-io/transport-node')
     let connection: NatsConnection
     try {
@@ -71,7 +79,7 @@ export class ClusterNode implements Cluster {
     } catch (error) {
       throw new ClusterError(`cannot reach NATS at ${options.servers.join(', ')} within ${options.connectTimeoutMs} ms (cluster.connectTimeoutMs): ${(error as Error).message}`, { cause: error })
     }
-    const node = new ClusterNode(options, connection, id, events)
+    const node = new ClusterNode(options, connection, id, events, sharding)
     try {
       // Answering before announcing: a node that sees this one up can ask it at once.
       node.#control = new NodeControl(connection, options.name, id, handlers)
@@ -81,6 +89,11 @@ export class ClusterNode implements Cluster {
       throw error
     }
     return node
+  }
+
+  /** The live nodes that shard entities (see EntityPlacement). */
+  placement(): PlacementMember[] {
+    return this.#membership.placement()
   }
 
   get state(): MemberState {

@@ -1,7 +1,8 @@
 import type { NatsConnection, Subscription } from '@nats-io/transport-node'
 import { ClusterError } from '@troupe/core'
 import type { ResolvedClusterOptions } from '@troupe/core/internal'
-import { ALIVE, decodeMember, DOWNED, encodeMember, HELLO, LEAVE, membersSubject, type MemberMessage } from '../protocol/cluster-wire.js'
+import { ALIVE, decodeMember, DOWNED, encodeMember, HELLO, LEAVE, membersSubject, NO_SHARDS, type MemberMessage } from '../protocol/cluster-wire.js'
+import type { PlacementMember } from './entity-placement.js'
 
 /** A live node of the cluster, as this node sees it. */
 export interface ClusterMember {
@@ -21,6 +22,8 @@ export interface MembershipEvents {
   down(member: ClusterMember, reason: string): void
   /** This node is down: the others have declared it so, or it was cut off from NATS for `downAfterMs`. */
   selfDown(reason: string): void
+  /** The nodes that shard entities changed (after the join, an up, a down, this node's own down). */
+  placementChanged(members: PlacementMember[]): void
 }
 
 /**
@@ -38,7 +41,9 @@ export class Membership {
   readonly #self: ClusterMember
   readonly #events: MembershipEvents
   readonly #subject: string
-  readonly #members = new Map<number, ClusterMember & { lastSeen: number }>()
+  readonly #members = new Map<number, ClusterMember & { lastSeen: number; shards: number }>()
+  /** This node's worker count if it shards entities, else NO_SHARDS (announced in HELLO and ALIVE). */
+  readonly #shards: number
   /** Ids declared down: never members again. */
   readonly #quarantined = new Set<number>()
   #subscription: Subscription | undefined
@@ -51,8 +56,9 @@ export class Membership {
   /** When the last tick ran: a much later tick means this process was not running (frozen, or its event loop blocked). */
   #lastTick = Date.now()
 
-  constructor(nc: NatsConnection, options: ResolvedClusterOptions, self: ClusterMember, events: MembershipEvents) {
+  constructor(nc: NatsConnection, options: ResolvedClusterOptions, self: ClusterMember, events: MembershipEvents, shards = NO_SHARDS) {
     this.#nc = nc
+    this.#shards = shards
     this.#options = options
     this.#self = self
     this.#events = events
@@ -73,6 +79,13 @@ export class Membership {
     return [strip(this.#self), ...[...this.#members.values()].map(strip)]
   }
 
+  /** The live nodes that shard entities, this one included while it is up: where entities are placed. */
+  placement(): PlacementMember[] {
+    if (this.#state !== 'up') return []
+    const all = [{ id: this.#self.id, node: this.#self.node, shards: this.#shards }, ...this.#members.values()]
+    return all.filter((member) => member.shards !== NO_SHARDS).map(({ id, node, shards }) => ({ id, node, workers: shards }))
+  }
+
   /**
    * Announces this node and learns the others: they answer HELLO at once, and the node waits
    * one heartbeat period (at most 250 ms) for the answers. Rejects with `ClusterError` when a live
@@ -84,7 +97,7 @@ export class Membership {
         if (!error) this.#heard(msg.data)
       },
     })
-    this.#publish([HELLO, this.#self.node, this.#self.id, this.#self.startedAt])
+    this.#publish([HELLO, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
     await this.#nc.flush()
     await new Promise((resolve) => setTimeout(resolve, Math.min(this.#options.heartbeatMs, 250)))
     if (this.#conflict) {
@@ -93,12 +106,13 @@ export class Membership {
       throw new ClusterError(`another live node is named ${this.#self.node} in cluster ${this.#options.name} (id ${this.#conflict.id}, started ${new Date(this.#conflict.startedAt).toISOString()}): node names must be unique`)
     }
     this.#state = 'up'
-    this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt])
+    this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
     this.#lastTick = Date.now()
     this.#timer = setInterval(() => this.#tick(), Math.max(1, Math.min(this.#options.heartbeatMs, Math.floor(this.#options.downAfterMs / 3))))
     this.#timer.unref()
     // The members found while joining are not reported as node-up (nobody can have subscribed to
     // the system's events yet): `members()` has them; events report what changes afterwards.
+    this.#events.placementChanged(this.placement())
     void this.#watchConnection()
   }
 
@@ -137,7 +151,7 @@ export class Membership {
       this.#selfDown(`cut off from NATS for ${now - this.#disconnectedAt} ms (downAfterMs ${this.#options.downAfterMs})`)
       return
     }
-    this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt])
+    this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
     for (const member of [...this.#members.values()]) {
       const silent = now - member.lastSeen
       if (silent >= this.#options.downAfterMs) this.#down(member, `no heartbeat for ${silent} ms (downAfterMs ${this.#options.downAfterMs})`)
@@ -147,7 +161,8 @@ export class Membership {
   #heard(bytes: Uint8Array): void {
     const message = decodeMember(bytes)
     if (!message || this.#state === 'left') return
-    const [signal, node, id, startedAt, target] = message
+    const [signal, node, id, startedAt, extra] = message
+    const target = extra
     if (id === this.#self.id) {
       if (node !== this.#self.node) this.#conflict ??= { node, id, startedAt } // two nodes drew one id: as unlikely as 1 in 2^31
       return
@@ -167,13 +182,13 @@ export class Membership {
       if (this.#state === 'joining') {
         if (signal !== HELLO || startedAt < this.#self.startedAt || (startedAt === this.#self.startedAt && id < this.#self.id)) this.#conflict ??= { node, id, startedAt }
       } else if (this.#state === 'up' && signal === HELLO) {
-        this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt])
+        this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
       }
       return
     }
     if (signal === HELLO) {
       // A joiner is not a member until its first ALIVE (its name may be taken); it learns who is here from the answers.
-      if (this.#state === 'up') this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt])
+      if (this.#state === 'up') this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
       return
     }
     if (signal === LEAVE) {
@@ -187,16 +202,20 @@ export class Membership {
     } else {
       // The same name under a new id: that node restarted, so its former incarnation is gone.
       for (const member of [...this.#members.values()]) if (member.node === node) this.#down(member, 'restarted (a new incarnation joined)')
-      const member = { node, id, startedAt, lastSeen: Date.now() }
+      const member = { node, id, startedAt, lastSeen: Date.now(), shards: extra ?? NO_SHARDS }
       this.#members.set(id, member)
-      if (this.#state === 'up') this.#events.up(member)
+      if (this.#state === 'up') {
+        this.#events.up(member)
+        if (member.shards !== NO_SHARDS) this.#events.placementChanged(this.placement())
+      }
     }
   }
 
-  #down(member: ClusterMember, reason: string): void {
+  #down(member: ClusterMember & { shards: number }, reason: string): void {
     this.#members.delete(member.id)
     this.#quarantined.add(member.id)
     this.#events.down(member, reason)
+    if (member.shards !== NO_SHARDS && this.#state === 'up') this.#events.placementChanged(this.placement())
   }
 
   #selfDown(reason: string): void {
@@ -205,6 +224,7 @@ export class Membership {
     for (const member of this.#members.values()) this.#quarantined.add(member.id)
     this.#members.clear()
     this.#events.selfDown(reason)
+    this.#events.placementChanged([])
   }
 
   /** Follows the connection: a disconnection that lasts `downAfterMs` makes this node declare itself down (see #tick). */

@@ -47,6 +47,11 @@ export class RemotePeers {
     return this.#nats.ready
   }
 
+  /** The thread's NATS connection, once up. */
+  connection(): ReturnType<ThreadNats['connection']> {
+    return this.#nats.connection()
+  }
+
   /** The link-table number of thread `thread` of node `node`; undefined if that node is down. */
   key(node: number, thread: number): number | undefined {
     if (this.#down.has(node)) return undefined

@@ -6,6 +6,11 @@ import type { PendingAsks } from '../host/pending-asks.js'
 import { RemotePeers } from './remote-peers.js'
 import { RemoteWatches } from './remote-watches.js'
 import type { ClusterTransport } from './thread-nats.js'
+import { EntityPlacement, type PlacementMember } from './entity-placement.js'
+import { EntityLeases } from './entity-leases.js'
+
+/** Bound of each call to the lease bucket, in ms. */
+const LEASE_TIMEOUT_MS = 5000
 
 /** What a thread's part of the cluster needs from its host. */
 export interface ThreadClusterHost {
@@ -16,6 +21,8 @@ export interface ThreadClusterHost {
   refAt(id: number, thread: number, name: string | undefined, node: number | undefined): ActorRefImpl
   ask(ref: ActorRefImpl, selector: Selector, body: unknown, options: undefined): Promise<unknown>
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void
+  /** Where sharded entities live changed: those here that belong elsewhere now are handed over. */
+  placementChanged(): void
 }
 
 /** The thread's links: one is made for a remote peer that sends first, and dropped when its node is down. */
@@ -31,6 +38,8 @@ export class ThreadCluster {
   readonly #links: ClusterLinks
   readonly peers: RemotePeers
   readonly watches: RemoteWatches
+  /** Where sharded entities live, and their leases: set when the cluster shards entities. */
+  readonly sharding: { readonly placement: EntityPlacement; readonly leases: EntityLeases } | undefined
 
   constructor(transport: ClusterTransport, host: ThreadClusterHost, links: ClusterLinks) {
     this.#host = host
@@ -43,6 +52,25 @@ export class ThreadCluster {
       ask: (ref, selector, body) => host.ask(ref, selector, body, undefined),
       tell: (ref, selector, body) => host.tell(ref, selector, body),
     })
+    if (transport.sharding) {
+      const placement = new EntityPlacement()
+      const leases = new EntityLeases({
+        connection: () => this.peers.connection(),
+        cluster: transport.name,
+        replicas: transport.sharding.replicas,
+        self: { id: transport.node, node: transport.nodeName },
+        isLive: (id) => placement.isLive(id),
+        timeoutMs: LEASE_TIMEOUT_MS,
+      })
+      this.sharding = { placement, leases }
+    }
+  }
+
+  /** The nodes that shard entities changed (membership, on main, announced it to every thread). */
+  placementChanged(members: readonly PlacementMember[]): void {
+    if (!this.sharding) return
+    this.sharding.placement.update(members)
+    this.#host.placementChanged()
   }
 
   /** Resolves once this thread can receive from other nodes. */

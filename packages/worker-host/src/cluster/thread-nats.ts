@@ -8,6 +8,10 @@ export interface ClusterTransport {
   /** This node's id for this run. */
   readonly node: number
   readonly connectTimeoutMs: number
+  /** This node's name (`cluster.node`). */
+  readonly nodeName: string
+  /** Set when entities are sharded over the cluster: the replicas of its lease bucket (the NATS store's). */
+  readonly sharding?: { readonly replicas: number }
 }
 
 /** Most batches a thread queues while its connection is not up yet; past it the oldest are dropped (at most once). */
@@ -63,6 +67,13 @@ export class ThreadNats {
     })()
     // Reported by whoever awaits `ready`; unobserved, a failure to connect must not crash the thread.
     this.ready.catch(() => undefined)
+  }
+
+  /** The connection once it is up (for what else the thread does over NATS: entity leases). */
+  async connection(): Promise<NatsConnection> {
+    await this.ready
+    if (this.#connection === undefined) throw new Error('this thread has left the cluster: its NATS connection is closed')
+    return this.#connection
   }
 
   publish(subject: string, bytes: Uint8Array): void {

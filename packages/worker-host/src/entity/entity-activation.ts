@@ -47,6 +47,10 @@ export function entityKind(entityClass: LoadedActorClass, store: EntityStore, ru
 export class EntityActivation implements InstanceFactory {
   phase: ActivationPhase = 'loading'
   cell: ActorCell | undefined
+  /** The revision of its cluster lease while this node holds it (sharded entities only). */
+  lease: number | undefined
+  /** Set when it passivates because it belongs to another node now: what waits then goes there. */
+  handOver = false
   /** Messages that arrived while it was loading or passivating, in order. */
   waiting: Envelope[] = []
   /** The shard's sweep count when the last message was handed to it (see `EntityShard`). */

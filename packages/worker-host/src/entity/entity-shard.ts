@@ -24,6 +24,20 @@ export interface EntityShardDeps {
   readonly maxMessageBytes: number
   /** Reports a failed activation or handler as an event. */
   failed(actor: number, error: Error): void
+  /** Set when entities are sharded over a cluster: leases, and where an entity belongs. */
+  readonly homing?: EntityHoming
+}
+
+/** What a shard of a cluster's sharded entities needs (see ThreadEntities, EntityLeases). */
+export interface EntityHoming {
+  /** Takes the entity's cluster lease: its revision, or the live node that holds it. */
+  acquire(storeId: string): Promise<{ readonly revision?: number; readonly holder?: number }>
+  /** Lets the lease go (conditional on `revision`). */
+  release(storeId: string, revision: number): Promise<void>
+  /** Whether the entity belongs on this thread of this node now. */
+  isHome(storeId: string): boolean
+  /** Hands a message of the entity on to node `node` (the lease's holder), or where it belongs now. */
+  relay(name: string, key: string, message: Envelope, node?: number): void
 }
 
 /** A message a shard runs for itself (a reminder's run) may want to hear that it never ran. */
@@ -101,6 +115,16 @@ export class EntityShard implements EntityContextOwner {
     let cell: ActorCell
     let instance: Actor & ActorLifecycle
     try {
+      const { homing } = this.#deps
+      if (homing !== undefined && activation.lease === undefined) {
+        // One activation in the cluster: this node activates it only while it holds its lease.
+        const grant = await homing.acquire(activation.storeId)
+        if (grant.holder !== undefined) {
+          this.#handOn(activation, grant.holder)
+          return
+        }
+        activation.lease = grant.revision
+      }
       if (activation.durableClass === undefined) {
         // A known type is reused without a wait: an activation then costs one store read.
         activation.useKind(this.#kinds.get(activation.entityName) ?? (await this.#resolveKind(activation)))
@@ -158,6 +182,7 @@ export class EntityShard implements EntityContextOwner {
   #abandon(activation: EntityActivation, error: Error): void {
     const { host } = this.#deps
     this.#activations.delete(activation.storeId)
+    this.#release(activation)
     for (const waiting of activation.waiting.splice(0)) {
       // A reminder that could not run is armed again (at least once); it is no dead letter.
       if (waiting.selector === PIPE) (waiting.body as Partial<Undeliverable>).undelivered?.()
@@ -197,12 +222,55 @@ export class EntityShard implements EntityContextOwner {
     if (activation === undefined) return
     this.#byCell.delete(cell.id)
     activation.cell = undefined
+    if (activation.handOver) {
+      // It belongs elsewhere now: its lease goes first, then what waited (and what comes until
+      // then, still in order) follows it there.
+      const lease = this.#release(activation)
+      void lease.then(() => this.#handOn(activation, undefined))
+      return
+    }
     if (activation.waiting.length === 0) {
       this.#activations.delete(activation.storeId)
+      void this.#release(activation)
       return
     }
     activation.phase = 'loading'
     void this.#activate(activation)
+  }
+
+  /** Releases the activation's cluster lease, if it holds one. */
+  #release(activation: EntityActivation): Promise<void> {
+    const revision = activation.lease
+    activation.lease = undefined
+    return revision === undefined || this.#deps.homing === undefined ? Promise.resolve() : this.#deps.homing.release(activation.storeId, revision)
+  }
+
+  /**
+   * The entity is active on another node (`node`, its lease's holder), or belongs elsewhere now
+   * (undefined): the record ends here and what waited for it goes there, in order.
+   */
+  #handOn(activation: EntityActivation, node: number | undefined): void {
+    if (this.#activations.get(activation.storeId) === activation) this.#activations.delete(activation.storeId)
+    for (const waiting of activation.waiting.splice(0)) {
+      // A reminder is armed on the node it belongs to (see ReminderService.rearm); here it is only given back.
+      if (waiting.selector === PIPE) (waiting.body as Partial<Undeliverable>).undelivered?.()
+      else this.#deps.homing!.relay(activation.entityName, activation.key, waiting, node)
+    }
+  }
+
+  /**
+   * The cluster's members changed: active entities that belong on another node now passivate
+   * there (their state is committed), release their leases, and what reaches them meanwhile
+   * follows them. Akka's hand-off, per entity instead of per shard.
+   */
+  rebalance(): void {
+    const { homing } = this.#deps
+    if (homing === undefined) return
+    for (const activation of this.#activations.values()) {
+      if (activation.phase !== 'active' || homing.isHome(activation.storeId)) continue
+      activation.handOver = true
+      this.passivate(activation)
+    }
   }
 
   passivate(activation: EntityActivation): void {

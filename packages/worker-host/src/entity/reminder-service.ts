@@ -51,6 +51,19 @@ export class ReminderService {
     for (const reminder of await store.reminders()) if (this.#deps.isHome(reminder.id)) this.#arm(reminder)
   }
 
+  /**
+   * Where entities live changed (a cluster's members): the reminders of entities that belong
+   * elsewhere now are disarmed here, and those of entities that belong here now are armed (read
+   * again from the store every node shares).
+   */
+  async rearm(): Promise<void> {
+    for (const [key, armed] of [...this.#armed]) if (!this.#deps.isHome(armed.reminder.id)) this.#disarm(key)
+    const store = await this.#deps.store()
+    for (const reminder of await store.reminders()) {
+      if (this.#deps.isHome(reminder.id) && !this.#armed.has(keyOf(reminder.id, reminder.name))) this.#arm(reminder)
+    }
+  }
+
   /** How many reminders are armed here. */
   get size(): number {
     return this.#armed.size
@@ -111,7 +124,9 @@ export class ReminderService {
     if (this.#armed.get(key) !== armed || this.#closed) return
     const { reminder } = armed
     if (!ok) {
-      this.#arm(reminder, Math.min(RETRY_MS, reminder.periodMs ?? RETRY_MS))
+      // One whose entity went to another node meanwhile is armed there (rearm), not tried again here.
+      if (!this.#deps.isHome(reminder.id)) this.#disarm(key)
+      else this.#arm(reminder, Math.min(RETRY_MS, reminder.periodMs ?? RETRY_MS))
       return
     }
     const store = await this.#deps.store()

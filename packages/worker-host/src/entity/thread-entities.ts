@@ -1,28 +1,34 @@
-import { StoreError } from '@troupe/core'
-import { ActorRefImpl, PIPE, stableHash } from '@troupe/core/internal'
+import { ClusterError, StoreError } from '@troupe/core'
+import { ActorRefImpl, ENTITY, PIPE } from '@troupe/core/internal'
+import { entityThread } from './entity-thread.js'
+import type { EntityPlacement } from '../cluster/entity-placement.js'
+import type { EntityLeases } from '../cluster/entity-leases.js'
 import type { ActorCell } from '../host/actor-cell.js'
 import { serviceId } from '../host/actor-ids.js'
-import { envelope, type Envelope } from '../host/envelope.js'
+import { envelope, settle, type Envelope } from '../host/envelope.js'
 import type { Host } from '../host/host.js'
 import type { LocalActors } from '../host/local-actors.js'
 import { isThenable } from '../host/message-target.js'
 import type { EntityStore } from '../persistence/store/entity-store.js'
-import { EntityShard, type Undeliverable } from './entity-shard.js'
+import { EntityShard, type EntityHoming, type Undeliverable } from './entity-shard.js'
 import { ReminderService } from './reminder-service.js'
 import type { Timer } from '../clock/clock.js'
 
 /** How long a thread waits before it tries again to read its reminders from a store it could not open. */
 const START_RETRY_MS = 5000
 
-/** The thread an entity lives on: main when the system has no workers, else the worker its (type, key) hashes to. */
-export function entityThread(storeId: string, workerCount: number): number {
-  return workerCount === 0 ? 0 : 1 + (stableHash(storeId) % workerCount)
-}
+export { entityThread }
 
-/** Where messages for entity `name`/`key` go from `host`: the system service of its thread. */
+/**
+ * Where messages for entity `name`/`key` go from `host`: the system service of its thread, on
+ * the node it is placed on when the cluster shards entities (this node until it has joined).
+ */
 export function entityTarget(host: Host, name: string, key: string, workerCount: number): ActorRefImpl {
-  const thread = entityThread(`${name}/${key}`, workerCount)
-  return new ActorRefImpl(serviceId(thread), thread, `${name}/${key}`, host, undefined, 0, host.node)
+  const storeId = `${name}/${key}`
+  const home = host.cluster?.sharding?.placement.home(storeId)
+  if (home !== undefined && home.node !== host.node) return host.refAt(serviceId(home.thread), home.thread, storeId, home.node)
+  const thread = entityThread(storeId, workerCount)
+  return new ActorRefImpl(serviceId(thread), thread, storeId, host, undefined, 0, host.node)
 }
 
 /** What a thread's entities need: its store (opened on first use), and how long an idle one stays. */
@@ -53,11 +59,13 @@ export class ThreadEntities {
     this.#host = host
     this.#config = config
     const store = (): Promise<EntityStore> => this.store()
-    this.shard = new EntityShard({ host, actors, store, idleTimeoutMs: config.idleTimeoutMs, maxMessageBytes, failed })
+    const sharding = host.cluster?.sharding
+    const homing = sharding && this.#homing(sharding.placement, sharding.leases)
+    this.shard = new EntityShard({ host, actors, store, idleTimeoutMs: config.idleTimeoutMs, maxMessageBytes, failed, ...(homing ? { homing } : {}) })
     this.reminders = new ReminderService({
       clock: host.clock,
       store,
-      isHome: (storeId) => entityThread(storeId, workerCount) === host.thread,
+      isHome: homing ? (storeId) => homing.isHome(storeId) : (storeId) => entityThread(storeId, workerCount) === host.thread,
       fire: (storeId, name, done) => this.#fireReminder(storeId, name, done),
     })
     this.shard.reminders = this.reminders
@@ -73,6 +81,58 @@ export class ThreadEntities {
       this.#store = opening
     }
     return this.#store
+  }
+
+  /** What this thread's shard needs when the cluster shards entities: leases, and where each one belongs. */
+  #homing(placement: EntityPlacement, leases: EntityLeases): EntityHoming {
+    const host = this.#host
+    return {
+      acquire: (storeId) => {
+        if (placement.home(storeId) === undefined) {
+          return Promise.reject(new ClusterError(`entity ${storeId} cannot be activated: this node is ${placement.known ? 'down (not a member of its cluster)' : 'not a member of its cluster yet'}`))
+        }
+        return leases.acquire(storeId)
+      },
+      release: (storeId, revision) => leases.release(storeId, revision),
+      isHome: (storeId) => {
+        const home = placement.home(storeId)
+        return home !== undefined && home.node === host.node && home.thread === host.thread
+      },
+      relay: (name, key, message, node) => this.#relay(placement, name, key, message, node),
+    }
+  }
+
+  /**
+   * Hands an entity's message on to another node: to the lease's holder (`node`), or to where
+   * the entity belongs now. An ask or a send is asked there in turn and its answer passed back,
+   * so the asker hears from this node as it expected to; a tell goes on as a tell.
+   */
+  #relay(placement: EntityPlacement, name: string, key: string, message: Envelope, node: number | undefined): void {
+    const host = this.#host
+    const storeId = `${name}/${key}`
+    const member = node === undefined ? undefined : placement.members.find((m) => m.id === node)
+    // (A holder that went down meanwhile: the entity goes where it belongs now.)
+    const home = member ? { node: member.id, thread: entityThread(storeId, member.workers) } : placement.home(storeId)
+    if (home === undefined) {
+      host.undeliverable(host.thread, message, 'node-down', new ClusterError(`entity ${storeId} has no node to go to: this node is not a member of its cluster`))
+      return
+    }
+    const target = host.refAt(serviceId(home.thread), home.thread, storeId, home.node)
+    const body = [name, key, message.selector, message.body]
+    if (message.correlation === 0) {
+      settle(message)
+      host.tell(target, ENTITY, body)
+    } else if (message.correlation > 0) {
+      host.ask(target, ENTITY, body, undefined).then((value) => host.replyOk(message, value), (error: unknown) => host.replyError(message, error))
+    } else {
+      host.send(target, ENTITY, body).then(() => host.replyOk(message, undefined), (error: unknown) => host.replyError(message, error))
+    }
+  }
+
+  /** Where entities live changed: those here that belong elsewhere are handed over, and reminders follow. */
+  placementChanged(): void {
+    this.shard.rebalance()
+    void this.reminders.rearm().catch((error: unknown) => this.#host.lifecycle.publish({ type: 'actor-failed', actor: 0, error: error instanceof Error ? error : new Error(String(error)), directive: 'resume' }))
   }
 
   deliver(message: Envelope): void {

@@ -171,6 +171,16 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return entityTarget(this, name, key, this.#options.workerCount)
   }
 
+  /** Changes when a cluster's sharded entities may have moved (entity refs then find their target again). */
+  get placementEpoch(): number | undefined {
+    return this.cluster?.sharding?.placement.epoch
+  }
+
+  /** Where a cluster's sharded entities live changed (see ThreadCluster). */
+  placementChanged(): void {
+    this.entities?.placementChanged()
+  }
+
   tell(ref: ActorRefImpl, selector: Selector, body: unknown): void {
     checkBody(selector, body, this.#options.maxMessageBytes)
     this.#send(ref, this.dispatcher.current?.id ?? 0, 0, selector, body)

@@ -15,8 +15,15 @@ export const LEAVE = 3
 export const DOWNED = 4
 export type MemberSignal = typeof HELLO | typeof ALIVE | typeof LEAVE | typeof DOWNED
 
-/** [signal, node name, node id, started at (ms since the epoch), target id (Downed only)] */
-export type MemberMessage = readonly [signal: MemberSignal, node: string, id: number, startedAt: number, target?: number]
+/**
+ * [signal, node name, node id, started at (ms since the epoch), extra]. `extra` is the target id
+ * of DOWNED; in HELLO and ALIVE, the worker count of a node that shards entities (0: its main
+ * thread holds them), or −1 (or absent, from an older node) for a node that does not.
+ */
+export type MemberMessage = readonly [signal: MemberSignal, node: string, id: number, startedAt: number, extra?: number]
+
+/** `extra` of a node that holds no sharded entities. */
+export const NO_SHARDS = -1
 
 /** The subject every node of cluster `cluster` publishes membership on. */
 export function membersSubject(cluster: string): string {
@@ -40,7 +47,7 @@ export function decodeMember(bytes: Uint8Array): MemberMessage | undefined {
   if (signal !== HELLO && signal !== ALIVE && signal !== LEAVE && signal !== DOWNED) return undefined
   if (typeof node !== 'string' || typeof id !== 'number' || typeof startedAt !== 'number') return undefined
   if (signal === DOWNED) return typeof target === 'number' ? [signal, node, id, startedAt, target] : undefined
-  return [signal, node, id, startedAt]
+  return [signal, node, id, startedAt, Number.isInteger(target) && (target as number) >= 0 ? (target as number) : NO_SHARDS]
 }
 
 // ---- Control requests between nodes (NATS request-reply on `controlSubject`) -----------------
@@ -81,4 +88,29 @@ export function decodeControlReply(bytes: Uint8Array): ControlReply {
   const value: unknown = unpack(bytes)
   if (!Array.isArray(value) || typeof value[0] !== 'boolean') throw new Error('protocol error: a control reply that is not [ok, value]')
   return value as unknown as ControlReply
+}
+
+// ---- Leases of sharded entities (a NATS KV bucket per cluster, see cluster/entity-leases.ts) ---
+
+/** The KV bucket holding cluster `cluster`'s entity leases (one key per entity: its store id, encoded). */
+export function leasesBucket(cluster: string): string {
+  return `troupe-${cluster}-leases`
+}
+
+/** A lease's value: [holder's node id, holder's node name]. */
+export type Lease = readonly [node: number, name: string]
+
+export function encodeLease(lease: Lease): Uint8Array {
+  return pack(lease)
+}
+
+/** The lease, or undefined for a value that is not one (a lease written by something else is not honoured). */
+export function decodeLease(bytes: Uint8Array): Lease | undefined {
+  let value: unknown
+  try {
+    value = unpack(bytes)
+  } catch {
+    return undefined
+  }
+  return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string' ? [value[0], value[1]] : undefined
 }

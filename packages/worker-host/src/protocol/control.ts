@@ -3,6 +3,7 @@
  * system and the hosts on worker threads, carried by comlink over dedicated ports. It is never
  * on the message hot path. Plain types, and the two helpers that make and read a result.
  */
+import type { PlacementMember } from '../cluster/entity-placement.js'
 import type { ChannelEnd } from '../link/thread-channel.js'
 import type { AskErrorPolicy, DeliveryGuarantee, Directive, ReentrancyMode, RestartType } from '@troupe/core'
 import { fromWireError, toWireError, type ResolvedMailbox, type ResolvedSupervision, type WireError } from '@troupe/core/internal'
@@ -167,6 +168,8 @@ export interface HostControlApi {
   clusterReady(): Promise<void>
   /** Node `node` of the cluster is down: this thread's links to it close and the asks waiting on it fail. */
   nodeDown(node: number, name: string, reason: string): void
+  /** The live nodes that shard entities changed (or are known for the first time): where entities live. */
+  placement(members: PlacementMember[]): void
   /** The test kit's fault injection: the thread exits at once with `code`, as if it crashed. */
   crash(code: number): void
   /** The test kit's fault injection: the thread blocks forever (until the watchdog terminates it). */

@@ -108,7 +108,7 @@ export class ActorSystem implements AsyncDisposable {
     checkNoProgramEntry('offload.tasks', resolved.offload?.tasks ?? [])
     const engine = engineFor(options)
     // A node's id is drawn before any thread starts: every ref made on it carries it.
-    const cluster = resolved.cluster && clusterTransport(resolved.cluster)
+    const cluster = resolved.cluster && clusterTransport(resolved.cluster, resolved.persistence)
     const runtime = new SystemRuntime(resolved, engine, cluster)
     const clock = resolved.clock && manualClockParts(resolved.clock as ManualClock)
     if (clock) {
@@ -122,7 +122,7 @@ export class ActorSystem implements AsyncDisposable {
     if (cluster) launch.init.cluster = cluster
     if (resolved.offload) runtime.offloadPool = new OffloadPool(resolved.offload, poolLaunch(resolved, launch), runtime.metrics.offload)
     await runtime.startWorkers(launch)
-    if (resolved.cluster && cluster) await joinCluster(runtime, resolved.cluster, cluster.node)
+    if (resolved.cluster && cluster) await joinCluster(runtime, resolved.cluster, cluster)
     return new ActorSystem(runtime)
   }
 

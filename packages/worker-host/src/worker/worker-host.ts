@@ -111,6 +111,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
     reportEnd: (id) => host.lifecycle.reportEnd(id),
     clusterReady: () => host.cluster?.ready ?? Promise.resolve(),
     nodeDown: (node, name, reason) => host.cluster?.nodeDown(node, name, reason),
+    placement: (members) => host.cluster?.placementChanged(members),
     escalated: (id, error) => host.lifecycle.escalated(id, fromWireError(error)),
     // Only a real worker thread can exit or block on its own (see entry.ts).
     crash: () => {

@@ -1,0 +1,36 @@
+// A troupe node for the sharded-entity tests: joins `argv[3]` (a node name) over NATS at
+// `argv[2]`, with the NATS store in bucket `argv[6]`, so its entities are sharded over the
+// cluster. Talks JSON lines. Out: {"ready":{"id":…,"pid":…}}, node events as {"event":…},
+// {"members":[…],"state":…}, {"stopped":true}, or {"error":{…}} if the start fails (exit code 1).
+// In (stdin): "members", "shutdown".
+import { createInterface } from 'node:readline'
+import { ActorSystem } from '../../src/index.js'
+
+const [servers, node, heartbeatMs, downAfterMs, bucket] = process.argv.slice(2)
+const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`)
+
+let system: ActorSystem
+try {
+  system = await ActorSystem.start({
+    workers: 1,
+    actors: [new URL('../fixtures/cluster-entities.ts', import.meta.url)],
+    persistence: { store: 'nats', servers: servers!, bucket: bucket! },
+    cluster: { servers: servers!, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
+  })
+} catch (error) {
+  print({ error: { name: (error as Error).name, message: (error as Error).message } })
+  process.exit(1)
+}
+system.events.subscribe((event) => {
+  if (event.type === 'node-up' || event.type === 'node-down') print({ event })
+})
+print({ ready: { id: system.cluster!.id, pid: process.pid } })
+
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'members') print({ members: system.cluster!.members(), state: system.cluster!.state })
+  if (line === 'shutdown') {
+    await system.shutdown()
+    print({ stopped: true })
+    process.exit(0)
+  }
+}
