@@ -62,14 +62,23 @@ export class EntityLeases {
     return this.#bucket
   }
 
-  /** Takes the lease of `storeId` for this node, or names the live node that holds it. */
+  /** Takes the lease of `storeId` for this node, or names the live node that holds it; `ClusterError` when NATS does not answer in time. */
   async acquire(storeId: string): Promise<LeaseGrant> {
+    try {
+      return await this.#acquire(storeId)
+    } catch (error) {
+      if (error instanceof ClusterError) throw error
+      throw new ClusterError(`the lease of entity ${storeId} cannot be taken: ${(error as Error).message}`, { cause: error })
+    }
+  }
+
+  async #acquire(storeId: string): Promise<LeaseGrant> {
     const kv = await this.#kv()
     const key = encodeKeyText(storeId)
     const { self, isLive, timeoutMs } = this.#options
     const value = encodeLease([self.id, self.node])
     for (let race = 0; race < MAX_RACES; race++) {
-      const entry = await kv.get(key)
+      const entry = await within(kv.get(key), timeoutMs, `reading the lease of ${storeId}`)
       const held = entry !== null && entry.operation === 'PUT' ? decodeLease(entry.value) : undefined
       if (held !== undefined && held[0] !== self.id && isLive(held[0])) return { holder: held[0] }
       // Free, ours from before (a release that failed), or its holder is gone: taken, if nobody wrote since.

@@ -7,43 +7,16 @@ import { decodeLease, leasesBucket } from '../../src/protocol/cluster-wire.js'
 import { encodeKeyText } from '../../src/persistence/store/nats-keys.js'
 import { Ledger, type LedgerView } from '../fixtures/cluster-entities.js'
 import { describeWithNats, natsServerForTest } from '../helpers/nats.js'
-import { NodeProcess } from '../helpers/node-process.js'
-import { afterTest, fixture } from '../helpers/system.js'
+import { localEntityNode, startEntityNode as startNode, waitForMembers, type EntityNode } from '../helpers/entity-nodes.js'
+import { fixture } from '../helpers/system.js'
 
 const HEARTBEAT_MS = 100
 const DOWN_AFTER_MS = 600
 const KEYS = Array.from({ length: 30 }, (_, i) => `k${i}`)
 
-interface EntityNode {
-  readonly process: NodeProcess
-  readonly id: number
-  readonly pid: number
-}
-
-async function startEntityNode(url: string, node: string, bucket: string): Promise<EntityNode> {
-  const child = new NodeProcess('entity-node.ts', [url, node, String(HEARTBEAT_MS), String(DOWN_AFTER_MS), bucket])
-  const ready = await child.next<{ ready: { id: number; pid: number } }>((l) => 'ready' in l || 'error' in l)
-  if (!('ready' in ready)) throw new Error(`node ${node} did not start: ${JSON.stringify(ready)}`)
-  return { process: child, ...ready.ready }
-}
-
-/** This test's own node (named `a`), sharding entities like the others. */
-async function localNode(url: string, bucket: string, events: SystemEvent[] = []): Promise<ActorSystem> {
-  const system = await ActorSystem.start({
-    workers: 1,
-    actors: [fixture('cluster-entities.ts')],
-    askTimeoutMs: 10_000,
-    persistence: { store: 'nats', servers: url, bucket },
-    cluster: { servers: url, node: 'a', heartbeatMs: HEARTBEAT_MS, downAfterMs: DOWN_AFTER_MS },
-  })
-  system.events.subscribe((event) => events.push(event))
-  afterTest(() => system.shutdown())
-  return system
-}
-
-async function waitForMembers(system: ActorSystem, count: number): Promise<void> {
-  await expect.poll(() => system.cluster!.members().length, { timeout: 10_000 }).toBe(count)
-}
+const TIMES = { heartbeatMs: HEARTBEAT_MS, downAfterMs: DOWN_AFTER_MS }
+const startEntityNode = (url: string, node: string, bucket: string): Promise<EntityNode> => startNode([url], node, bucket, TIMES)
+const localNode = (url: string, bucket: string, events: SystemEvent[] = []): Promise<ActorSystem> => localEntityNode([url], bucket, TIMES, events)
 
 /** Every revision of every lease, oldest first: [key, revision, holder node id or undefined for a release]. */
 async function leaseHistory(url: string, cluster = 'troupe'): Promise<Map<string, { revision: number; holder: number | undefined }[]>> {

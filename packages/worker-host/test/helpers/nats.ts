@@ -1,5 +1,7 @@
+import { connect } from '@nats-io/transport-node'
+import { jetstreamManager } from '@nats-io/jetstream'
 import { describe } from 'vitest'
-import { findNatsServer, startNatsServer, type NatsServer, type NatsServerOptions } from '../../src/testkit/nats-server.js'
+import { findNatsServer, freePort, startNatsServer, type NatsServer, type NatsServerOptions } from '../../src/testkit/nats-server.js'
 import { afterTest } from './system.js'
 
 /** The nats-server binary the cluster tests use, if this machine has one. */
@@ -30,4 +32,39 @@ export async function natsServerForTest(options: NatsServerOptions = {}): Promis
   const server = await startNatsServer(options)
   afterTest(() => server.stop())
   return server
+}
+
+/**
+ * A cluster of `size` nats-servers with JetStream, routed to each other on 127.0.0.1, stopped
+ * after the test; resolves once JetStream has a meta leader (streams with replicas can be made).
+ */
+export async function natsClusterForTest(size = 3): Promise<NatsServer[]> {
+  const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()))
+  const name = `troupe-test-${routePorts[0]}`
+  const servers = await Promise.all(
+    routePorts.map((port, i) =>
+      natsServerForTest({
+        name: `${name}-${i}`,
+        cluster: { name, port, routes: routePorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`) },
+      }),
+    ),
+  )
+  const nc = await connect({ servers: servers.map((s) => s.url) })
+  try {
+    const jsm = await jetstreamManager(nc, { checkAPI: false })
+    // JetStream answers once the servers have found each other and elected a meta leader.
+    const deadline = Date.now() + 30_000
+    for (;;) {
+      try {
+        await jsm.getAccountInfo()
+        break
+      } catch (error) {
+        if (Date.now() > deadline) throw new Error(`the nats-server cluster's JetStream was not ready within 30 s: ${(error as Error).message}`)
+        await new Promise((resolve) => setTimeout(resolve, 200))
+      }
+    }
+  } finally {
+    await nc.close()
+  }
+  return servers
 }

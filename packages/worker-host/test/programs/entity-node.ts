@@ -1,12 +1,13 @@
 // A troupe node for the sharded-entity tests: joins `argv[3]` (a node name) over NATS at
-// `argv[2]`, with the NATS store in bucket `argv[6]`, so its entities are sharded over the
-// cluster. Talks JSON lines. Out: {"ready":{"id":…,"pid":…}}, node events as {"event":…},
+// `argv[2]` (URLs separated by commas), with the NATS store in bucket `argv[6]` (with `argv[7]`
+// replicas, default 1), so its entities are sharded over the cluster. Talks JSON lines. Out: {"ready":{"id":…,"pid":…}}, node events as {"event":…},
 // {"members":[…],"state":…}, {"stopped":true}, or {"error":{…}} if the start fails (exit code 1).
 // In (stdin): "members", "shutdown".
 import { createInterface } from 'node:readline'
 import { ActorSystem } from '../../src/index.js'
 
-const [servers, node, heartbeatMs, downAfterMs, bucket] = process.argv.slice(2)
+const [serverList, node, heartbeatMs, downAfterMs, bucket, replicas] = process.argv.slice(2)
+const servers = serverList!.split(',')
 const print = (value: unknown): void => void process.stdout.write(`${JSON.stringify(value)}\n`)
 
 let system: ActorSystem
@@ -14,8 +15,8 @@ try {
   system = await ActorSystem.start({
     workers: 1,
     actors: [new URL('../fixtures/cluster-entities.ts', import.meta.url)],
-    persistence: { store: 'nats', servers: servers!, bucket: bucket! },
-    cluster: { servers: servers!, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
+    persistence: { store: 'nats', servers, bucket: bucket!, replicas: Number(replicas ?? 1) },
+    cluster: { servers, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
   })
 } catch (error) {
   print({ error: { name: (error as Error).name, message: (error as Error).message } })
