@@ -8,6 +8,7 @@ import { natsRequestLatencyP50 } from './baselines/nats-request.js'
 import type { BenchmarkDefinition } from './harness.js'
 import { clusterAskLatencyP50 } from './troupe/cluster-ask.js'
 import { clusterDownDetectionMs } from './troupe/cluster-down.js'
+import { clusterFailoverMs } from './troupe/cluster-failover.js'
 import { clusterTell } from './troupe/cluster-tell.js'
 import { durableHandlerRate } from './troupe/durable-handler.js'
 import { skippedTable } from './report.js'
@@ -93,7 +94,7 @@ describe('the NATS baselines, the cluster benchmarks and durable.handler.rate', 
     vi.unstubAllEnvs()
   })
   it('declare that they need nats-server', () => {
-    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume, clusterTell, clusterAskLatencyP50, clusterDownDetectionMs, durableHandlerRate]) {
+    for (const definition of [natsPub, natsRequestLatencyP50, jetstreamConsume, clusterTell, clusterAskLatencyP50, clusterDownDetectionMs, clusterFailoverMs, durableHandlerRate]) {
       expect(definition.requires).toBe(natsServerMissing)
     }
   })

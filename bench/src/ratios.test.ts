@@ -140,7 +140,7 @@ describe('ratioDefinitions', () => {
   it('has unique ids, and every ratio is missing (never met) in an empty run', () => {
     const ids = ratioDefinitions.map((d) => d.id)
     expect(new Set(ids).size).toBe(ids.length)
-    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24', 'P25', 'P26', 'P27', 'P28'])
+    expect(ids).toEqual(['P1a', 'P1b', 'P2a', 'P2b', 'P3', 'P3b', 'P4', 'P4b', 'P5', 'P6', 'P7', 'P8', 'P8b', 'P9', 'P10', 'P11', 'P12', 'P13', 'P14', 'P15', 'P16', 'P17', 'P18', 'P19', 'P20', 'P21', 'P22', 'P23', 'P24', 'P25', 'P26', 'P27', 'P28', 'P29'])
     for (const outcome of computeRatios(ratioDefinitions, [])) expect(outcome).toMatchObject({ value: null, meets: false, verdict: 'missing' })
   })
   it('states the goals of P6, P8, P8b and P9 on their ids', () => {
@@ -206,5 +206,12 @@ describe('ratioDefinitions', () => {
     expect(outcomes.find((o) => o.id === 'P28')).toMatchObject({ value: 0.2, meets: false, goal: null, kind: 'paired', verdict: 'reported', pairs: 3 })
     const p28 = ratioDefinitions.find((d) => d.id === 'P28')
     expect(p28 === undefined ? [] : ratioInputs(p28, [])).toEqual(['durable.handler.rate', 'baseline.jetstream.consume'])
+  })
+  it('judges P29, the failover of a SIGKILLed node\'s entities, against 2000 ms, absolute', () => {
+    const byRatio = new Map(computeRatios(ratioDefinitions, [result('cluster.failover.ms', [1100, 1000, 1200])]).map((o) => [o.id, o]))
+    expect(byRatio.get('P29')).toMatchObject({ value: 1100, meets: true, goal: { op: '<=', value: 2000 }, kind: 'absolute', verdict: 'met', pairs: 3 })
+    expect(computeRatios(ratioDefinitions, [result('cluster.failover.ms', [2100, 2300, 2200])]).find((o) => o.id === 'P29')).toMatchObject({ value: 2200, meets: false, verdict: 'not met' })
+    const p29 = ratioDefinitions.find((d) => d.id === 'P29')
+    expect(p29 === undefined ? [] : ratioInputs(p29, [])).toEqual(['cluster.failover.ms'])
   })
 })

@@ -319,6 +319,13 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     numerator: 'durable.handler.rate',
     denominator: 'baseline.jetstream.consume',
   },
+  // The cluster.failover.ms: node SIGKILL → its entities answering on another node, ≤ 2× the configured down-detection time.
+  {
+    id: 'P29',
+    name: 'SIGKILLed node until its entities answer on the other node, downAfterMs 1000, ms (absolute)',
+    numerator: 'cluster.failover.ms',
+    goal: { op: '<=', value: 2000 },
+  },
 ]
 
 function meetsGoal(value: number, goal: RatioGoal): boolean {

@@ -81,6 +81,7 @@ const fullRun: BenchmarkResult[] = [
   { ...result('cluster.ask.latency.p50', 550), unit: 'us' },
   { ...result('baseline.nats.request.latency.p50', 500), unit: 'us' },
   { ...result('cluster.down.detection.ms', 1100), unit: 'ms' },
+  { ...result('cluster.failover.ms', 1150), unit: 'ms' },
   result('durable.handler.rate', 8e3),
   result('baseline.jetstream.consume', 30e3),
 ]

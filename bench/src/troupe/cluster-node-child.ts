@@ -1,14 +1,15 @@
 // The second node of the cluster.* benchmarks (node 'b'), forked by cluster-pair.ts and run with
 // plain node on compiled code: a system with one worker that joins the run's nats-server, with
 // a Receiver and an Incrementer spawned by name on its worker. It reports over IPC and runs
-// until the parent kills it (SIGKILL: cluster.down.detection.ms kills it on purpose, and the
-// other benchmarks need nothing from its shutdown).
+// until the parent kills it (SIGKILL: cluster.down.detection.ms and cluster.failover.ms kill it
+// on purpose, and the other benchmarks need nothing from its shutdown). Given a bucket prefix, it
+// also shards entities with node 'a' over the NATS store (cluster.failover.ms).
 import { ActorSystem } from 'troupe'
 import { Incrementer, Receiver } from './actors.js'
-import { CLUSTER_BENCH_ACTORS } from './cluster-actor-modules.js'
+import { clusterBenchActors } from './cluster-actor-modules.js'
 import { CHILD_NODE, INCREMENTER_NAME, RECEIVER_NAME, type ChildMessage, type ParentMessage } from './cluster-protocol.js'
 
-const [servers, heartbeatMs, downAfterMs] = process.argv.slice(2)
+const [servers, heartbeatMs, downAfterMs, bucket] = process.argv.slice(2)
 
 function send(message: ChildMessage): void {
   if (process.send === undefined) throw new Error('must run as a forked child (it reports over IPC)')
@@ -20,8 +21,10 @@ const describe = (error: unknown): string => (error instanceof Error ? (error.st
 async function main(): Promise<void> {
   const system = await ActorSystem.start({
     workers: 1,
-    actors: CLUSTER_BENCH_ACTORS,
+    actors: clusterBenchActors(bucket !== undefined),
     askTimeoutMs: 60_000,
+    // The store both nodes share: a sharded entity's state is read back by whichever node takes it over.
+    ...(bucket !== undefined ? { persistence: { store: 'nats' as const, servers: servers!, bucket } } : {}),
     cluster: { servers: servers!, node: CHILD_NODE, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
   })
   // Anything failing here would only show on node 'a' as a latch that never answers: say it at once.

@@ -1,14 +1,15 @@
 // Two troupe nodes for one run of a cluster.* benchmark: a nats-server of the run's own (no
-// JetStream), node 'b' as a child process (cluster-node-child.ts, compiled, run with plain node)
-// and node 'a', the bench process's own system, both with one worker. Everything is stopped
-// whatever happens: node a shut down, node b killed and waited for, the server stopped.
+// JetStream, unless the pair shards entities over the NATS store), node 'b' as a child process
+// (cluster-node-child.ts, compiled, run with plain node) and node 'a', the bench process's own
+// system, both with one worker. Everything is stopped whatever happens: node a shut down, node b
+// killed and waited for, the server stopped.
 import { fork, type ChildProcess } from 'node:child_process'
 import { once } from 'node:events'
 import { fileURLToPath } from 'node:url'
 import type { ActorRef, ActorSystem, DeadLetterReason } from 'troupe'
 import { withNatsServer } from '../baselines/nats.js'
 import type { Incrementer, Receiver } from './actors.js'
-import { CLUSTER_BENCH_ACTORS } from './cluster-actor-modules.js'
+import { clusterBenchActors } from './cluster-actor-modules.js'
 import { CHILD_NODE, INCREMENTER_NAME, PARENT_NODE, RECEIVER_NAME, type ChildMessage, type ClusterTiming, type ParentMessage } from './cluster-protocol.js'
 import { withSystem, type SystemSettings } from './system.js'
 
@@ -23,6 +24,8 @@ export const DEFAULT_TIMING: ClusterTiming = { heartbeatMs: 500, downAfterMs: 30
 export interface RemoteNode {
   /** Node b's id for this run (the `node` of its actors' addresses). */
   readonly id: number
+  /** Node b's process id: what its entities answer with (cluster-entities.ts). */
+  readonly pid: number
   readonly receiver: ActorRef<Receiver>
   readonly incrementer: ActorRef<Incrementer>
   /** SIGKILLs node b; resolves once the process has exited. */
@@ -39,8 +42,9 @@ class ChildNode {
   #killing = false
   #reportWaiters: ((deadLetters: Readonly<Record<string, number>>) => void)[] = []
 
-  constructor(servers: string, timing: ClusterTiming) {
-    this.process = fork(fileURLToPath(CHILD), [servers, String(timing.heartbeatMs), String(timing.downAfterMs)], {
+  constructor(servers: string, timing: ClusterTiming, bucket: string | undefined) {
+    const args = [servers, String(timing.heartbeatMs), String(timing.downAfterMs), ...(bucket !== undefined ? [bucket] : [])]
+    this.process = fork(fileURLToPath(CHILD), args, {
       execArgv: [],
       // Anything node b prints goes to stderr: the bench's stdout carries only the tables.
       stdio: ['ignore', 2, 2, 'ipc'],
@@ -108,6 +112,11 @@ export interface ClusterPairSettings {
   readonly expectedDeadLetters?: readonly DeadLetterReason[]
   /** node b is killed by the body on purpose: no dead-letter report is asked of it afterwards. */
   readonly killsNodeB?: boolean
+  /**
+   * Both nodes shard entities (cluster-entities.ts) over the NATS store with this bucket prefix;
+   * the server then runs JetStream. Absent: no persistence, as the other cluster.* benchmarks.
+   */
+  readonly entities?: { readonly bucket: string }
 }
 
 /**
@@ -117,11 +126,15 @@ export interface ClusterPairSettings {
  * letter, unless the body killed it.
  */
 export async function withClusterPair<T>(what: string, settings: ClusterPairSettings, body: (system: ActorSystem, b: RemoteNode) => Promise<T>): Promise<T> {
-  return withNatsServer(false, async (servers) => {
+  const bucket = settings.entities?.bucket
+  return withNatsServer(bucket !== undefined, async (servers) => {
     // Node b starts while node a does: both are a process's worth of module loading and threads.
-    const child = new ChildNode(servers, settings.timing)
+    const child = new ChildNode(servers, settings.timing, bucket)
     try {
-      const options: SystemSettings['options'] = { cluster: { servers, node: PARENT_NODE, ...settings.timing } }
+      const options: SystemSettings['options'] = {
+        cluster: { servers, node: PARENT_NODE, ...settings.timing },
+        ...(bucket !== undefined ? { persistence: { store: 'nats', servers, bucket } } : {}),
+      }
       return await withSystem(
         1,
         what,
@@ -136,7 +149,7 @@ export async function withClusterPair<T>(what: string, settings: ClusterPairSett
             child.failed,
             started.expired,
           ]).finally(() => started.clear())
-          const node: RemoteNode = { id, receiver, incrementer, kill: () => child.kill() }
+          const node: RemoteNode = { id, pid: child.process.pid!, receiver, incrementer, kill: () => child.kill() }
           // A body that kills node b on purpose sees its death through node a's events instead.
           const result = await (settings.killsNodeB ? body(system, node) : Promise.race([body(system, node), child.failed]))
           if (!settings.killsNodeB) {
@@ -145,7 +158,7 @@ export async function withClusterPair<T>(what: string, settings: ClusterPairSett
           }
           return result
         },
-        { actors: CLUSTER_BENCH_ACTORS, options, expectedDeadLetters: settings.expectedDeadLetters },
+        { actors: clusterBenchActors(bucket !== undefined), options, expectedDeadLetters: settings.expectedDeadLetters },
       )
     } finally {
       await child.kill()

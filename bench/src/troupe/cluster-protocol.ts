@@ -19,6 +19,11 @@ export interface ClusterTiming {
 /** The child's arguments, in this order on its command line. */
 export interface ChildArgs extends ClusterTiming {
   readonly servers: string
+  /**
+   * The NATS store's bucket prefix when the pair shards entities (cluster.failover.ms): the child
+   * then persists to NATS and allows the entity module. Absent (no argument) otherwise.
+   */
+  readonly bucket?: string
 }
 
 /** Child → parent. */

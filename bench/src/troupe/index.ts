@@ -4,6 +4,7 @@ import { actorsAliveMax } from './alive-max.js'
 import { askLatencyP50, askPipelined } from './ask.js'
 import { clusterAskLatencyP50 } from './cluster-ask.js'
 import { clusterDownDetectionMs } from './cluster-down.js'
+import { clusterFailoverMs } from './cluster-failover.js'
 import { clusterTell } from './cluster-tell.js'
 import { actorCounter, mutexAtomics } from './counter-contention.js'
 import { cpuBenchmarks } from './cpu.js'
@@ -64,5 +65,6 @@ export const troupeBenchmarks: BenchmarkDefinition[] = [
   clusterTell,
   clusterAskLatencyP50,
   clusterDownDetectionMs,
+  clusterFailoverMs,
   durableHandlerRate,
 ]

@@ -14,7 +14,8 @@ const MAX_RACES = 5
 export interface EntityLeasesOptions {
   /** The thread's NATS connection, once up. */
   connection(): Promise<NatsConnection>
-  readonly cluster: string
+  /** The NATS store's bucket prefix: the leases are in `<prefix>-leases`. */
+  readonly bucket: string
   readonly replicas: number
   /** This node's id and name, written into the leases it holds. */
   readonly self: { readonly id: number; readonly node: string }
@@ -26,7 +27,7 @@ export interface EntityLeasesOptions {
 
 /**
  * One activation per entity key in the whole cluster: a node activates a sharded entity only
- * while it holds the key's lease, a key in the cluster's NATS KV bucket of leases (Orleans'
+ * while it holds the key's lease, a key in the NATS KV bucket of leases beside the store's (Orleans'
  * grain directory, Akka's shard coordinator's allocation, as one compare-and-set). Taking it is a
  * write conditional on the key's last revision: it succeeds when no lease is held, when this node
  * held it, or when its holder is not a live member any more (down, left, or restarted under a new
@@ -53,11 +54,11 @@ export class EntityLeases {
     this.#bucket ??= (async () => {
       const [{ Kvm }, { jetstream }] = await Promise.all([import('@nats-io/kv'), import('@nats-io/jetstream')])
       const js = jetstream(await this.#options.connection(), { timeout: this.#options.timeoutMs })
-      const name = leasesBucket(this.#options.cluster)
+      const name = leasesBucket(this.#options.bucket)
       return within(new Kvm(js).create(name, { history: 16, replicas: this.#options.replicas }), this.#options.timeoutMs * 2, `opening bucket ${name}`)
     })().catch((error: unknown) => {
       this.#bucket = undefined
-      throw new ClusterError(`the cluster's lease bucket cannot be opened: ${(error as Error).message}`, { cause: error })
+      throw new ClusterError(`the entity lease bucket cannot be opened: ${(error as Error).message}`, { cause: error })
     })
     return this.#bucket
   }

@@ -10,7 +10,7 @@ import type { SpawnRequest } from '../protocol/control.js'
  * drawn, not agreed (a collision, 1 in 2^31 per pair of live nodes, is detected when joining).
  */
 export function clusterTransport(options: ResolvedClusterOptions, persistence: ResolvedPersistence | undefined): ClusterTransport {
-  const sharding = options.entities === 'sharded' && persistence?.store === 'nats' ? { replicas: persistence.replicas } : undefined
+  const sharding = options.entities === 'sharded' && persistence?.store === 'nats' ? { bucket: persistence.bucket, replicas: persistence.replicas } : undefined
   return { servers: options.servers, name: options.name, node: randomInt(1, 2 ** 31 - 1), connectTimeoutMs: options.connectTimeoutMs, nodeName: options.node, ...(sharding ? { sharding } : {}) }
 }
 

@@ -47,6 +47,11 @@ export class RemotePeers {
     return this.#nats.ready
   }
 
+  /** Publishes on the thread's connection (in order, queued until it is up). */
+  publish(subject: string, bytes: Uint8Array): void {
+    this.#nats.publish(subject, bytes)
+  }
+
   /** The thread's NATS connection, once up. */
   connection(): ReturnType<ThreadNats['connection']> {
     return this.#nats.connection()

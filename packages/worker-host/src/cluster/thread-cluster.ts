@@ -1,4 +1,4 @@
-import type { ActorRefImpl, Selector } from '@troupe/core/internal'
+import type { ActorRefImpl, RefRuntime, Selector } from '@troupe/core/internal'
 import { NodeDownError } from '@troupe/core'
 import type { Link } from '../link/link.js'
 import type { LinkTable } from '../transport/link-table.js'
@@ -8,6 +8,8 @@ import { RemoteWatches } from './remote-watches.js'
 import type { ClusterTransport } from './thread-nats.js'
 import { EntityPlacement, type PlacementMember } from './entity-placement.js'
 import { EntityLeases } from './entity-leases.js'
+import { ClusterTopics } from './cluster-topics.js'
+import type { TopicDirectory } from '../pubsub/topic-directory.js'
 
 /** Bound of each call to the lease bucket, in ms. */
 const LEASE_TIMEOUT_MS = 5000
@@ -36,6 +38,8 @@ type ClusterLinks = Pick<LinkTable, 'get' | 'drop'>
 export class ThreadCluster {
   readonly #host: ThreadClusterHost
   readonly #links: ClusterLinks
+  readonly #transport: ClusterTransport
+  #topics: ClusterTopics | undefined
   readonly peers: RemotePeers
   readonly watches: RemoteWatches
   /** Where sharded entities live, and their leases: set when the cluster shards entities. */
@@ -44,6 +48,7 @@ export class ThreadCluster {
   constructor(transport: ClusterTransport, host: ThreadClusterHost, links: ClusterLinks) {
     this.#host = host
     this.#links = links
+    this.#transport = transport
     this.peers = new RemotePeers(transport, host.thread, (key) => void links.get(key))
     this.watches = new RemoteWatches({
       thread: host.thread,
@@ -56,7 +61,7 @@ export class ThreadCluster {
       const placement = new EntityPlacement()
       const leases = new EntityLeases({
         connection: () => this.peers.connection(),
-        cluster: transport.name,
+        bucket: transport.sharding.bucket,
         replicas: transport.sharding.replicas,
         self: { id: transport.node, node: transport.nodeName },
         isLive: (id) => placement.isLive(id),
@@ -96,7 +101,14 @@ export class ThreadCluster {
     this.watches.nodeDown(node)
   }
 
+  /** Main thread: the node's topics span the cluster (see ClusterTopics). */
+  bridgeTopics(directory: TopicDirectory, runtime: RefRuntime): void {
+    this.#topics = new ClusterTopics(this.peers, this.#transport.name, this.#transport.node, runtime, (topic, message) => directory.deliver(topic, message))
+    directory.bridge = this.#topics
+  }
+
   close(): Promise<void> {
+    this.#topics?.close()
     return this.peers.close()
   }
 }

@@ -10,8 +10,8 @@ export interface ClusterTransport {
   readonly connectTimeoutMs: number
   /** This node's name (`cluster.node`). */
   readonly nodeName: string
-  /** Set when entities are sharded over the cluster: the replicas of its lease bucket (the NATS store's). */
-  readonly sharding?: { readonly replicas: number }
+  /** Set when entities are sharded over the cluster: the NATS store's bucket prefix and replicas, which its leases share. */
+  readonly sharding?: { readonly bucket: string; readonly replicas: number }
 }
 
 /** Most batches a thread queues while its connection is not up yet; past it the oldest are dropped (at most once). */

@@ -176,6 +176,12 @@ export class EntityShard implements EntityContextOwner {
     for (const waiting of activation.waiting.splice(0)) cell.enqueue(waiting)
     cell.started()
     this.#watchIdle(activation.idleTimeoutMs)
+    // Activated away from where it belongs (a sender whose view of the members was behind, or
+    // a lease taken back in a hand-over race): it serves what it was given, then moves home.
+    if (this.#deps.homing !== undefined && !this.#deps.homing.isHome(activation.storeId)) {
+      activation.handOver = true
+      this.passivate(activation)
+    }
   }
 
   /** It could not be activated: what waited for it fails, and its next message tries again. */

@@ -21,6 +21,8 @@ export function threadServices(host: Host, actors: LocalActors, options: HostOpt
     tell: (ref, selector, body) => host.tell(ref, selector, body),
     listenerFailed: (error) => host.lifecycle.publish({ type: 'actor-failed', actor: 0, error: asError(error), directive: 'resume' }),
   })
+  // On a node of a cluster, main's topics span the nodes.
+  if (topics.directory && host.cluster) host.cluster.bridgeTopics(topics.directory, host)
   const entities =
     options.entities &&
     new ThreadEntities(host, actors, options.entities, options.workerCount, options.maxMessageBytes, (actor, error) => host.lifecycle.publish({ type: 'actor-failed', actor, error, directive: 'restart' }))

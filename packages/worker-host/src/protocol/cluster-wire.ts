@@ -92,9 +92,13 @@ export function decodeControlReply(bytes: Uint8Array): ControlReply {
 
 // ---- Leases of sharded entities (a NATS KV bucket per cluster, see cluster/entity-leases.ts) ---
 
-/** The KV bucket holding cluster `cluster`'s entity leases (one key per entity: its store id, encoded). */
-export function leasesBucket(cluster: string): string {
-  return `troupe-${cluster}-leases`
+/**
+ * The KV bucket holding the leases of the entities kept in the NATS store with bucket prefix
+ * `storeBucket` (one key per entity: its store id, encoded). Leases go with the store, not with
+ * the cluster's name: whoever shares an entity's state shares its lease.
+ */
+export function leasesBucket(storeBucket: string): string {
+  return `${storeBucket}-leases`
 }
 
 /** A lease's value: [holder's node id, holder's node name]. */
@@ -113,4 +117,15 @@ export function decodeLease(bytes: Uint8Array): Lease | undefined {
     return undefined
   }
   return Array.isArray(value) && typeof value[0] === 'number' && typeof value[1] === 'string' ? [value[0], value[1]] : undefined
+}
+
+// ---- Pub/sub topics across nodes (see cluster/cluster-topics.ts) -----------------------------
+
+/**
+ * The subject a topic's messages travel on between the nodes of cluster `cluster`; the topic's
+ * name is encoded (base64url), so any name makes a valid subject. Each message is msgpack
+ * `[publishing node id, message]` with troupe's codec (refs keep their node).
+ */
+export function topicSubject(cluster: string, topic: string): string {
+  return `troupe.${cluster}.t.${Buffer.from(topic, 'utf8').toString('base64url') || '_'}`
 }

@@ -19,10 +19,10 @@ const startEntityNode = (url: string, node: string, bucket: string): Promise<Ent
 const localNode = (url: string, bucket: string, events: SystemEvent[] = []): Promise<ActorSystem> => localEntityNode([url], bucket, TIMES, events)
 
 /** Every revision of every lease, oldest first: [key, revision, holder node id or undefined for a release]. */
-async function leaseHistory(url: string, cluster = 'troupe'): Promise<Map<string, { revision: number; holder: number | undefined }[]>> {
+async function leaseHistory(url: string, bucket: string): Promise<Map<string, { revision: number; holder: number | undefined }[]>> {
   const nc = await connect({ servers: url })
   try {
-    const kv = await new Kvm(jetstream(nc)).open(leasesBucket(cluster))
+    const kv = await new Kvm(jetstream(nc)).open(leasesBucket(bucket))
     const history = new Map<string, { revision: number; holder: number | undefined }[]>()
     for (const key of KEYS) {
       const entries: { revision: number; holder: number | undefined }[] = []
@@ -96,7 +96,7 @@ describeWithNats('sharded entities over a cluster (real nats-server, NATS store,
     }
 
     // The leases: a holder was only ever replaced without a release when it was b, the node killed.
-    const history = await leaseHistory(server.url)
+    const history = await leaseHistory(server.url, bucket)
     for (const key of KEYS) {
       const entries = history.get(key)!
       expect(entries.length).toBeGreaterThan(0)
