@@ -12,6 +12,10 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 30_000,
+    // expect.poll waits for a condition, never for a duration: its default second is a timing
+    // assumption that a loaded 2-core machine (CI runs two files at once) breaks. A condition that
+    // holds comes as soon as it holds; only a failing test waits the whole time.
+    expect: { poll: { timeout: 10_000 } },
     typecheck: { enabled: true, include: ['packages/*/test/**/*.types.test.ts'], tsconfig: './tsconfig.json' },
   },
 })
