@@ -4,7 +4,7 @@ import { extname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 /** Every example, in the order they are listed. Each lives in `./<name>/main.js`. */
-const EXAMPLES = ['flash-sale', 'kv-store', 'order-pipeline', 'game-room', 'task-queue', 'chat', 'cluster-chat', 'cluster-tasks', 'cluster-pipeline', 'airdisplay'] as const
+const EXAMPLES = ['flash-sale', 'kv-store', 'order-pipeline', 'game-room', 'task-queue', 'chat', 'cluster-chat', 'cluster-tasks', 'cluster-pipeline', 'airdisplay', 'airdisplay-cluster'] as const
 
 type ExampleName = (typeof EXAMPLES)[number]
 

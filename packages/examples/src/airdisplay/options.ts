@@ -19,6 +19,20 @@ export interface AirDisplayOptions {
   readonly workers?: number
   /** Where the server's own lines go (listening, feed clients). Default: nowhere. */
   readonly log?: (line: string) => void
+  /**
+   * Runs this server as one node of a cluster (see docs/cluster.md): the banners live in the NATS
+   * store (bucket prefix `airdisplay`) instead of LMDB (`storePath` is then unused), sharded over
+   * the nodes, and every node's page hears every banner. Checked by troupe, naming `cluster.<option>`.
+   */
+  readonly cluster?: AirDisplayCluster
+}
+
+/** The cluster an AirDisplay node joins. */
+export interface AirDisplayCluster {
+  readonly servers: string | readonly string[]
+  readonly node: string
+  readonly heartbeatMs?: number
+  readonly downAfterMs?: number
 }
 
 export interface ResolvedOptions {
@@ -30,10 +44,11 @@ export interface ResolvedOptions {
   readonly storePath: string
   readonly workers: number | undefined
   readonly log: (line: string) => void
+  readonly cluster: AirDisplayCluster | undefined
 }
 
 export const DEFAULT_STORE_DIR = 'airdisplay-data'
-const KNOWN = ['port', 'host', 'banners', 'showMs', 'storePath', 'workers', 'log']
+const KNOWN = ['port', 'host', 'banners', 'showMs', 'storePath', 'workers', 'log', 'cluster']
 
 const isInteger = (value: unknown, min: number, max: number): value is number => typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
 
@@ -44,7 +59,7 @@ export function resolveOptions(options: AirDisplayOptions = {}): ResolvedOptions
   for (const [key, value] of Object.entries(options)) {
     if (!KNOWN.includes(key)) throw new InvalidOptionError(key, `one of the known options (${KNOWN.join(', ')})`, value)
   }
-  const { port = 0, host = '127.0.0.1', banners = 6, showMs = 60_000, storePath = DEFAULT_STORE_DIR, workers, log = () => undefined } = options
+  const { port = 0, host = '127.0.0.1', banners = 6, showMs = 60_000, storePath = DEFAULT_STORE_DIR, workers, log = () => undefined, cluster } = options
   if (!isInteger(port, 0, 65_535)) throw new InvalidOptionError('port', 'an integer from 0 to 65535 (0: a free port)', port)
   if (typeof host !== 'string' || host.length === 0 || /\s/.test(host)) throw new InvalidOptionError('host', 'a hostname or IP address', host)
   if (!isInteger(banners, 1, MAX_FLEET)) throw new InvalidOptionError('banners', `an integer from 1 to ${MAX_FLEET}`, banners)
@@ -52,5 +67,6 @@ export function resolveOptions(options: AirDisplayOptions = {}): ResolvedOptions
   if (typeof storePath !== 'string' || storePath.length === 0) throw new InvalidOptionError('storePath', 'a directory path', storePath)
   if (workers !== undefined && !isInteger(workers, 1, 256)) throw new InvalidOptionError('workers', 'an integer from 1 to 256', workers)
   if (typeof log !== 'function') throw new InvalidOptionError('log', 'a function (line: string) => void', log)
-  return { port, host, banners, showMs, storePath: resolve(storePath), workers, log }
+  if (cluster !== undefined && (typeof cluster !== 'object' || cluster === null)) throw new InvalidOptionError('cluster', "an object { servers, node } (troupe checks its fields)", cluster)
+  return { port, host, banners, showMs, storePath: resolve(storePath), workers, log, cluster }
 }

@@ -16,7 +16,7 @@ export interface AirDisplay {
   /** `http://host:port/`: the page; the API is under `api/`. */
   readonly url: string
   readonly port: number
-  /** The LMDB directory in use (absolute). */
+  /** The LMDB directory in use (absolute), or, on a cluster, which NATS store. */
   readonly storePath: string
   readonly fleet: readonly string[]
   readonly showMs: number
@@ -32,12 +32,14 @@ export interface AirDisplay {
  * `InvalidOptionError` names the wrong one.
  */
 export async function startAirDisplay(options: AirDisplayOptions = {}): Promise<AirDisplay> {
-  const { port, host, banners, showMs, storePath, workers, log } = resolveOptions(options)
+  const { port, host, banners, showMs, storePath: lmdbPath, workers, log, cluster } = resolveOptions(options)
   const system = await ActorSystem.start({
     ...(workers !== undefined && { workers }),
     actors: AIRDISPLAY_ACTOR_MODULES,
-    persistence: { store: 'lmdb', path: storePath },
+    // On a cluster, the store every node shares: the banners are sharded over the nodes.
+    ...(cluster ? { persistence: { store: 'nats', servers: cluster.servers, bucket: 'airdisplay' }, cluster } : { persistence: { store: 'lmdb', path: lmdbPath } }),
   })
+  const storePath = cluster ? 'nats (bucket prefix airdisplay)' : lmdbPath
   const fleet = fleetIds(banners)
   const page = pageHtml(banners, showMs)
   const server = createServer((req, res) => void respond(req, res))
