@@ -32,7 +32,8 @@ describe('a worker busy with long handlers is not hung', () => {
     `${ACTORS} actors × ${ASKS_PER_ACTOR} asks of ${HANDLER_MS} ms on 1 worker all succeed, each reply leaving as its handler ends`,
     async () => {
       // The last ask waits for every handler before it: its deadline must cover the batch.
-      const system = await startSystem({ workers: 1, actors: BUSY_ACTORS, askTimeoutMs: BATCH_TIMEOUT_MS })
+      // The default hang limit (2 s), which the test helpers otherwise raise: busy must not look hung under it.
+      const system = await startSystem({ workers: 1, actors: BUSY_ACTORS, askTimeoutMs: BATCH_TIMEOUT_MS, handlerHangMs: 2000 })
       const events = record(system)
       const actors = await Promise.all(Array.from({ length: ACTORS }, () => system.spawn(Busy)))
       const replies = await Promise.all(
@@ -61,7 +62,8 @@ describe('a worker busy with long handlers is not hung', () => {
     async () => {
       // 12 tells of 300 ms: the case that today loses all 12 with the worker killed as hung.
       const tellsPerActor = 3
-      const system = await startSystem({ workers: 1, actors: BUSY_ACTORS, askTimeoutMs: BATCH_TIMEOUT_MS })
+      // The default hang limit (2 s), which the test helpers otherwise raise: busy must not look hung under it.
+      const system = await startSystem({ workers: 1, actors: BUSY_ACTORS, askTimeoutMs: BATCH_TIMEOUT_MS, handlerHangMs: 2000 })
       const events = record(system)
       const actors = await Promise.all(Array.from({ length: ACTORS }, () => system.spawn(Busy)))
       for (const actor of actors) for (let i = 0; i < tellsPerActor; i++) actor.tell.work(HANDLER_MS)

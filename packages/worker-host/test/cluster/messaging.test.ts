@@ -19,6 +19,7 @@ async function startActorNode(url: string, node: string): Promise<{ process: Nod
 async function localNode(url: string, events: SystemEvent[] = []): Promise<ActorSystem> {
   const system = await ActorSystem.start({
     workers: 1,
+    handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
     actors: [...FIXTURE_ACTORS, fixture('cluster-actors.ts')],
     askTimeoutMs: 10_000,
     cluster: { servers: url, node: 'local', heartbeatMs: HEARTBEAT_MS, downAfterMs: DOWN_AFTER_MS },

@@ -8,6 +8,7 @@ import { afterTest, fixture, until } from '../helpers/system.js'
 async function node(url: string, name: string): Promise<ActorSystem> {
   const system = await ActorSystem.start({
     workers: 1,
+    handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
     actors: [fixture('counter.ts'), fixture('pubsub.ts')],
     cluster: { servers: url, node: name, heartbeatMs: 100, downAfterMs: 600 },
   })

@@ -27,6 +27,7 @@ export async function startEntityNode(servers: readonly string[], node: string, 
 export async function localEntityNode(servers: readonly string[], bucket: string, times: EntityNodeTimes, events: SystemEvent[] = [], replicas = 1): Promise<ActorSystem> {
   const system = await ActorSystem.start({
     workers: 1,
+    handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
     actors: [fixture('cluster-entities.ts')],
     askTimeoutMs: 10_000,
     persistence: { store: 'nats', servers: [...servers], bucket, replicas },

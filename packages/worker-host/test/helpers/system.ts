@@ -21,8 +21,17 @@ export function afterTest(cleanup: () => Promise<unknown>): void {
   cleanups.push(cleanup)
 }
 
+/**
+ * Tests that do not test hang detection give a worker 10 s, not the default 2 s, before it counts
+ * as hung: under CI's load (two test files, each with threads or node processes, on 2 cores), a
+ * worker loading a TypeScript module through tsx (Node 22 and later wait for the loader thread
+ * synchronously) can go that long without running its own timers, and is not hung.
+ */
+const TEST_HANG_MS = 10_000
+
 export async function startSystem(options: Partial<ActorSystemOptions> = {}): Promise<ActorSystem> {
-  const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, ...options })
+  const hang = options.handlerHangMs === undefined && options.heartbeatTimeoutMs === undefined ? { handlerHangMs: TEST_HANG_MS } : {}
+  const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS, ...hang, ...options })
   cleanups.push(() => system.shutdown())
   return system
 }

@@ -15,6 +15,7 @@ let system: ActorSystem
 try {
   system = await ActorSystem.start({
     workers: 1,
+    handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
     actors: [new URL('../fixtures/actors.ts', import.meta.url), new URL('../fixtures/cluster-actors.ts', import.meta.url)],
     cluster: { servers: servers!, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
   })

@@ -8,6 +8,7 @@ const [servers, node, ackWaitMs] = process.argv.slice(2)
 const print = (line: object) => process.stdout.write(JSON.stringify(line) + '\n')
 const system = await ActorSystem.start({
   workers: 1,
+  handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
   actors: [new URL('../fixtures/durable-handlers.ts', import.meta.url)],
   cluster: { servers: servers!, node: node! },
 })

@@ -14,6 +14,7 @@ let system: ActorSystem
 try {
   system = await ActorSystem.start({
     workers: 1,
+    handlerHangMs: 10_000, // a loaded CI machine is not a hang (see test/helpers/system.ts)
     actors: [new URL('../fixtures/cluster-entities.ts', import.meta.url)],
     persistence: { store: 'nats', servers, bucket: bucket!, replicas: Number(replicas ?? 1) },
     cluster: { servers, node: node!, heartbeatMs: Number(heartbeatMs), downAfterMs: Number(downAfterMs) },
