@@ -65,6 +65,11 @@ export class Membership {
     this.#subject = membersSubject(options.name)
   }
 
+  /** How often this node heartbeats and judges the others. */
+  get #tickMs(): number {
+    return Math.max(1, Math.min(this.#options.heartbeatMs, Math.floor(this.#options.downAfterMs / 3)))
+  }
+
   get state(): MemberState {
     return this.#state
   }
@@ -108,7 +113,7 @@ export class Membership {
     this.#state = 'up'
     this.#publish([ALIVE, this.#self.node, this.#self.id, this.#self.startedAt, this.#shards])
     this.#lastTick = Date.now()
-    this.#timer = setInterval(() => this.#tick(), Math.max(1, Math.min(this.#options.heartbeatMs, Math.floor(this.#options.downAfterMs / 3))))
+    this.#timer = setInterval(() => this.#tick(), this.#tickMs)
     this.#timer.unref()
     // The members found while joining are not reported as node-up (nobody can have subscribed to
     // the system's events yet): `members()` has them; events report what changes afterwards.
@@ -147,7 +152,13 @@ export class Membership {
       // others'. It does not judge them this time (they judged it: they will say so, DOWNED).
       for (const member of this.#members.values()) member.lastSeen = now
     }
-    if (this.#disconnectedAt !== undefined && now - this.#disconnectedAt >= this.#options.downAfterMs) {
+    // A node cut off gives up before the others can declare it down. They do so at the earliest
+    // `downAfterMs` after its last heartbeat, which left at most a tick before the cut; this node
+    // sees the cut at its next tick. Three ticks short of `downAfterMs` (one, at the smallest
+    // `downAfterMs` of three ticks), it has stopped its sharded entities before any other node may
+    // take their leases over. A silent cut (no TCP reset) is seen only when NATS's pings fail.
+    const tick = this.#tickMs
+    if (this.#disconnectedAt !== undefined && now - this.#disconnectedAt >= Math.max(tick, this.#options.downAfterMs - 3 * tick)) {
       this.#selfDown(`cut off from NATS for ${now - this.#disconnectedAt} ms (downAfterMs ${this.#options.downAfterMs})`)
       return
     }

@@ -49,7 +49,17 @@ export interface NatsServerOptions {
   /** The server's name (required by JetStream in a cluster). Default `troupe-<port>`. */
   readonly name?: string
   /** For a cluster of servers: this server's route port and the route URLs of the others. */
-  readonly cluster?: { readonly name: string; readonly port: number; readonly routes: readonly string[] }
+  readonly cluster?: {
+    readonly name: string
+    readonly port: number
+    readonly routes: readonly string[]
+    /**
+     * Whether the server tells its clients the URLs of the other servers (NATS's default: true),
+     * so that they fail over to them. `false` keeps a client on the servers it was given: a test
+     * can cut one node off by killing its only server.
+     */
+    readonly advertise?: boolean
+  }
   /** How long to wait for the server to accept connections. Default 10 000 ms. */
   readonly readyTimeoutMs?: number
 }
@@ -94,6 +104,7 @@ async function launch(binary: string, port: number, options: NatsServerOptions):
   if (options.cluster) {
     args.push('--cluster_name', options.cluster.name, '--cluster', `nats://127.0.0.1:${options.cluster.port}`)
     if (options.cluster.routes.length > 0) args.push('--routes', options.cluster.routes.join(','))
+    if (options.cluster.advertise === false) args.push('--no_advertise')
   }
   const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] })
   let output = ''

@@ -45,21 +45,26 @@ export async function natsClusterForTest(size = 3): Promise<NatsServer[]> {
     routePorts.map((port, i) =>
       natsServerForTest({
         name: `${name}-${i}`,
-        cluster: { name, port, routes: routePorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`) },
+        // Clients stay on the servers they are given (a test cuts a node off by killing its server).
+        cluster: { name, port, routes: routePorts.filter((_, j) => j !== i).map((p) => `nats://127.0.0.1:${p}`), advertise: false },
       }),
     ),
   )
   const nc = await connect({ servers: servers.map((s) => s.url) })
   try {
     const jsm = await jetstreamManager(nc, { checkAPI: false })
-    // JetStream answers once the servers have found each other and elected a meta leader.
-    const deadline = Date.now() + 30_000
+    // JetStream answers once the servers have found each other and elected a meta leader, and
+    // can place a stream on every server once they all take part: a probe stream with a replica
+    // on each is made (and removed) before the cluster is handed to the test.
+    const deadline = Date.now() + 60_000
+    const probe = `ready-probe-${routePorts[0]}`
     for (;;) {
       try {
-        await jsm.getAccountInfo()
+        await jsm.streams.add({ name: probe, subjects: [probe], num_replicas: size })
+        await jsm.streams.delete(probe)
         break
       } catch (error) {
-        if (Date.now() > deadline) throw new Error(`the nats-server cluster's JetStream was not ready within 30 s: ${(error as Error).message}`)
+        if (Date.now() > deadline) throw new Error(`the nats-server cluster's JetStream was not ready within 60 s: ${(error as Error).message}`)
         await new Promise((resolve) => setTimeout(resolve, 200))
       }
     }

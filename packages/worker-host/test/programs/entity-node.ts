@@ -24,7 +24,7 @@ try {
   process.exit(1)
 }
 system.events.subscribe((event) => {
-  if (event.type === 'node-up' || event.type === 'node-down') print({ event })
+  if (event.type === 'node-up' || event.type === 'node-down') print({ event, at: Date.now() })
 })
 print({ ready: { id: system.cluster!.id, pid: process.pid } })
 
