@@ -1,6 +1,6 @@
 import { InvalidOptionError, SystemShutdownError, type ActorRef, type DeadLetterReason, type MessageOptions, type OffloadOptions, type TaskFunction, type TaskInput, type TaskOutput, type TaskRef } from '@troupe/core'
 import { ActorRefImpl, checkBody, createDecoder, decodeWith, describeRef, type RefRuntime, type Selector } from '@troupe/core/internal'
-import type { HostDirective, HostStats, SpawnOrder } from '../protocol/control.js'
+import type { HostStats, SpawnOrder } from '../protocol/control.js'
 import { ActorIds } from './actor-ids.js'
 import { LocalLifecycle } from './local-lifecycle.js'
 import type { Frames } from '../protocol/wire.js'
@@ -338,11 +338,6 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     if (this.#closed) throw new SystemShutdownError(`spawn ${order.export}`)
     this.lifecycle.created(order)
     await createActor(this, this.#actors, order, this.#options.workerCount)
-  }
-
-  /** A supervisor's directive for a failed actor of this thread (see `LocalLifecycle.supervise`). */
-  supervise(id: number, directive: HostDirective, cause: Error): Promise<void> {
-    return this.lifecycle.supervise(id, directive, cause)
   }
 
   /** `ctx.spawn`: a child on this thread at once (the default), or elsewhere through the system. */

@@ -384,7 +384,7 @@ export class SystemRuntime implements SystemPort {
   /** Carries out a supervisor's directive on the thread hosting the actor. */
   async #directive(record: ActorRecord, directive: HostDirective, cause: Error): Promise<void> {
     if (record.lost) return directive === 'pause' ? undefined : this.#recovery.recreate(record, cause)
-    if (record.thread === 0) return this.mainHost.supervise(record.id, directive, cause)
+    if (record.thread === 0) return this.mainHost.lifecycle.supervise(record.id, directive, cause)
     const wire = toWireError(cause)
     await this.#worker(record.thread).call(async (control) => unwrapResult(await control.supervise(record.id, directive, wire)))
   }

@@ -107,7 +107,7 @@ export function createWorkerHost(init: WorkerHostInit, system: Comlink.Remote<Sy
       host.threadDied(thread, reason, atLeastOnce)
       host.lifecycle.parentThreadDied(thread)
     },
-    supervise: (id, directive, cause) => settle(() => host.supervise(id, directive, fromWireError(cause))),
+    supervise: (id, directive, cause) => settle(() => host.lifecycle.supervise(id, directive, fromWireError(cause))),
     reportEnd: (id) => host.lifecycle.reportEnd(id),
     clusterReady: () => host.cluster?.ready ?? Promise.resolve(),
     nodeDown: (node, name, reason) => host.cluster?.nodeDown(node, name, reason),
