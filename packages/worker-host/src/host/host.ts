@@ -368,7 +368,6 @@ export class Host implements RefRuntime, CellHost, InboundHost, Pick<LinkOwner, 
     return node === undefined || node === this.node ? this.refTo<A>(id, thread, name) : new ActorRefImpl<A>(id, thread, name, this, undefined, 0, node)
   }
 
-
   /** This thread's figures (see `hostStats`). */
   stats(scope: 'full' | 'load' = 'full'): HostStats {
     const { thread, generation, dispatcher } = this

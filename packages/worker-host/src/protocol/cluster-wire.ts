@@ -3,6 +3,7 @@
 // formats so that every byte troupe puts on a wire is defined in this folder.
 import { pack, unpack } from 'msgpackr'
 import type { SpawnRequest } from './control.js'
+import { encodeKeyText } from '../persistence/store/nats-keys.js'
 
 // Membership signals (plain constants, as in frame-kinds.ts).
 /** A node joining: every live node answers with ALIVE at once, so it learns the members without waiting a heartbeat. */
@@ -123,9 +124,10 @@ export function decodeLease(bytes: Uint8Array): Lease | undefined {
 
 /**
  * The subject a topic's messages travel on between the nodes of cluster `cluster`; the topic's
- * name is encoded (base64url), so any name makes a valid subject. Each message is msgpack
+ * name is encoded as the NATS store's keys are (base64url, in tokens), so any name makes a
+ * valid subject. Each message is msgpack
  * `[publishing node id, message]` with troupe's codec (refs keep their node).
  */
 export function topicSubject(cluster: string, topic: string): string {
-  return `troupe.${cluster}.t.${Buffer.from(topic, 'utf8').toString('base64url') || '_'}`
+  return `troupe.${cluster}.t.${encodeKeyText(topic)}`
 }

@@ -13,34 +13,27 @@ import { describeWithNats, natsClusterForTest } from '../helpers/nats.js'
 // server (250 ms apart) must fit well inside it, so that no node is declared down.
 const TIMES = { heartbeatMs: 250, downAfterMs: 4000 }
 
-/** `read`, tried again while it fails (a JetStream API without a stream leader times out). */
-async function untilRead<T>(read: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+/**
+ * `call`, made again while it fails with an error `retry` accepts (by default any): a JetStream
+ * stream whose leader died, or that was just made on a loaded machine, answers only once its
+ * servers have elected a new one.
+ */
+async function untilRead<T>(call: () => Promise<T>, retry: (error: unknown) => boolean = () => true, timeoutMs = 60_000): Promise<T> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     try {
-      return await read()
+      return await call()
     } catch (error) {
-      if (Date.now() > deadline) throw error
+      if (!retry(error) || Date.now() > deadline) throw error
     }
   }
 }
 
-/**
- * `ask`, asked again while it fails with a typed error: a JetStream stream whose leader died, or
- * that was just made on a loaded machine, answers only once its servers have elected a new one.
- */
-async function settled<T>(ask: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    try {
-      return await ask()
-    } catch (error) {
-      if (!(error instanceof TroupeError) || Date.now() > deadline) throw error
-    }
-  }
-}
+/** An ask, asked again while it fails with a typed error (see `untilRead`). */
+const settled = <T>(ask: () => Promise<T>): Promise<T> => untilRead(ask, (error) => error instanceof TroupeError)
+
 /** A guard against a hung run: three servers electing stream leaders on a loaded 2-core machine take their time. */
-const TEST_TIMEOUT_MS = 90_000
+const TEST_TIMEOUT_MS = 180_000
 const KEYS = Array.from({ length: 12 }, (_, i) => `f${i}`)
 
 describeWithNats('a cluster of three nats-servers: one is SIGKILLed (real servers, node processes)', () => {
