@@ -157,7 +157,7 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     of: 'throughput.wN / (N × throughput.w1)',
     inputs: throughputInputs,
     compute: scalingEfficiency,
-    goal: { op: '>=', value: 0.85 },
+    goal: { op: '>=', value: 0.9 },
   },
   {
     id: 'P6',
@@ -169,7 +169,7 @@ export const ratioDefinitions: readonly RatioDefinition[] = [
     id: 'P7',
     name: 'worker crash until its actors answer again, ms (absolute)',
     numerator: 'restart.latency.p50',
-    goal: { op: '<=', value: 100 },
+    goal: { op: '<=', value: 50 },
   },
   {
     id: 'P8',

@@ -111,6 +111,7 @@ export type {
 } from '@troupe/core'
 export { ActorSystem } from './system/actor-system.js'
 export type { SpawnArguments, SystemStats, ThreadStats } from './system/actor-system.js'
+export type { SpareWorkerState } from './system/spare-worker.js'
 export type { RegistryStats } from './system/system-runtime.js'
 export type { DeadLetter, DeadLetters } from './system/dead-letters.js'
 export type { SystemEvent } from './system/system-events.js'

@@ -11,7 +11,8 @@ describe('shutdown', () => {
     const threadsBefore = osThreadCount()
 
     const system = await ActorSystem.start({ workers: 2, actors: FIXTURE_ACTORS })
-    expect(osThreadCount()).toBeGreaterThanOrEqual(threadsBefore + 2)
+    const threadsRunning = osThreadCount()
+    expect(threadsRunning).toBeGreaterThanOrEqual(threadsBefore + 2)
     // Spawned first, stopped last: the sink outlives the relays that feed it.
     const sink = await system.spawn(Sink, { placement: 'main' })
     const relays = await Promise.all([0, 1].map((worker) => system.spawn(Relay, { args: [sink], placement: { worker } })))
@@ -26,7 +27,10 @@ describe('shutdown', () => {
 
     expect(sinkTotalsAtStop).toEqual([{ sum: expectedSum, count: 2 * perRelay }])
     expect(system.deadLetters.count).toBe(0)
-    expect(osThreadCount()).toBe(threadsBefore)
+    // Both worker threads are gone. The bound is the lower of the two counts: a process thread
+    // counted before (the warm-up's worker still being joined by the OS, an idle libuv thread)
+    // may have ended since, which must not read as a thread left behind.
+    expect(osThreadCount()).toBeLessThanOrEqual(Math.min(threadsBefore, threadsRunning - 2))
   })
 
   it('after shutdown, asks reject with SystemShutdownError, spawns are refused, shutdown is idempotent', async () => {

@@ -29,6 +29,7 @@ import { manualClockParts, type ManualClock } from '../clock/manual-clock.js'
 import { systemClockDriver } from '../clock/system-clock-driver.js'
 import { engineFor } from './system-engine.js'
 import { UtilizationWindows } from './utilization-windows.js'
+import type { SpareWorkerState } from './spare-worker.js'
 import { SystemRuntime, type RegistryStats } from './system-runtime.js'
 import { RouterHandle } from '../router/router-handle.js'
 import { buildRouterRequest } from '../router/router-request.js'
@@ -68,6 +69,12 @@ export interface SystemStats {
   readonly offload: OffloadStats | undefined
   /** The main thread's tables of actors, names, watches and supervisors. */
   readonly registry: RegistryStats
+  /**
+   * The pre-started spare worker (`spareWorker: true`): `'ready'` once it has loaded troupe's
+   * modules, `'booting'` before, `'none'` while there is none idle (just taken by a replacement,
+   * or not started yet), `'off'` without the option.
+   */
+  readonly spareWorker: SpareWorkerState
 }
 
 /** Each system's engine, for troupe's own test kit (not public API). */
@@ -333,6 +340,7 @@ export class ActorSystem implements AsyncDisposable {
       budget: { threads: options.threads, workers: options.workers, offloadThreads: options.offload?.maxThreads ?? 0 },
       offload: offloadPool?.stats(),
       registry: this.#runtime.registry,
+      spareWorker: this.#runtime.spareWorker,
     }
   }
 

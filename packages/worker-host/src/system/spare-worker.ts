@@ -2,6 +2,9 @@ import { Worker } from 'node:worker_threads'
 import type { SpareInit } from '../worker/worker-init.js'
 import type { WorkerLaunch } from './worker-handle.js'
 
+/** What `stats().spareWorker` says: off (no `spareWorker` option), none idle, loading, ready. */
+export type SpareWorkerState = 'off' | 'none' | 'booting' | 'ready'
+
 /** How a spare starts: the same bootstrap, flags and limits as the system's workers. */
 export type SpareLaunch = Pick<WorkerLaunch, 'bootstrap' | 'execArgv' | 'resourceLimits'> & Pick<WorkerLaunch['init'], 'entry' | 'useTsx'>
 
@@ -20,6 +23,8 @@ export type SpareLaunch = Pick<WorkerLaunch, 'bootstrap' | 'execArgv' | 'resourc
 export class SparePool {
   readonly #launch: SpareLaunch
   #spare: Worker | undefined
+  /** Whether the idle spare has loaded troupe's modules (it posted `troupeSpareReady`). */
+  #ready = false
   #closed = false
   /** Every spare not yet known to have exited, so `close` can wait for each thread to end. */
   readonly #running = new Map<Worker, Promise<void>>()
@@ -42,17 +47,30 @@ export class SparePool {
     // An idle spare's error (it failed to boot) only means there is no spare: a worker started
     // afresh reports the same failure where it matters. Without a listener it would be thrown.
     worker.on('error', () => undefined)
+    worker.on('message', (message: unknown) => {
+      if (this.#spare === worker && isReadyMessage(message)) this.#ready = true
+    })
     this.#running.set(
       worker,
       new Promise<void>((resolve) =>
         worker.once('exit', () => {
           this.#running.delete(worker)
-          if (this.#spare === worker) this.#spare = undefined
+          if (this.#spare === worker) {
+            this.#spare = undefined
+            this.#ready = false
+          }
           resolve()
         }),
       ),
     )
     this.#spare = worker
+    this.#ready = false
+  }
+
+  /** The idle spare's state: none (taken, dead or not started yet), still loading, or ready. */
+  get state(): Exclude<SpareWorkerState, 'off'> {
+    if (this.#spare === undefined) return 'none'
+    return this.#ready ? 'ready' : 'booting'
   }
 
   /**
@@ -63,6 +81,7 @@ export class SparePool {
   take(): Worker | undefined {
     const spare = this.#spare
     this.#spare = undefined
+    this.#ready = false
     if (spare) this.#running.delete(spare)
     return spare
   }
@@ -73,6 +92,11 @@ export class SparePool {
     const exits = [...this.#running.values()]
     for (const worker of this.#running.keys()) void worker.terminate()
     this.#spare = undefined
+    this.#ready = false
     await Promise.all(exits)
   }
+}
+
+function isReadyMessage(message: unknown): boolean {
+  return typeof message === 'object' && message !== null && (message as { troupeSpareReady?: unknown }).troupeSpareReady === true
 }

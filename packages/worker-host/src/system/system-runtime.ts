@@ -2,6 +2,7 @@ import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, StopTimeoutErro
 import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import type { Host, SystemPort } from '../host/host.js'
 import { ThreadChannels } from './thread-channels.js'
+import type { SpareWorkerState } from './spare-worker.js'
 import { unwrapResult, type HostDirective, type LocalEvent, type OffloadRequest, type RefInfo, type SpawnRequest } from '../protocol/control.js'
 import { Topic } from '../util/topic.js'
 import type { ClusterNode } from '../cluster/cluster-node.js'
@@ -195,6 +196,11 @@ export class SystemRuntime implements SystemPort {
   /** Sizes of main's per-actor tables (for `stats()`): they follow the live actors. */
   get registry(): RegistryStats {
     return { actors: this.directory.size, names: this.directory.names, watched: this.#deathWatch.size, supervised: this.supervisor.tracked }
+  }
+
+  /** The pre-started spare worker's state, or 'off' when the system runs without one (`stats()`). */
+  get spareWorker(): SpareWorkerState {
+    return this.#launch?.spares?.state ?? (this.options.spareWorker ? 'none' : 'off')
   }
 
   /** True once `shutdown()` has begun (also when the guardian gave up): the façade refuses calls. */

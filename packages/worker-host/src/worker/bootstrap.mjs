@@ -25,7 +25,10 @@ if (spare) {
   const init = new Promise((resolve) => parentPort.once('message', (message) => resolve(message.troupe)))
   // Loading ahead is an optimization only (a module that fails here fails again, and is reported,
   // when used), and does not hold up a takeover: `start` runs as soon as the init arrives.
-  void Promise.resolve(main.preload?.()).catch(() => undefined)
+  // Once loaded, it says so: main reports the spare as ready (`stats().spareWorker`).
+  void Promise.resolve(main.preload?.())
+    .catch(() => undefined)
+    .then(() => parentPort.postMessage({ troupeSpareReady: true }))
   main.start(await init)
 } else if (typeof main.start === 'function') {
   main.start(workerData.troupe)
