@@ -7,10 +7,23 @@ import {
   type MessageHandlingContext,
   type MetricsServer,
   type MetricsSnapshot,
+  type SpareWorkerState,
+  type SystemStats,
   type ThreadSnapshot,
 } from '../src/index.js'
 
 declare const system: ActorSystem
+
+describe('stats', () => {
+  it("stats() resolves to SystemStats, whose spareWorker is one of four states and read-only", () => {
+    expectTypeOf(system.stats()).toEqualTypeOf<Promise<SystemStats>>()
+    expectTypeOf<SystemStats['spareWorker']>().toEqualTypeOf<SpareWorkerState>()
+    expectTypeOf<SpareWorkerState>().toEqualTypeOf<'off' | 'none' | 'booting' | 'ready'>()
+    const stats = {} as SystemStats
+    // @ts-expect-error: a snapshot, not a switch
+    stats.spareWorker = 'ready'
+  })
+})
 
 describe('metrics', () => {
   it('metrics() is Prometheus text; metricsRegistry a prom-client Registry; the snapshot typed data', () => {
