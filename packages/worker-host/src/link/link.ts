@@ -28,9 +28,11 @@ export interface Link {
   /** Starts reporting to `listener`; what arrived before waits until then. */
   open(listener: LinkListener): void
   /**
-   * Sends one batch. Its buffer is transferred, not copied: `bytes` is detached here afterwards.
-   * Once this end is closed or the peer is gone, the batch is dropped without an error (the
-   * sender's ledger still holds what the peer has not settled).
+   * Sends one batch, which is the link's from now on: the caller never touches `bytes` again.
+   * A link to another thread transfers the buffer, not copying it (`bytes` is detached here
+   * afterwards); a link to another node hands it to its client as it is, which writes it to the
+   * socket a microtask later. Once this end is closed or the peer is gone, the batch is dropped
+   * without an error (the sender's ledger still holds what the peer has not settled).
    */
   send(bytes: Uint8Array): void
   /** Shares a slab of the sender's ledger with the peer, ahead of the batches sent after it. */

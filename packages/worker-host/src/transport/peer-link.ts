@@ -281,7 +281,7 @@ export class PeerLink {
       this.#owner.batchUnencodable(this, frames, error)
       return
     }
-    // The ledger keeps its own copy (in a reused ring): the one sent is transferred (detached here).
+    // The ledger keeps its own copy (in a reused ring): the one sent is the link's (see Link.send).
     if (slab !== undefined) ledger!.hold(slab, deliveries, bytes)
     // A thread of another node may be replaced unseen: each batch to it defines its own selectors.
     if (this.#remote) this.selectors.clear()
