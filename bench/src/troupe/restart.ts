@@ -140,9 +140,10 @@ async function untilSpareReady(system: ActorSystem): Promise<void> {
 }
 
 /**
- * One kill: wait for a loaded spare and arm every instance (untimed), then take t0, tell one actor to exit its worker and at
- * once ask all of them until each has answered from a restarted instance. Afterwards (untimed)
- * waits until the system has reported the whole recovery, so kills never overlap.
+ * One kill: wait for a loaded spare and arm every instance (untimed), then take t0, tell one
+ * actor to exit its worker and at once ask all of them until each has answered from a restarted
+ * instance. Afterwards (untimed) waits until the system has reported the whole recovery, so kills
+ * never overlap.
  */
 async function killOnce(system: ActorSystem, actors: readonly ActorRef<Phoenix>[], recovery: Recovery): Promise<number> {
   await untilSpareReady(system)
