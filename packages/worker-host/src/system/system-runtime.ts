@@ -1,5 +1,4 @@
-import { ActorNotFoundError, ActorStoppedError, AskTimeoutError, StopTimeoutError } from '@troupe/core'
-import { STOP, TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
+import { TERMINATED, encodeValue, fromWireError, toWireError, type ResolvedSystemOptions, type WireError } from '@troupe/core/internal'
 import type { Host, SystemPort } from '../host/host.js'
 import { ThreadChannels } from './thread-channels.js'
 import type { SpareWorkerState } from './spare-worker.js'
@@ -27,7 +26,7 @@ import { workerControl } from './worker-control.js'
 import { WorkerRecovery } from './worker-recovery.js'
 import { SystemShutdown, terminateWorkers } from './system-shutdown.js'
 import { SystemSpawns } from './system-spawns.js'
-import { stopInReverse } from './stop-order.js'
+import { ActorStops } from './actor-stops.js'
 import type { SpawnedBody } from '../protocol/spawn-wire.js'
 import { MonitorBoard } from '../monitor/monitor-board.js'
 import { Ticker } from '../monitor/ticker.js'
@@ -88,6 +87,7 @@ export class SystemRuntime implements SystemPort {
   readonly #shutdown: SystemShutdown
   readonly #recovery: WorkerRecovery
   readonly #spawns: SystemSpawns
+  readonly #stops: ActorStops
 
   readonly #engine: SystemEngine
 
@@ -106,7 +106,7 @@ export class SystemRuntime implements SystemPort {
       guardian: options.supervision,
       directive: (record, directive, cause) => this.#directive(record, directive, cause),
       recreate: (record, cause) => this.#recovery.recreate(record, cause),
-      forgetStopped: (id) => this.#forgetStopped(id),
+      forgetStopped: (id) => this.#stops.forget(id),
       escalateElsewhere: (parent, error) => this.#localTrees.escalate(parent, error),
       stop: (id) => this.stop(id),
       leafThread: (id) => this.directory.leafThread(id),
@@ -136,6 +136,15 @@ export class SystemRuntime implements SystemPort {
       events: this.events,
       deadLetters: () => this.deadLetters.countsByReason,
       offloadStats: () => this.offloadPool?.stats(),
+    })
+    this.#stops = new ActorStops({
+      directory: this.directory,
+      mainHost: this.mainHost,
+      events: this.events,
+      stopTimeoutMs: options.stopTimeoutMs,
+      supervisor: this.supervisor,
+      deathWatch: this.#deathWatch,
+      running: () => this.#state === 'running',
     })
     this.#channels = new ThreadChannels({ mainHost: this.mainHost, worker: (thread) => this.#worker(thread), stopped: () => this.#state === 'stopped', channel: (from, to) => engine.channel(from, to) })
     this.#localTrees = new LocalTrees({
@@ -254,65 +263,9 @@ export class SystemRuntime implements SystemPort {
     this.#spawns.spawned(body)
   }
 
-  /**
-   * Stops an actor and its subtree: children first, in reverse start order (as OTP does).
-   * `exit` marks the actor stopping itself: a normal exit, after which a `permanent` actor is
-   * restarted by its supervisor (OTP) instead of terminating.
-   */
+  /** Stops an actor and its subtree (see ActorStops). */
   stop(id: number, exit = false, thread?: number): Promise<void> {
-    const record = this.directory.get(id)
-    if (!record) return thread === undefined ? Promise.resolve() : this.#stopElsewhere(id, thread)
-    const restartAfter = exit && record.blueprint.restart === 'permanent' && this.#state === 'running'
-    return (record.stopping ??= this.#stopTree(id, restartAfter))
-  }
-
-  async #stopTree(id: number, restartAfter = false): Promise<void> {
-    const record = this.directory.get(id)!
-    let stopped = false
-    try {
-      await stopInReverse([...record.children], (child) => this.stop(child), (child) => this.directory.leafThread(child))
-      // The stop message travels the data plane, behind everything main sent the actor before.
-      const ref = this.mainHost.refTo(id, record.thread, record.name)
-      const stopFailure = (await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })) as WireError | undefined
-      stopped = true
-      if (stopFailure) this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(stopFailure), directive: 'stop' })
-    } catch (error) {
-      // Only the stop message is asked here; a child's failure arrives already typed.
-      if (error instanceof AskTimeoutError) throw new StopTimeoutError(this.mainHost.refTo(id, record.thread, record.name).toString(), this.options.stopTimeoutMs)
-      if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
-    } finally {
-      if (restartAfter && stopped) {
-        record.stopping = undefined
-        void this.supervisor.childExited(id)
-        return
-      }
-      this.#forgetStopped(id)
-    }
-  }
-
-  /**
-   * An actor main has no record of (of a thread's local tree): its stop message goes over the
-   * data plane to its thread, whose tree stops its children first. Bounded like any stop.
-   */
-  async #stopElsewhere(id: number, thread: number): Promise<void> {
-    const ref = this.mainHost.refTo(id, thread)
-    try {
-      const stopFailure = (await this.mainHost.ask(ref, STOP, undefined, { timeoutMs: this.options.stopTimeoutMs })) as WireError | undefined
-      if (stopFailure) this.events.publish({ type: 'actor-failed', actor: id, error: fromWireError(stopFailure), directive: 'stop' })
-    } catch (error) {
-      if (error instanceof AskTimeoutError) throw new StopTimeoutError(ref.toString(), this.options.stopTimeoutMs)
-      if (!(error instanceof ActorStoppedError || error instanceof ActorNotFoundError)) throw error
-    }
-  }
-
-  /** The actor is gone for good: forget it, and tell whoever watches it. */
-  #forgetStopped(id: number): void {
-    const record = this.directory.get(id)
-    if (!record) return
-    this.directory.remove(id)
-    this.supervisor.forget(id)
-    this.events.publish({ type: 'actor-stopped', actor: id })
-    this.#deathWatch.terminated(record)
+    return this.#stops.stop(id, exit, thread)
   }
 
   async lookup(name: string): Promise<RefInfo | undefined> {
